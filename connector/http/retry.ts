@@ -1,0 +1,73 @@
+import pRetry, { AbortError } from 'p-retry';
+import { ExternalHostError } from '../errors.js';
+import type { Logger } from '../log.js';
+import { sleep as realSleep, type Sleep } from './sleep.js';
+
+export interface RetryOptions {
+  /** Attempts after the first. */
+  retries?: number;
+  /** Backoff base and cap (ms); p-retry adds jitter. */
+  minTimeoutMs?: number;
+  maxTimeoutMs?: number;
+  /** Longest server-requested wait we honour before giving up (ms). */
+  maxRetryAfterMs?: number;
+  signal?: AbortSignal;
+  log?: Logger;
+  /** What the call is, for the log line (`POST /api/5.0/fo/...`). */
+  what: string;
+  sleep?: Sleep;
+}
+
+/**
+ * Retries what is worth retrying: ExternalHostError (429, 5xx, timeouts, Qualys 409)
+ * with exponential backoff and jitter; a server-given wait (Retry-After,
+ * X-RateLimit-ToWait-Sec, SECONDS_TO_WAIT) is honoured and logged at info.
+ * Anything else (400, 401, bad data) fails at once.
+ */
+export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions): Promise<T> {
+  const wait = opts.sleep ?? realSleep;
+  const maxRetryAfter = opts.maxRetryAfterMs ?? 15 * 60_000;
+  return pRetry(
+    async (attempt) => {
+      try {
+        return await fn(attempt);
+      } catch (err) {
+        if (err instanceof ExternalHostError && err.code !== 'AUTH_FAILED') throw err;
+        throw new AbortError(err instanceof Error ? err : new Error(String(err)));
+      }
+    },
+    {
+      retries: opts.retries ?? 5,
+      minTimeout: opts.minTimeoutMs ?? 500,
+      maxTimeout: opts.maxTimeoutMs ?? 30_000,
+      randomize: true,
+      signal: opts.signal,
+      onFailedAttempt: async (error) => {
+        const cause = error as unknown as ExternalHostError & { attemptNumber: number; retriesLeft: number };
+        if (cause.retriesLeft <= 0) return;
+        const retryAfter = cause.retryAfterMs;
+        if (retryAfter !== undefined && retryAfter > 0) {
+          if (retryAfter > maxRetryAfter) {
+            throw new AbortError(cause);
+          }
+          opts.log?.info('waiting as the server asked before retrying', {
+            what: opts.what,
+            host: cause.host,
+            status: cause.status,
+            waitSeconds: Math.round(retryAfter / 100) / 10,
+            attempt: cause.attemptNumber,
+          });
+          await wait(retryAfter, opts.signal);
+        } else {
+          opts.log?.warn('request failed, retrying', {
+            what: opts.what,
+            host: cause.host,
+            status: cause.status,
+            error: cause.message,
+            attempt: cause.attemptNumber,
+          });
+        }
+      },
+    },
+  );
+}

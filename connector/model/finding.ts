@@ -1,0 +1,47 @@
+/**
+ * What a source yields: one normalized finding. Sources never talk to sinks; the
+ * pipeline stores findings in SQLite, enriches them through lookups and hands the
+ * resulting template context to the template engine.
+ */
+export type TemplateValue = string | number | boolean | null | TemplateValue[] | { [key: string]: TemplateValue };
+export type TemplateContext = { [key: string]: TemplateValue };
+
+/**
+ * Shared reference data (KnowledgeBase entries, host scores) is stored once per id
+ * in the `lookups` table instead of in every finding. At render time the pipeline
+ * merges each lookup into the finding's data: under `into` (e.g. `VULN`) or, when
+ * `into` is absent, at the top level.
+ */
+export interface LookupRef {
+  /** e.g. `qualys.kb`, `qualys.host` */
+  ns: string;
+  id: string;
+  into?: string;
+}
+
+export interface Finding {
+  /** Stable identity within a job, e.g. `host:123|qid:456|port:443|proto:tcp`. */
+  key: string;
+  /** Identity of the parent object (host, web app, image) for linking schemes. */
+  parentKey?: string;
+  /** The raw status the scanner reports, e.g. `Active`, `Fixed`. */
+  status: string;
+  /** Scanner says the finding is ignored/risk-accepted: operation key becomes `<STATUS>/Ignored`. */
+  ignored: boolean;
+  /** Template context as produced by the source (org.json-compatible shape). */
+  data: TemplateContext;
+  lookups?: LookupRef[];
+}
+
+/**
+ * A bounded chunk of a pull (a source splits a large API page into several chunks so
+ * memory does not grow with the page). The pipeline stages chunks and applies nothing
+ * unless the whole pull completes.
+ */
+export interface FindingPage {
+  /** The API page it came from, e.g. `page 3 (id_min=123456)`; used in errors and progress. */
+  label: string;
+  findings: Finding[];
+  /** Records on this page the source rejected: reported, skipped, the rest processed. */
+  rejected?: Array<{ reason: string; record?: string }>;
+}

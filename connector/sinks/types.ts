@@ -1,0 +1,76 @@
+import type { Logger } from '../log.js';
+import type { VulnbridgeError } from '../errors.js';
+import type { RenderedTicket, RichText, TicketScheme } from '../templates/types.js';
+
+/** Jira `fields` object keyed by field id (`summary`, `customfield_10010`, ...). */
+export type JiraFields = Record<string, unknown>;
+
+export type StatusCategory = 'new' | 'indeterminate' | 'done';
+export interface IssueStatus {
+  name: string;
+  category: StatusCategory;
+}
+
+export interface CreateRequest {
+  /** Caller's reference, echoed in the result (we use the ticket's marker label). */
+  ref: string;
+  fields: JiraFields;
+}
+export interface CreateResult {
+  ref: string;
+  key?: string;
+  id?: string;
+  error?: VulnbridgeError;
+}
+
+export interface FoundIssue {
+  key: string;
+  id: string;
+  labels: string[];
+  status: IssueStatus;
+}
+
+export interface SinkCallCounts {
+  reads: number;
+  writes: number;
+}
+
+/**
+ * A ticketing system. It receives rendered tickets and plan steps, never scanner data.
+ * Every method retries 429/5xx itself (Retry-After aware) and throws a VulnbridgeError
+ * naming the host otherwise.
+ */
+export interface TicketSink {
+  readonly type: string;
+  readonly host: string;
+  /**
+   * Check everything the job's schemes need on this Jira (project, issue types,
+   * priorities, custom fields by name or id, a transition path to every workflow
+   * status, link type) and cache ids. Throws ProblemList naming the host.
+   */
+  prepare(req: { project: string; schemes: readonly TicketScheme[]; signal?: AbortSignal }): Promise<void>;
+  /** Full Jira field map for a rendered ticket (pure, after prepare). */
+  fields(ticket: RenderedTicket, opts: { project: string; parentKey?: string }): JiraFields;
+  /** Bulk create (≤ 50 per call inside); partial success is reported per item. */
+  createMany(items: readonly CreateRequest[]): Promise<CreateResult[]>;
+  /** Edit only these fields; labels are added/removed, never overwritten (people add their own). */
+  update(key: string, change: { fields: JiraFields; addLabels?: readonly string[]; removeLabels?: readonly string[] }): Promise<void>;
+  /** Current status; undefined when the issue no longer exists. */
+  status(key: string): Promise<IssueStatus | undefined>;
+  /** Move the issue to the named status via whichever transition leads there. */
+  transition(key: string, targetStatus: string): Promise<{ from: IssueStatus; to: IssueStatus }>;
+  comment(key: string, body: RichText): Promise<void>;
+  link(parentKey: string, childKey: string): Promise<void>;
+  /** Remove the parent/child link; false when there was none. */
+  unlink(parentKey: string, childKey: string): Promise<boolean>;
+  /** Issues in the project carrying any of these labels (recovery after a lost database or crash). */
+  findByLabels(project: string, labels: readonly string[]): Promise<FoundIssue[]>;
+  /** A browser URL that shows the JQL's result. */
+  searchUrl(jql: string): string;
+  calls(): SinkCallCounts;
+}
+
+export interface SinkDeps {
+  log: Logger;
+  secret(ref: { env?: string; file?: string }, what: string): string;
+}

@@ -1,0 +1,61 @@
+import type { z } from 'zod';
+import type { Logger } from '../log.js';
+import type { FindingPage } from '../model/finding.js';
+import type { TemplateContext } from '../model/finding.js';
+
+export interface PullProgress {
+  (event: { page: string; findings: number; totalFindings: number }): void;
+}
+
+export interface PullContext {
+  /** The job's cursors as stored after its last complete cycle (empty on a first run). */
+  cursors: Readonly<Record<string, string>>;
+  /** Time the cycle started; the source derives the next cursor from it. */
+  cycleStartedAt: Date;
+  signal: AbortSignal;
+  log: Logger;
+  progress: PullProgress;
+}
+
+export interface PullResult {
+  /** Cursors to store once the whole cycle (pull, plan, apply) completes. */
+  nextCursors: Record<string, string>;
+}
+
+export interface EnrichContext {
+  signal: AbortSignal;
+  log: Logger;
+  /** Ids per lookup namespace that are missing or stale in the lookup cache. */
+  wanted: ReadonlyMap<string, readonly string[]>;
+  /** Store one fetched lookup entry (the pipeline persists it). */
+  put(ns: string, id: string, data: TemplateContext): void;
+}
+
+/**
+ * A scanner. `pull` streams pages of findings (memory must not grow with the pull);
+ * `enrich` fetches reference data for the lookups the findings named.
+ */
+export interface Source {
+  readonly type: string;
+  /** Host this source talks to, for messages. */
+  readonly host: string;
+  /** Template module names (`VMDR`, `WAS`, ...) whose templates this source can feed. */
+  readonly moduleName: string;
+  /** How long a lookup entry stays fresh, per namespace (seconds; 0 = refetch each cycle). */
+  readonly lookupTtlSec: Readonly<Record<string, number>>;
+  pull(ctx: PullContext): AsyncGenerator<FindingPage, PullResult, void>;
+  enrich(ctx: EnrichContext): Promise<void>;
+}
+
+export interface SourceDeps {
+  log: Logger;
+  /** Resolve a secret named in config (env var or file), registering it for redaction. */
+  secret(ref: { env?: string; file?: string }, what: string): string;
+}
+
+export interface SourceFactory<C = unknown> {
+  readonly type: string;
+  /** Schema of the `source:` block of a job for this type (validated at config load). */
+  readonly configSchema: z.ZodType<C>;
+  create(config: C, deps: SourceDeps): Source;
+}

@@ -1,0 +1,98 @@
+import type { TemplateContext } from '../model/finding.js';
+
+/** Operation words of the Qualys ticketing-scheme format (`operationMappings` values). */
+export type OperationWord = 'open' | 'close' | 'link' | 'unlink' | 'linkDiff' | 'unlinkAll' | 'openDiff' | 'closeAll';
+export const OPERATION_WORDS: readonly OperationWord[] = ['open', 'close', 'link', 'unlink', 'linkDiff', 'unlinkAll', 'openDiff', 'closeAll'];
+
+/** `single`: flat payload (one ticket per finding); `parent`/`child`: payload.parent / payload.relatedTicket. */
+export type TicketRole = 'single' | 'parent' | 'child';
+
+/**
+ * Rendered rich text keeps template text apart from scanner values: the template's own
+ * text is trusted (it may carry Jira wiki markup), values are untrusted and escaped by
+ * the wiki/ADF formatters.
+ */
+export interface RichSegment {
+  text: string;
+  /** true = scanner value (escape it), false = template text. */
+  value: boolean;
+}
+export type RichText = RichSegment[];
+
+export type PriorityCriterion =
+  | { priority: string; min: number; max: number }
+  | { priority: string; equals: string };
+
+/** `jiraDefault` = leave priority unset so Jira applies the project default. */
+export type PriorityRule = { jiraDefault: true } | { jiraDefault: false; matchWith: string; criteria: PriorityCriterion[] };
+
+export interface CustomFieldTemplate {
+  /** Jira field display name, exactly as in Jira (e.g. `Image SHA:`). */
+  name: string;
+  value: string;
+  /** `customfield_NNNNN`; absent = resolve by name from Jira's field list. */
+  customFieldId?: string;
+}
+
+export interface TicketTemplate {
+  role: TicketRole;
+  issueType: string;
+  summary: string;
+  description: string;
+  comment?: string;
+  attachment?: string;
+  labels: string[];
+  customFields: CustomFieldTemplate[];
+  /** The `Primary Key` custom field's template: the ticket's identity. */
+  primaryKey: string;
+  priority: PriorityRule;
+}
+
+/** A loaded, validated ticketing-scheme file. */
+export interface TicketScheme {
+  file: string;
+  /** File name without `.json`. */
+  name: string;
+  moduleName: string;
+  kind: 'single' | 'linked';
+  operationField: string;
+  operationMappings: Readonly<Record<string, OperationWord>>;
+  workflowMappings: Readonly<Record<string, string>>;
+  /** `single` for flat schemes; `parent` and `child` for linked ones. */
+  tickets: Partial<Record<TicketRole, TicketTemplate>>;
+}
+
+export interface RenderedCustomField {
+  name: string;
+  customFieldId?: string;
+  /** Rendered value as plain text (what number/label/select coercion starts from). */
+  text: string;
+  rich: RichText;
+}
+
+/** One ticket as the template says it should look now; the sink maps it to Jira fields. */
+export interface RenderedTicket {
+  role: TicketRole;
+  primaryKey: string;
+  issueType: string;
+  /** Plain text, at most 255 characters. */
+  summary: string;
+  description: RichText;
+  comment?: RichText;
+  attachment?: RichText;
+  /** Sanitized: no spaces, no empties, deduplicated. */
+  labels: string[];
+  /** undefined = Jira default. */
+  priority?: string;
+  customFields: RenderedCustomField[];
+}
+
+export interface OperationDecision {
+  /** The operation key looked up, e.g. `Active` or `Fixed/Ignored`. */
+  key: string;
+  op: OperationWord;
+  /** Jira status name to reach (from workflowMappings); undefined = no status change wanted. */
+  workflowStatus?: string;
+}
+
+export type { TemplateContext };
