@@ -1,4 +1,6 @@
 import type { Logger } from '../log.js';
+import type { RetryOptions } from '../http/retry.js';
+import type { Sleep } from '../http/sleep.js';
 import type { VulnbridgeError } from '../errors.js';
 import type { RenderedTicket, RichText, TicketScheme } from '../templates/types.js';
 
@@ -73,4 +75,15 @@ export interface TicketSink {
 export interface SinkDeps {
   log: Logger;
   secret(ref: { env?: string; file?: string }, what: string): string;
+  /** Replaces the wait before a retry (Retry-After); tests inject one that records instead of sleeping. */
+  sleep?: Sleep;
+  /** Overrides the retry policy (tests: `{ minTimeoutMs: 0, maxTimeoutMs: 0 }` so backoff does not wait). */
+  retry?: Pick<RetryOptions, 'retries' | 'minTimeoutMs' | 'maxTimeoutMs' | 'maxRetryAfterMs'>;
+}
+
+export interface SinkFactory<C = unknown> {
+  readonly type: string;
+  /** Schema of the `sink:` block of a job for this type (validated at config load). */
+  readonly configSchema: import('zod').ZodType<C>;
+  create(config: C, deps: SinkDeps): TicketSink;
 }

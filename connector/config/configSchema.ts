@@ -1,0 +1,44 @@
+import cron from 'node-cron';
+import { z } from 'zod';
+
+/** Jobs, sources and sinks are named in messages and in labels: keep names simple. */
+const jobName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'use letters, digits, - and _ (at most 63 characters)');
+
+export const jobSchema = z
+  .object({
+    name: jobName.describe('unique job name; used in logs, `sync --job`, and the `vb-job-<name>` label'),
+    enabled: z.boolean().default(true),
+    schedule: z
+      .string()
+      .refine((s) => cron.validate(s), { message: 'not a valid cron expression (e.g. "0 */4 * * *" = every 4 hours)' })
+      .describe('cron expression (5 or 6 fields) for `vulnbridge run`'),
+    timezone: z.string().optional().describe('IANA time zone for the schedule, default the machine\'s'),
+    template: z.string().min(1).describe('ticketing-scheme JSON file (relative paths: from the working directory)'),
+    project: z
+      .string()
+      .regex(/^[A-Z][A-Z0-9_]{0,254}$/, 'a Jira project key is upper-case letters, digits and _ (e.g. VULN)')
+      .describe('Jira project key (fills ${PROJECT_KEY})'),
+    timeoutMinutes: z.number().positive().default(240).describe('a run longer than this is aborted'),
+    source: z.looseObject({ type: z.string() }).describe('the scanner to pull from; keys depend on `type`'),
+    sink: z.looseObject({ type: z.string() }).describe('where tickets go; keys depend on `type`'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    stateDir: z.string().default('data').describe('directory of the SQLite state database'),
+    log: z
+      .object({
+        level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
+        format: z.enum(['text', 'json']).default('text'),
+      })
+      .strict()
+      .default({ level: 'info', format: 'text' }),
+    jobs: z.array(jobSchema).min(1, 'configure at least one job'),
+  })
+  .strict();
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type RawJob = z.infer<typeof jobSchema>;

@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError, ProblemList, type VulnbridgeError } from '../errors.js';
+import type { SinkFactory } from '../sinks/types.js';
+import type { SourceFactory } from '../sources/types.js';
+import { configSchema, type RawJob } from './configSchema.js';
+import { formatPath, lineOf } from './yamlLocate.js';
+
+export interface JobConfig {
+  name: string;
+  enabled: boolean;
+  schedule: string;
+  timezone?: string;
+  templatePath: string;
+  project: string;
+  timeoutMinutes: number;
+  source: { factory: SourceFactory<unknown>; config: unknown };
+  sink: { factory: SinkFactory<unknown>; config: unknown };
+}
+
+export interface Config {
+  file: string;
+  stateDir: string;
+  log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'text' | 'json' };
+  jobs: JobConfig[];
+}
+
+export interface Registries {
+  sources: ReadonlyMap<string, SourceFactory<unknown>>;
+  sinks: ReadonlyMap<string, SinkFactory<unknown>>;
+}
+
+/**
+ * Read and validate the YAML config. Every problem (YAML syntax, unknown key, wrong
+ * type, unknown source/sink type) is reported with file:line and its path, all at once.
+ * Keys starting with `x-` at the top level hold YAML anchors (as in docker-compose).
+ */
+export function loadConfig(file: string, registries: Registries, baseDir: string = process.cwd()): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError('CONFIG_INVALID', `cannot read the config file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
+      file,
+      hint: 'pass --config FILE or set VULNBRIDGE_CONFIG',
+    });
+  }
+  return parseConfig(text, file, registries, baseDir);
+}
+
+export function parseConfig(text: string, file: string, registries: Registries, baseDir: string = process.cwd()): Config {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, merge: true, prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const problems = doc.errors.map((e) => {
+      const line = e.linePos?.[0]?.line;
+      return new ConfigError('CONFIG_INVALID', `YAML syntax error: ${e.message.split('\n')[0]}`, { file, line });
+    });
+    throw problems.length === 1 ? problems[0] : new ProblemList('CONFIG_INVALID', `${file}: invalid YAML`, problems);
+  }
+  const raw: unknown = doc.toJS({ maxAliasCount: 1000 });
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError('CONFIG_INVALID', 'the config must be a YAML mapping with a `jobs:` list', { file, line: 1 });
+  }
+  const withoutAnchors = Object.fromEntries(Object.entries(raw).filter(([k]) => !k.startsWith('x-')));
+
+  const problems: VulnbridgeError[] = [];
+  const report = (issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []) => {
+    for (const issue of issues) {
+      const full = [...prefix, ...issue.path];
+      problems.push(
+        new ConfigError('CONFIG_INVALID', issueMessage(issue), { file, line: lineOf(doc, counter, full), path: formatPath(full) }),
+      );
+    }
+  };
+
+  const parsed = configSchema.safeParse(withoutAnchors);
+  if (!parsed.success) report(parsed.error.issues);
+
+  // Check every job's source and sink blocks too, so one run shows every problem.
+  const rawJobs = Array.isArray((withoutAnchors as { jobs?: unknown }).jobs) ? ((withoutAnchors as { jobs: unknown[] }).jobs) : [];
+  const parts = rawJobs.map((job, i) => {
+    const j = (job ?? {}) as { source?: unknown; sink?: unknown };
+    return {
+      source: isTyped(j.source) ? resolvePart('source', j.source, registries.sources, ['jobs', i, 'source'], report) : undefined,
+      sink: isTyped(j.sink) ? resolvePart('sink', j.sink, registries.sinks, ['jobs', i, 'sink'], report) : undefined,
+    };
+  });
+  if (!parsed.success) throw new ProblemList('CONFIG_INVALID', `${file}: invalid configuration`, problems);
+
+  const jobs: JobConfig[] = [];
+  const seen = new Set<string>();
+  parsed.data.jobs.forEach((job: RawJob, i) => {
+    if (seen.has(job.name)) {
+      report([{ code: 'custom', path: ['name'], message: `duplicate job name "${job.name}"`, input: job.name } as z.core.$ZodIssue], ['jobs', i]);
+    }
+    seen.add(job.name);
+    const { source, sink } = parts[i];
+    if (!source || !sink) return;
+    jobs.push({
+      name: job.name,
+      enabled: job.enabled,
+      schedule: job.schedule,
+      timezone: job.timezone,
+      templatePath: path.resolve(baseDir, job.template),
+      project: job.project,
+      timeoutMinutes: job.timeoutMinutes,
+      source,
+      sink,
+    });
+  });
+  if (problems.length > 0) throw new ProblemList('CONFIG_INVALID', `${file}: invalid configuration`, problems);
+
+  return {
+    file,
+    stateDir: path.resolve(baseDir, parsed.data.stateDir),
+    log: parsed.data.log,
+    jobs,
+  };
+}
+
+function resolvePart<F extends { type: string; configSchema: z.ZodType<unknown> }>(
+  what: 'source' | 'sink',
+  block: { type: string },
+  factories: ReadonlyMap<string, F>,
+  prefix: PropertyKey[],
+  report: (issues: z.core.$ZodIssue[], prefix: PropertyKey[]) => void,
+): { factory: F; config: unknown } | undefined {
+  const factory = factories.get(block.type);
+  if (!factory) {
+    report(
+      [
+        {
+          code: 'custom',
+          path: ['type'],
+          message: `unknown ${what} type "${block.type}" (known: ${[...factories.keys()].join(', ')})`,
+          input: block.type,
+        } as z.core.$ZodIssue,
+      ],
+      prefix,
+    );
+    return undefined;
+  }
+  const parsed = factory.configSchema.safeParse(block);
+  if (!parsed.success) {
+    report(parsed.error.issues, prefix);
+    return undefined;
+  }
+  return { factory, config: parsed.data };
+}
+
+function isTyped(v: unknown): v is { type: string } {
+  return typeof v === 'object' && v !== null && typeof (v as { type?: unknown }).type === 'string';
+}
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
+  return issue.message;
+}

@@ -1,0 +1,102 @@
+/**
+ * Schema migrations, applied in order; PRAGMA user_version records the last applied.
+ * Never edit a released migration: add a new one.
+ */
+export const migrations: readonly string[] = [
+  // 1: the first schema
+  `
+  CREATE TABLE runs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    job TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    result TEXT NOT NULL,            -- running | ok | partial | failed
+    counts TEXT NOT NULL DEFAULT '{}',
+    error TEXT
+  );
+  CREATE INDEX runs_job ON runs(job, id);
+
+  CREATE TABLE cursors (
+    job TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (job, name)
+  );
+
+  -- Reference data shared by many findings (KnowledgeBase entries, host scores).
+  CREATE TABLE lookups (
+    ns TEXT NOT NULL,
+    id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    fetched_at INTEGER NOT NULL,
+    PRIMARY KEY (ns, id)
+  );
+
+  -- Findings of the current pull, until the cycle is planned and applied.
+  CREATE TABLE staged (
+    run_id INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    fkey TEXT NOT NULL,
+    parent_key TEXT NOT NULL,
+    status TEXT NOT NULL,
+    ignored INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    lookups TEXT NOT NULL,
+    PRIMARY KEY (run_id, seq)
+  );
+  CREATE INDEX staged_parent ON staged(run_id, parent_key, seq);
+
+  -- Findings whose ticket work failed (Jira rejected it): retried next cycle, even if
+  -- the incremental pull does not return them again.
+  CREATE TABLE pending (
+    job TEXT NOT NULL,
+    fkey TEXT NOT NULL,
+    parent_key TEXT NOT NULL,
+    status TEXT NOT NULL,
+    ignored INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    lookups TEXT NOT NULL,
+    error TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 1,
+    PRIMARY KEY (job, fkey)
+  );
+
+  -- Every finding we have seen, with what we decided for it last.
+  CREATE TABLE findings (
+    job TEXT NOT NULL,
+    fkey TEXT NOT NULL,
+    parent_key TEXT NOT NULL,
+    status TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    PRIMARY KEY (job, fkey)
+  );
+
+  -- Every ticket we made. pk = role + scoped Primary Key (child keys are scoped by
+  -- their parent's, since "QID:x-Port:y" repeats across hosts).
+  CREATE TABLE tickets (
+    job TEXT NOT NULL,
+    pk TEXT NOT NULL,
+    role TEXT NOT NULL,              -- single | parent | child
+    primary_key TEXT NOT NULL,
+    parent_pk TEXT,
+    marker TEXT NOT NULL,            -- vb-<hash> label written to the issue: finds it again after a lost database
+    state TEXT NOT NULL,             -- pending | open | closed | closed-by-user
+    jira_key TEXT,
+    jira_id TEXT,
+    jira_status TEXT,
+    linked INTEGER NOT NULL DEFAULT 0,
+    field_hashes TEXT NOT NULL DEFAULT '{}',
+    labels TEXT NOT NULL DEFAULT '[]',
+    comment_hash TEXT,
+    finding_key TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (job, pk)
+  );
+  CREATE INDEX tickets_parent ON tickets(job, parent_pk);
+  CREATE INDEX tickets_marker ON tickets(marker);
+  `,
+];

@@ -1,0 +1,65 @@
+import type { Db } from './openState.js';
+
+export type RunResult = 'running' | 'ok' | 'partial' | 'failed';
+
+export interface RunRecord {
+  id: number;
+  job: string;
+  startedAt: string;
+  endedAt?: string;
+  result: RunResult;
+  counts: Record<string, number>;
+  error?: string;
+}
+
+interface RunRow {
+  id: number;
+  job: string;
+  started_at: string;
+  ended_at: string | null;
+  result: RunResult;
+  counts: string;
+  error: string | null;
+}
+
+const toRecord = (r: RunRow): RunRecord => ({
+  id: r.id,
+  job: r.job,
+  startedAt: r.started_at,
+  endedAt: r.ended_at ?? undefined,
+  result: r.result,
+  counts: JSON.parse(r.counts) as Record<string, number>,
+  error: r.error ?? undefined,
+});
+
+/** Every cycle, recorded: start, end, result, counts, error. */
+export class RunLog {
+  constructor(private readonly db: Db) {}
+
+  start(job: string, at: Date): number {
+    // A run left `running` by a crash is closed as failed so `status` tells the truth.
+    this.db
+      .prepare(`UPDATE runs SET result = 'failed', ended_at = ?, error = 'interrupted (process stopped during the run)' WHERE job = ? AND result = 'running'`)
+      .run(at.toISOString(), job);
+    const info = this.db.prepare(`INSERT INTO runs (job, started_at, result) VALUES (?, ?, 'running')`).run(job, at.toISOString());
+    return Number(info.lastInsertRowid);
+  }
+
+  finish(id: number, result: Exclude<RunResult, 'running'>, counts: Record<string, number>, error?: string, at: Date = new Date()): void {
+    this.db
+      .prepare(`UPDATE runs SET ended_at = ?, result = ?, counts = ?, error = ? WHERE id = ?`)
+      .run(at.toISOString(), result, JSON.stringify(counts), error ?? null, id);
+  }
+
+  last(job: string): RunRecord | undefined {
+    const row = this.db.prepare(`SELECT * FROM runs WHERE job = ? ORDER BY id DESC LIMIT 1`).get(job) as RunRow | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+
+  lastSuccessful(job: string): RunRecord | undefined {
+    const row = this.db
+      .prepare(`SELECT * FROM runs WHERE job = ? AND result IN ('ok','partial') ORDER BY id DESC LIMIT 1`)
+      .get(job) as RunRow | undefined;
+    return row ? toRecord(row) : undefined;
+  }
+}

@@ -1,0 +1,127 @@
+import type { Finding, LookupRef, TemplateContext } from '../model/finding.js';
+import type { Db } from './openState.js';
+
+export interface StagedFinding extends Finding {
+  seq: number;
+  parentKey: string;
+}
+
+interface StagedRow {
+  seq: number;
+  fkey: string;
+  parent_key: string;
+  status: string;
+  ignored: number;
+  data: string;
+  lookups: string;
+}
+
+const toFinding = (r: StagedRow): StagedFinding => ({
+  seq: r.seq,
+  key: r.fkey,
+  parentKey: r.parent_key,
+  status: r.status,
+  ignored: r.ignored === 1,
+  data: JSON.parse(r.data) as TemplateContext,
+  lookups: JSON.parse(r.lookups) as LookupRef[],
+});
+
+/**
+ * The findings of one pull, on disk rather than in memory: a million detections do not
+ * fit in the memory budget, and a failed pull is discarded whole.
+ */
+export class Staging {
+  private seq = 0;
+  /** Lookup ids the staged findings name, per namespace (small: one per QID or host). */
+  readonly lookupIds = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly db: Db,
+    readonly runId: number,
+  ) {}
+
+  add(findings: readonly Finding[]): void {
+    const stmt = this.db.prepare(
+      `INSERT INTO staged (run_id, seq, fkey, parent_key, status, ignored, data, lookups) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      for (const f of findings) {
+        for (const ref of f.lookups ?? []) {
+          let ids = this.lookupIds.get(ref.ns);
+          if (!ids) this.lookupIds.set(ref.ns, (ids = new Set()));
+          ids.add(ref.id);
+        }
+        stmt.run(this.runId, ++this.seq, f.key, f.parentKey ?? '', f.status, f.ignored ? 1 : 0, JSON.stringify(f.data), JSON.stringify(f.lookups ?? []));
+      }
+    })();
+  }
+
+  get count(): number {
+    return this.seq;
+  }
+
+  /** Re-queue findings whose ticket work failed in an earlier cycle, unless this pull has a fresher copy. */
+  addPending(job: string): number {
+    const rows = this.db
+      .prepare(
+        `SELECT p.fkey, p.parent_key, p.status, p.ignored, p.data, p.lookups FROM pending p
+         WHERE p.job = ? AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.run_id = ? AND s.fkey = p.fkey)`,
+      )
+      .all(job, this.runId) as Array<Omit<StagedRow, 'seq'>>;
+    this.add(rows.map((r) => toFinding({ ...r, seq: 0 })));
+    return rows.length;
+  }
+
+  /** Pages of staged findings ordered by parent, so a parent's children arrive together. */
+  *pages(pageSize = 2000): Generator<StagedFinding[]> {
+    const stmt = this.db.prepare(
+      `SELECT seq, fkey, parent_key, status, ignored, data, lookups FROM staged
+       WHERE run_id = ? AND (parent_key > ? OR (parent_key = ? AND seq > ?))
+       ORDER BY parent_key, seq LIMIT ?`,
+    );
+    let lastParent = '';
+    let lastSeq = -1;
+    for (;;) {
+      const rows = stmt.all(this.runId, lastParent, lastParent, lastSeq, pageSize) as StagedRow[];
+      if (rows.length === 0) return;
+      const last = rows[rows.length - 1];
+      lastParent = last.parent_key;
+      lastSeq = last.seq;
+      yield rows.map(toFinding);
+    }
+  }
+
+  clear(): void {
+    this.db.prepare(`DELETE FROM staged WHERE run_id = ?`).run(this.runId);
+  }
+}
+
+/** Findings whose ticket work failed: kept with their data so the next cycle retries them. */
+export class PendingFindings {
+  constructor(private readonly db: Db) {}
+
+  markFailed(job: string, f: Finding, error: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO pending (job, fkey, parent_key, status, ignored, data, lookups, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT(job, fkey) DO UPDATE SET status = excluded.status, ignored = excluded.ignored, data = excluded.data,
+           lookups = excluded.lookups, error = excluded.error, attempts = pending.attempts + 1`,
+      )
+      .run(job, f.key, f.parentKey ?? '', f.status, f.ignored ? 1 : 0, JSON.stringify(f.data), JSON.stringify(f.lookups ?? []), error);
+  }
+
+  resolved(job: string, fkeys: readonly string[]): void {
+    const stmt = this.db.prepare(`DELETE FROM pending WHERE job = ? AND fkey = ?`);
+    this.db.transaction(() => {
+      for (const k of fkeys) stmt.run(job, k);
+    })();
+  }
+
+  list(job: string): Array<{ fkey: string; error: string; attempts: number }> {
+    return this.db.prepare(`SELECT fkey, error, attempts FROM pending WHERE job = ? ORDER BY fkey`).all(job) as Array<{
+      fkey: string;
+      error: string;
+      attempts: number;
+    }>;
+  }
+}

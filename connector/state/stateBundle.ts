@@ -1,0 +1,33 @@
+import { CursorStore } from './cursorStore.js';
+import { FindingLog } from './findingLog.js';
+import { LookupCache } from './lookupCache.js';
+import { openState, type Db } from './openState.js';
+import { RunLog } from './runLog.js';
+import { PendingFindings } from './staging.js';
+import { TicketStore } from './ticketStore.js';
+
+/** Everything the pipeline keeps, over one database connection. */
+export interface State {
+  db: Db;
+  runs: RunLog;
+  cursors: CursorStore;
+  lookups: LookupCache;
+  tickets: TicketStore;
+  findings: FindingLog;
+  pending: PendingFindings;
+  close(): void;
+}
+
+export function openStateBundle(stateDir: string): State {
+  const db = openState(stateDir);
+  return {
+    db,
+    runs: new RunLog(db),
+    cursors: new CursorStore(db),
+    lookups: new LookupCache(db),
+    tickets: new TicketStore(db),
+    findings: new FindingLog(db),
+    pending: new PendingFindings(db),
+    close: () => db.close(),
+  };
+}

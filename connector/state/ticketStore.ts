@@ -1,0 +1,172 @@
+import type { TicketRole } from '../templates/types.js';
+import type { Db } from './openState.js';
+
+/** pending = create sent (or about to be) but no key recorded yet; closed-by-user = a person closed it. */
+export type TicketState = 'pending' | 'open' | 'closed' | 'closed-by-user';
+
+export interface TicketRow {
+  job: string;
+  pk: string;
+  role: TicketRole;
+  primaryKey: string;
+  parentPk?: string;
+  marker: string;
+  state: TicketState;
+  jiraKey?: string;
+  jiraId?: string;
+  jiraStatus?: string;
+  linked: boolean;
+  fieldHashes: Record<string, string>;
+  labels: string[];
+  commentHash?: string;
+  findingKey?: string;
+}
+
+interface SqlRow {
+  job: string;
+  pk: string;
+  role: TicketRole;
+  primary_key: string;
+  parent_pk: string | null;
+  marker: string;
+  state: TicketState;
+  jira_key: string | null;
+  jira_id: string | null;
+  jira_status: string | null;
+  linked: number;
+  field_hashes: string;
+  labels: string;
+  comment_hash: string | null;
+  finding_key: string | null;
+}
+
+const fromSql = (r: SqlRow): TicketRow => ({
+  job: r.job,
+  pk: r.pk,
+  role: r.role,
+  primaryKey: r.primary_key,
+  parentPk: r.parent_pk ?? undefined,
+  marker: r.marker,
+  state: r.state,
+  jiraKey: r.jira_key ?? undefined,
+  jiraId: r.jira_id ?? undefined,
+  jiraStatus: r.jira_status ?? undefined,
+  linked: r.linked === 1,
+  fieldHashes: JSON.parse(r.field_hashes) as Record<string, string>,
+  labels: JSON.parse(r.labels) as string[],
+  commentHash: r.comment_hash ?? undefined,
+  findingKey: r.finding_key ?? undefined,
+});
+
+export interface TicketCounts {
+  open: number;
+  closed: number;
+  closedByUser: number;
+  pending: number;
+}
+
+/** What the pipeline needs of ticket state; a dry run uses an in-memory overlay of it. */
+export interface Tickets {
+  get(job: string, pk: string): TicketRow | undefined;
+  children(job: string, parentPk: string): TicketRow[];
+  put(rows: readonly TicketRow[]): void;
+  pendingCreates(job: string): TicketRow[];
+  counts(job: string): TicketCounts;
+}
+
+export class TicketStore implements Tickets {
+  private readonly getStmt;
+
+  constructor(private readonly db: Db) {
+    // Looked up once per finding per cycle: prepare once.
+    this.getStmt = db.prepare(`SELECT * FROM tickets WHERE job = ? AND pk = ?`);
+  }
+
+  get(job: string, pk: string): TicketRow | undefined {
+    const row = this.getStmt.get(job, pk) as SqlRow | undefined;
+    return row ? fromSql(row) : undefined;
+  }
+
+  children(job: string, parentPk: string): TicketRow[] {
+    return (this.db.prepare(`SELECT * FROM tickets WHERE job = ? AND parent_pk = ?`).all(job, parentPk) as SqlRow[]).map(fromSql);
+  }
+
+  put(rows: readonly TicketRow[]): void {
+    const now = new Date().toISOString();
+    const stmt = this.db.prepare(
+      `INSERT INTO tickets (job, pk, role, primary_key, parent_pk, marker, state, jira_key, jira_id, jira_status, linked,
+                            field_hashes, labels, comment_hash, finding_key, created_at, updated_at)
+       VALUES (@job, @pk, @role, @primary_key, @parent_pk, @marker, @state, @jira_key, @jira_id, @jira_status, @linked,
+               @field_hashes, @labels, @comment_hash, @finding_key, @now, @now)
+       ON CONFLICT(job, pk) DO UPDATE SET role = excluded.role, primary_key = excluded.primary_key, parent_pk = excluded.parent_pk,
+         marker = excluded.marker, state = excluded.state, jira_key = excluded.jira_key, jira_id = excluded.jira_id,
+         jira_status = excluded.jira_status, linked = excluded.linked, field_hashes = excluded.field_hashes,
+         labels = excluded.labels, comment_hash = excluded.comment_hash, finding_key = excluded.finding_key,
+         updated_at = excluded.updated_at`,
+    );
+    this.db.transaction(() => {
+      for (const t of rows) {
+        stmt.run({
+          job: t.job,
+          pk: t.pk,
+          role: t.role,
+          primary_key: t.primaryKey,
+          parent_pk: t.parentPk ?? null,
+          marker: t.marker,
+          state: t.state,
+          jira_key: t.jiraKey ?? null,
+          jira_id: t.jiraId ?? null,
+          jira_status: t.jiraStatus ?? null,
+          linked: t.linked ? 1 : 0,
+          field_hashes: JSON.stringify(t.fieldHashes),
+          labels: JSON.stringify(t.labels),
+          comment_hash: t.commentHash ?? null,
+          finding_key: t.findingKey ?? null,
+          now,
+        });
+      }
+    })();
+  }
+
+  pendingCreates(job: string): TicketRow[] {
+    return (this.db.prepare(`SELECT * FROM tickets WHERE job = ? AND state = 'pending'`).all(job) as SqlRow[]).map(fromSql);
+  }
+
+  counts(job: string): TicketCounts {
+    const rows = this.db.prepare(`SELECT state, COUNT(*) AS n FROM tickets WHERE job = ? GROUP BY state`).all(job) as Array<{
+      state: TicketState;
+      n: number;
+    }>;
+    const by = Object.fromEntries(rows.map((r) => [r.state, r.n])) as Partial<Record<TicketState, number>>;
+    return { open: by.open ?? 0, closed: by.closed ?? 0, closedByUser: by['closed-by-user'] ?? 0, pending: by.pending ?? 0 };
+  }
+}
+
+/** Reads through to the real store, keeps every write in memory: a dry run plans exactly as a real run would. */
+export class OverlayTickets implements Tickets {
+  private readonly rows = new Map<string, TicketRow>();
+
+  constructor(private readonly base: Tickets) {}
+
+  get(job: string, pk: string): TicketRow | undefined {
+    return this.rows.get(`${job}\0${pk}`) ?? this.base.get(job, pk);
+  }
+
+  children(job: string, parentPk: string): TicketRow[] {
+    const merged = new Map(this.base.children(job, parentPk).map((r) => [r.pk, r]));
+    for (const r of this.rows.values()) if (r.job === job && r.parentPk === parentPk) merged.set(r.pk, r);
+    return [...merged.values()];
+  }
+
+  put(rows: readonly TicketRow[]): void {
+    for (const r of rows) this.rows.set(`${r.job}\0${r.pk}`, { ...r });
+  }
+
+  pendingCreates(job: string): TicketRow[] {
+    return this.base.pendingCreates(job);
+  }
+
+  counts(job: string): TicketCounts {
+    return this.base.counts(job);
+  }
+}
