@@ -48,7 +48,9 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
         const retryAfter = cause.retryAfterMs;
         if (retryAfter !== undefined && retryAfter > 0) {
           if (retryAfter > maxRetryAfter) {
-            throw new AbortError(cause);
+            // p-retry unwraps AbortError only when the attempt throws it; an error thrown
+            // here rejects as is, so throw the cause itself (callers see the ExternalHostError).
+            throw cause;
           }
           opts.log?.info('waiting as the server asked before retrying', {
             what: opts.what,

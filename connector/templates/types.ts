@@ -60,6 +60,12 @@ export interface TicketScheme {
   workflowMappings: Readonly<Record<string, string>>;
   /** `single` for flat schemes; `parent` and `child` for linked ones. */
   tickets: Partial<Record<TicketRole, TicketTemplate>>;
+  /**
+   * Line of each JSON path in the source file (e.g. `template.payload.summary` → 42), so
+   * validation problems found after loading can still point at a line. Absent when the
+   * scheme was built in code.
+   */
+  sourceLines?: Readonly<Record<string, number>>;
 }
 
 export interface RenderedCustomField {

@@ -1,0 +1,35 @@
+import type { JobConfig } from '../config/loadConfig.js';
+import { readSecret } from '../config/secrets.js';
+import { TemplateError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { TicketSink } from '../sinks/types.js';
+import type { Source } from '../sources/types.js';
+import { loadScheme } from '../templates/loadScheme.js';
+import type { TicketScheme } from '../templates/types.js';
+
+/** A configured job, built once per process: its source, its sink and its template. */
+export interface JobRuntime {
+  config: JobConfig;
+  source: Source;
+  sink: TicketSink;
+  scheme: TicketScheme;
+  log: Logger;
+  /** The sink checked this job's needs on Jira (once per process). */
+  prepared: boolean;
+}
+
+export function buildJob(config: JobConfig, log: Logger): JobRuntime {
+  const jobLog = log.child({ job: config.name });
+  const scheme = loadScheme(config.templatePath);
+  const secret = (ref: { env?: string; file?: string }, what: string) => readSecret(ref, `${what} of job ${config.name}`);
+  const source = config.source.factory.create(config.source.config, { log: jobLog.child({ source: config.source.factory.type }), secret });
+  if (scheme.moduleName !== source.moduleName) {
+    throw new TemplateError(
+      'TEMPLATE_INVALID',
+      `template is for module ${scheme.moduleName} but job ${config.name} pulls from ${config.source.factory.type} (module ${source.moduleName})`,
+      { file: config.templatePath, path: 'template.metadata.moduleName', hint: `use a ${source.moduleName} template for this job` },
+    );
+  }
+  const sink = config.sink.factory.create(config.sink.config, { log: jobLog.child({ sink: config.sink.factory.type }), secret });
+  return { config, source, sink, scheme, log: jobLog, prepared: false };
+}

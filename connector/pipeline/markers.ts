@@ -1,0 +1,26 @@
+import { createHash } from 'node:crypto';
+import type { TicketRole } from '../templates/types.js';
+
+/**
+ * Every ticket carries a label derived from its identity. Labels are exact-match in
+ * JQL (custom text fields only support fuzzy `~`), so after a lost database or a crash
+ * between "Jira created it" and "we recorded it", `labels in (...)` finds the ticket
+ * instead of creating a second one.
+ */
+export function markerLabel(role: TicketRole, scopedKey: string): string {
+  return `vb-${createHash('sha256').update(`${role}\n${scopedKey}`).digest('hex').slice(0, 24)}`;
+}
+
+/** A label per job, for JQL dashboards: `labels = "vb-job-<name>"`. */
+export function jobLabel(job: string): string {
+  return `vb-job-${job}`;
+}
+
+/** Child Primary Keys ("QID:1-Port:443") repeat across parents: scope them by the parent's. */
+export function scopedKey(role: TicketRole, primaryKey: string, parentPrimaryKey?: string): string {
+  return role === 'child' ? `${parentPrimaryKey ?? ''}\n${primaryKey}` : primaryKey;
+}
+
+export function hashOf(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value) ?? 'undefined').digest('base64url').slice(0, 22);
+}

@@ -1,0 +1,427 @@
+import { describeError, TemplateError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { FoundIssue, JiraFields, TicketSink } from '../sinks/types.js';
+import type { FindingLog } from '../state/findingLog.js';
+import type { LookupCache } from '../state/lookupCache.js';
+import type { StagedFinding, PendingFindings } from '../state/staging.js';
+import type { TicketRow, Tickets } from '../state/ticketStore.js';
+import { decideOperation, renderTicket } from '../templates/render.js';
+import type { OperationDecision, RenderedTicket, TicketRole, TicketScheme } from '../templates/types.js';
+import { buildContext } from './buildContext.js';
+import type { CycleCounts } from './cycleCounts.js';
+import { hashOf, jobLabel, markerLabel, scopedKey } from './markers.js';
+import type { StepListener } from './planStep.js';
+import type { TicketIo } from './ticketIo.js';
+
+export interface WorkDeps {
+  job: string;
+  project: string;
+  scheme: TicketScheme;
+  sink: Pick<TicketSink, 'fields'>;
+  io: TicketIo;
+  tickets: Tickets;
+  lookups: LookupCache;
+  /** Absent in a dry run: nothing is recorded. */
+  findingLog?: FindingLog;
+  pending?: PendingFindings;
+  counts: CycleCounts;
+  log: Logger;
+  onStep: StepListener;
+}
+
+/** The ticket a finding (or a group of them) should have, with what we hold for it. */
+interface TicketIntent {
+  role: TicketRole;
+  ticket: RenderedTicket;
+  pk: string;
+  marker: string;
+  parentPk?: string;
+  row?: TicketRow;
+  /** Set when this cycle created or adopted it: no field diff needed. */
+  fresh?: boolean;
+}
+
+interface FindingIntent extends TicketIntent {
+  finding: StagedFinding;
+  decision: OperationDecision;
+  wantOpen: boolean;
+  parent?: ParentIntent;
+}
+
+interface ParentIntent extends TicketIntent {
+  children: FindingIntent[];
+}
+
+const OPENING = new Set(['open', 'link', 'linkDiff', 'openDiff']);
+const REOPEN_SIGNAL = /^re-?opened/i;
+/** Fields that are set once at create and never diffed. */
+const NOT_DIFFED = new Set(['project', 'issuetype', 'parent', 'labels']);
+/** Absent priority means "Jira default": never clear what Jira (or a person) chose. */
+const NEVER_CLEARED = new Set(['priority']);
+
+/**
+ * Plans and applies the ticket work for one page of staged findings: evaluate each
+ * finding against the template, create what is missing (parents first, in bulk),
+ * update what changed, move statuses, link/unlink children, then close or reopen
+ * parents by their open children. Each step is recorded as it succeeds.
+ */
+export class TicketWork {
+  private readonly linked: boolean;
+
+  constructor(private readonly d: WorkDeps) {
+    this.linked = d.scheme.kind === 'linked';
+  }
+
+  async applyPage(page: readonly StagedFinding[]): Promise<void> {
+    const { intents, parents } = this.evaluate(page);
+    await this.createMissing([...parents.values()].filter((p) => !p.row?.jiraKey && p.children.some((c) => c.wantOpen)));
+    for (const p of parents.values()) if (!p.row?.jiraKey) this.failChildrenOfMissingParent(p);
+    await this.createMissing(intents.filter((i) => i.wantOpen && !i.row?.jiraKey && (!i.parent || i.parent.row?.jiraKey)));
+
+    for (const p of parents.values()) if (p.row?.jiraKey && !p.fresh) await this.guard(p.children[0], () => this.syncFields(p));
+    for (const i of intents) {
+      if (!i.row?.jiraKey) {
+        if (!i.wantOpen) this.d.counts.unchanged++;
+        continue;
+      }
+      await this.guard(i, async () => {
+        const changed = i.fresh ? false : await this.syncFields(i);
+        const moved = await this.syncStatus(i);
+        const linkMoved = this.linked ? await this.syncLink(i) : false;
+        if (!changed && !moved && !linkMoved && !i.fresh) this.d.counts.unchanged++;
+      });
+    }
+    for (const p of parents.values()) if (p.row?.jiraKey) await this.guard(p.children[0], () => this.syncParentStatus(p));
+    this.record(intents);
+  }
+
+  // ---- evaluation -------------------------------------------------------------------
+
+  private evaluate(page: readonly StagedFinding[]) {
+    const { scheme, project } = this.d;
+    const intents: FindingIntent[] = [];
+    const parents = new Map<string, ParentIntent>();
+    for (const finding of page) {
+      this.d.counts.findings++;
+      try {
+        const ctx = buildContext(finding, this.d.lookups, project);
+        const decision = decideOperation(scheme, ctx, finding.ignored);
+        let parent: ParentIntent | undefined;
+        if (this.linked) {
+          const rendered = renderTicket(scheme, 'parent', ctx, { projectKey: project });
+          const pk = scopedKey('parent', rendered.primaryKey);
+          parent = parents.get(pk);
+          if (!parent) {
+            parent = this.intentFor('parent', rendered, pk) as ParentIntent;
+            parent.children = [];
+            parents.set(pk, parent);
+          }
+        }
+        const role: TicketRole = this.linked ? 'child' : 'single';
+        const rendered = renderTicket(scheme, role, ctx, { projectKey: project });
+        const pk = scopedKey(role, rendered.primaryKey, parent?.ticket.primaryKey);
+        const intent: FindingIntent = {
+          ...this.intentFor(role, rendered, pk, parent?.pk),
+          finding,
+          decision,
+          wantOpen: OPENING.has(decision.op),
+          parent,
+        };
+        parent?.children.push(intent);
+        intents.push(intent);
+      } catch (err) {
+        if (!(err instanceof TemplateError)) throw err;
+        this.fail(finding, 'single', finding.key, err);
+      }
+    }
+    return { intents, parents };
+  }
+
+  private intentFor(role: TicketRole, ticket: RenderedTicket, pk: string, parentPk?: string): TicketIntent {
+    const marker = markerLabel(role, pk);
+    ticket.labels = [...new Set([...ticket.labels, marker, jobLabel(this.d.job)])];
+    return { role, ticket, pk, marker, parentPk, row: this.d.tickets.get(this.d.job, pk) };
+  }
+
+  // ---- create -----------------------------------------------------------------------
+
+  private async createMissing(items: TicketIntent[]): Promise<void> {
+    if (items.length === 0) return;
+    const { io, project } = this.d;
+    // A ticket may exist although we hold no key for it: the database was lost, or we
+    // crashed between Jira's answer and our write. Its marker label finds it.
+    const found = new Map<string, FoundIssue>();
+    for (const issue of await io.findByLabels(project, items.map((i) => i.marker))) for (const l of issue.labels) found.set(l, issue);
+    const toCreate: TicketIntent[] = [];
+    const adopted: TicketRow[] = [];
+    for (const i of items) {
+      const hit = found.get(i.marker);
+      if (hit) {
+        i.row = this.newRow(i, hit.status.category === 'done' ? 'closed' : 'open', hit.key, hit.id, {});
+        i.row.jiraStatus = hit.status.name;
+        i.row.labels = hit.labels;
+        adopted.push(i.row);
+        this.d.onStep({ op: 'adopt', role: i.role, primaryKey: i.ticket.primaryKey, key: hit.key });
+      } else {
+        toCreate.push(i);
+      }
+    }
+    if (adopted.length) this.d.tickets.put(adopted);
+    if (toCreate.length === 0) return;
+
+    const requests = toCreate.map((i) => ({ ref: i.marker, fields: this.fieldsOf(i) }));
+    // Intent first: if we die after Jira answers, the pending row tells the next run to look before creating.
+    if (!io.dryRun) this.d.tickets.put(toCreate.map((i) => (i.row = this.newRow(i, 'pending', undefined, undefined, {}))));
+    for (let start = 0; start < toCreate.length; start += 50) {
+      const batch = toCreate.slice(start, start + 50);
+      const results = await io.createMany(requests.slice(start, start + 50));
+      const byRef = new Map(results.map((r) => [r.ref, r]));
+      const rows: TicketRow[] = [];
+      for (let n = 0; n < batch.length; n++) {
+        const i = batch[n];
+        const result = byRef.get(i.marker);
+        if (!result?.key) {
+          const owner = 'finding' in i ? (i as FindingIntent).finding : (i as ParentIntent).children[0]?.finding;
+          if (owner) this.fail(owner, i.role, i.ticket.primaryKey, result?.error ?? new Error('Jira returned no key'));
+          continue;
+        }
+        i.row = this.newRow(i, 'open', result.key, result.id, hashFields(requests[start + n].fields));
+        i.row.commentHash = i.ticket.comment ? hashOf(i.ticket.comment) : undefined;
+        i.fresh = true;
+        rows.push(i.row);
+        this.d.counts.created++;
+        this.d.onStep({
+          op: 'create',
+          role: i.role,
+          primaryKey: i.ticket.primaryKey,
+          summary: i.ticket.summary,
+          priority: i.ticket.priority,
+          issueType: i.ticket.issueType,
+          findingKey: 'finding' in i ? (i as FindingIntent).finding.key : undefined,
+        });
+      }
+      this.d.tickets.put(rows);
+    }
+  }
+
+  private newRow(i: TicketIntent, state: TicketRow['state'], key: string | undefined, id: string | undefined, hashes: Record<string, string>): TicketRow {
+    return {
+      job: this.d.job,
+      pk: i.pk,
+      role: i.role,
+      primaryKey: i.ticket.primaryKey,
+      parentPk: i.parentPk,
+      marker: i.marker,
+      state,
+      jiraKey: key,
+      jiraId: id,
+      linked: false,
+      fieldHashes: hashes,
+      labels: i.ticket.labels,
+      findingKey: 'finding' in i ? (i as FindingIntent).finding.key : undefined,
+    };
+  }
+
+  private fieldsOf(i: TicketIntent): JiraFields {
+    return this.d.sink.fields(i.ticket, { project: this.d.project });
+  }
+
+  // ---- existing tickets ---------------------------------------------------------------
+
+  /** Send only the fields whose rendered value changed since what we last sent. */
+  private async syncFields(i: TicketIntent): Promise<boolean> {
+    const row = i.row as TicketRow;
+    const key = row.jiraKey as string;
+    const fields = this.fieldsOf(i);
+    const hashes = hashFields(fields);
+    const change: JiraFields = {};
+    for (const [f, h] of Object.entries(hashes)) if (row.fieldHashes[f] !== h) change[f] = fields[f];
+    for (const f of Object.keys(row.fieldHashes)) if (!(f in hashes) && !NEVER_CLEARED.has(f)) change[f] = null;
+    const addLabels = i.ticket.labels.filter((l) => !row.labels.includes(l));
+    const removeLabels = row.labels.filter((l) => !i.ticket.labels.includes(l));
+    let changed = false;
+    if (Object.keys(change).length || addLabels.length || removeLabels.length) {
+      await this.d.io.update(key, { fields: change, addLabels, removeLabels });
+      this.d.counts.updated++;
+      this.d.onStep({ op: 'update', role: i.role, primaryKey: i.ticket.primaryKey, key, fields: [...Object.keys(change), ...(addLabels.length || removeLabels.length ? ['labels'] : [])] });
+      row.fieldHashes = hashes;
+      row.labels = i.ticket.labels;
+      changed = true;
+    }
+    // The template's comment marks a re-detection (e.g. a new LAST_FOUND_DATETIME).
+    if (i.ticket.comment && row.state === 'open') {
+      const h = hashOf(i.ticket.comment);
+      if (row.commentHash && row.commentHash !== h) {
+        await this.d.io.comment(key, i.ticket.comment);
+        this.d.counts.commented++;
+        this.d.onStep({ op: 'comment', role: i.role, primaryKey: i.ticket.primaryKey, key });
+        changed = true;
+      }
+      row.commentHash = h;
+    }
+    if (changed) this.d.tickets.put([row]);
+    return changed;
+  }
+
+  /**
+   * Move the ticket to the status the scanner implies. A ticket a person closed is
+   * left alone until the scanner says the finding came back (Re-Opened); we only ask
+   * Jira for the current status when we are about to move it.
+   */
+  private async syncStatus(i: FindingIntent): Promise<boolean> {
+    const row = i.row as TicketRow;
+    const key = row.jiraKey as string;
+    const reopenSignal = REOPEN_SIGNAL.test(i.decision.key);
+    if (i.wantOpen) {
+      if (row.state === 'open' && !reopenSignal) return false;
+      if (row.state === 'closed-by-user' && !reopenSignal) return false;
+    } else if (row.state !== 'open') {
+      return false;
+    }
+    const current = await this.d.io.status(key);
+    if (current === undefined) return this.deletedInJira(i);
+    if (current !== null) {
+      row.jiraStatus = current.name;
+      const done = current.category === 'done';
+      if (i.wantOpen && !done) return this.save(row, 'open');
+      if (!i.wantOpen && done) {
+        this.d.onStep({ op: 'record', role: i.role, primaryKey: i.ticket.primaryKey, key, note: `already ${current.name}` });
+        return this.save(row, 'closed');
+      }
+      if (i.wantOpen && done && row.state === 'open' && !reopenSignal) return this.save(row, 'closed-by-user');
+    } else if (i.wantOpen && row.state === 'open') {
+      return false;
+    }
+    const target = i.decision.workflowStatus;
+    if (!target) return false;
+    return this.move(i, row, target, i.wantOpen ? `finding ${i.decision.key}` : `finding ${i.decision.key}`);
+  }
+
+  private async syncLink(i: FindingIntent): Promise<boolean> {
+    const row = i.row as TicketRow;
+    const parentKey = i.parent?.row?.jiraKey;
+    if (!parentKey) return false;
+    if (i.wantOpen && !row.linked) {
+      await this.d.io.link(parentKey, row.jiraKey as string);
+      row.linked = true;
+      this.d.tickets.put([row]);
+      this.d.counts.linked++;
+      this.d.onStep({ op: 'link', parentKey, childKey: row.jiraKey as string, primaryKey: i.ticket.primaryKey });
+      return true;
+    }
+    if (!i.wantOpen && row.linked) {
+      await this.d.io.unlink(parentKey, row.jiraKey as string);
+      row.linked = false;
+      this.d.tickets.put([row]);
+      this.d.counts.unlinked++;
+      this.d.onStep({ op: 'unlink', parentKey, childKey: row.jiraKey as string, primaryKey: i.ticket.primaryKey });
+      return true;
+    }
+    return false;
+  }
+
+  /** A parent closes when no linked open child remains and reopens when one comes back. */
+  private async syncParentStatus(p: ParentIntent): Promise<void> {
+    const row = p.row as TicketRow;
+    const openChildren = this.d.tickets.children(this.d.job, p.pk).filter((c) => c.linked && c.state === 'open').length;
+    if (openChildren === 0 && row.state === 'open') {
+      const current = await this.d.io.status(row.jiraKey as string);
+      if (current === undefined) return;
+      if (current?.category === 'done') {
+        this.save(row, 'closed');
+        return;
+      }
+      const target = statusFor(this.d.scheme, false);
+      if (target) await this.move(p, row, target, 'no open vulnerability tickets remain');
+      return;
+    }
+    const comeBack = row.state === 'closed' || (row.state === 'closed-by-user' && p.children.some((c) => c.wantOpen && REOPEN_SIGNAL.test(c.decision.key)));
+    if (openChildren > 0 && comeBack) {
+      const target = statusFor(this.d.scheme, true);
+      if (target) await this.move(p, row, target, 'a vulnerability ticket is open again');
+    }
+  }
+
+  private async move(i: TicketIntent, row: TicketRow, target: string, reason: string): Promise<boolean> {
+    const to = await this.d.io.transition(row.jiraKey as string, target);
+    row.jiraStatus = to.name;
+    this.save(row, to.category === 'done' ? 'closed' : 'open');
+    this.d.counts.transitioned++;
+    this.d.onStep({ op: 'transition', role: i.role, primaryKey: i.ticket.primaryKey, key: row.jiraKey as string, to: target, reason });
+    return true;
+  }
+
+  private save(row: TicketRow, state: TicketRow['state']): boolean {
+    row.state = state;
+    this.d.tickets.put([row]);
+    return false;
+  }
+
+  /** Deleted in Jira by hand: forget the key; an open finding gets a new ticket next cycle. */
+  private deletedInJira(i: FindingIntent): boolean {
+    const row = i.row as TicketRow;
+    this.d.onStep({ op: 'record', role: i.role, primaryKey: i.ticket.primaryKey, key: row.jiraKey as string, note: 'deleted in Jira' });
+    row.jiraKey = undefined;
+    row.jiraId = undefined;
+    row.linked = false;
+    row.state = 'pending';
+    this.d.tickets.put([row]);
+    if (i.wantOpen) this.d.pending?.markFailed(this.d.job, i.finding, 'ticket was deleted in Jira; recreating');
+    return false;
+  }
+
+  // ---- failures and records -------------------------------------------------------------
+
+  /** Run one finding's work; a rejection by Jira is recorded and the cycle goes on. */
+  private async guard(i: FindingIntent | undefined, work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      // The host is down or we are not allowed in: stop the cycle, nothing more will work.
+      if (code === 'HOST_UNREACHABLE' || code === 'AUTH_FAILED' || code === 'HOST_RATE_LIMITED' || code === 'HOST_ERROR' || code === 'ABORTED') throw err;
+      if (!i) throw err;
+      this.fail(i.finding, i.role, i.ticket.primaryKey, err);
+    }
+  }
+
+  private failChildrenOfMissingParent(p: ParentIntent): void {
+    for (const c of p.children) if (c.wantOpen && !c.row?.jiraKey && !this.failedKeys.has(c.finding.key)) this.fail(c.finding, 'child', c.ticket.primaryKey, new Error('its parent ticket could not be created'));
+  }
+
+  private readonly failedKeys = new Set<string>();
+
+  private fail(finding: StagedFinding, role: TicketRole, primaryKey: string, err: unknown): void {
+    if (this.failedKeys.has(finding.key)) return;
+    this.failedKeys.add(finding.key);
+    const message = describeError(err);
+    this.d.counts.failed++;
+    this.d.log.warn('ticket work failed for a finding; it is retried next cycle', { finding: finding.key, primaryKey, error: message });
+    this.d.onStep({ op: 'fail', role, primaryKey, findingKey: finding.key, error: message });
+    this.d.pending?.markFailed(this.d.job, finding, message);
+  }
+
+  private record(intents: readonly FindingIntent[]): void {
+    if (!this.d.findingLog) return;
+    this.d.findingLog.record(
+      this.d.job,
+      intents.map((i) => ({ fkey: i.finding.key, parentKey: i.finding.parentKey, status: i.decision.key, operation: i.decision.op })),
+    );
+    const ok = intents.filter((i) => !this.failedKeys.has(i.finding.key)).map((i) => i.finding.key);
+    this.d.pending?.resolved(this.d.job, ok);
+  }
+}
+
+function hashFields(fields: JiraFields): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(fields)) if (!NOT_DIFFED.has(k)) out[k] = hashOf(v);
+  return out;
+}
+
+/** The parent's status when its children are all gone (close) or when one returns (reopen). */
+function statusFor(scheme: TicketScheme, open: boolean): string | undefined {
+  const entries = Object.entries(scheme.operationMappings).filter(([, op]) => OPENING.has(op) === open);
+  const preferred = open ? entries.find(([k]) => REOPEN_SIGNAL.test(k)) : entries.find(([k]) => !k.includes('/'));
+  const key = (preferred ?? entries[0])?.[0];
+  return key ? scheme.workflowMappings[key] : undefined;
+}

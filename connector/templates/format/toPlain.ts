@@ -1,0 +1,10 @@
+import type { RichText } from '../types.js';
+import { cleanText } from './cleanText.js';
+import { charPieces, fitPieces, truncationNote } from './fitPieces.js';
+
+/** Rich text as plain text (no markup, nothing escaped), optionally cut to `limit` characters with a note. */
+export function toPlain(rich: RichText, limit = Number.POSITIVE_INFINITY): string {
+  const text = cleanText(rich.map((s) => s.text).join(''));
+  if (text.length <= limit) return text;
+  return fitPieces(charPieces(text), limit, (n) => `\n\n${truncationNote(n)}`);
+}

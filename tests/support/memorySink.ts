@@ -1,0 +1,127 @@
+import { SinkError } from '../../connector/errors.js';
+import type { CreateRequest, CreateResult, FoundIssue, IssueStatus, JiraFields, TicketSink } from '../../connector/sinks/types.js';
+import type { RenderedTicket, RichText } from '../../connector/templates/types.js';
+
+export interface MemoryIssue {
+  key: string;
+  fields: JiraFields;
+  labels: string[];
+  status: IssueStatus;
+  comments: RichText[];
+  links: Set<string>;
+}
+
+const OPEN: IssueStatus = { name: 'Open', category: 'new' };
+
+/**
+ * A TicketSink held in memory, for pipeline tests that are about planning rather
+ * than HTTP. It records every call so tests can count writes.
+ */
+export class MemorySink implements TicketSink {
+  readonly type = 'memory';
+  readonly host = 'memory.test';
+  readonly issues = new Map<string, MemoryIssue>();
+  readonly log: string[] = [];
+  private next = 1;
+  private reads = 0;
+  private writes = 0;
+  /** Refs whose create Jira "rejects". */
+  rejectSummaries = new Set<string>();
+  /** Statuses a transition can reach from any status. */
+  statuses: Record<string, IssueStatus['category']> = { Open: 'new', 'In Progress': 'indeterminate', Reopened: 'new', Closed: 'done', Done: 'done' };
+
+  async prepare(): Promise<void> {}
+
+  fields(ticket: RenderedTicket, opts: { project: string; parentKey?: string }): JiraFields {
+    const f: JiraFields = {
+      project: { key: opts.project },
+      issuetype: { name: ticket.issueType },
+      summary: ticket.summary,
+      description: ticket.description.map((s) => s.text).join(''),
+      labels: ticket.labels,
+    };
+    if (ticket.priority) f.priority = { name: ticket.priority };
+    for (const cf of ticket.customFields) if (cf.text) f[`cf:${cf.name}`] = cf.text;
+    return f;
+  }
+
+  async createMany(items: readonly CreateRequest[]): Promise<CreateResult[]> {
+    this.writes += Math.ceil(items.length / 50);
+    this.log.push(`createMany ${items.length}`);
+    return items.map((i) => {
+      if (this.rejectSummaries.has(String(i.fields.summary))) {
+        return { ref: i.ref, error: new SinkError('SINK_REJECTED', 'summary: rejected by test', { host: this.host }) };
+      }
+      const key = `VULN-${this.next++}`;
+      this.issues.set(key, { key, fields: i.fields, labels: [...((i.fields.labels as string[]) ?? [])], status: OPEN, comments: [], links: new Set() });
+      return { ref: i.ref, key, id: key.slice(5) };
+    });
+  }
+
+  async update(key: string, change: { fields: JiraFields; addLabels?: readonly string[]; removeLabels?: readonly string[] }) {
+    this.writes++;
+    this.log.push(`update ${key} ${Object.keys(change.fields).join(',')}`);
+    const issue = this.must(key);
+    Object.assign(issue.fields, change.fields);
+    issue.labels = [...issue.labels.filter((l) => !change.removeLabels?.includes(l)), ...(change.addLabels ?? [])];
+  }
+
+  async status(key: string) {
+    this.reads++;
+    return this.issues.get(key)?.status;
+  }
+
+  async transition(key: string, target: string) {
+    this.writes++;
+    this.log.push(`transition ${key} ${target}`);
+    const issue = this.must(key);
+    const category = this.statuses[target];
+    if (!category) throw new SinkError('SINK_REJECTED', `no transition to ${target}`, { host: this.host });
+    const from = issue.status;
+    issue.status = { name: target, category };
+    return { from, to: issue.status };
+  }
+
+  async comment(key: string, body: RichText) {
+    this.writes++;
+    this.must(key).comments.push(body);
+  }
+
+  async link(parentKey: string, childKey: string) {
+    this.writes++;
+    this.log.push(`link ${parentKey} ${childKey}`);
+    this.must(parentKey).links.add(childKey);
+  }
+
+  async unlink(parentKey: string, childKey: string) {
+    this.writes++;
+    this.log.push(`unlink ${parentKey} ${childKey}`);
+    return this.must(parentKey).links.delete(childKey);
+  }
+
+  async findByLabels(_project: string, labels: readonly string[]): Promise<FoundIssue[]> {
+    this.reads++;
+    return [...this.issues.values()]
+      .filter((i) => i.labels.some((l) => labels.includes(l)))
+      .map((i) => ({ key: i.key, id: i.key.slice(5), labels: i.labels, status: i.status }));
+  }
+
+  searchUrl(jql: string) {
+    return `memory://search?jql=${encodeURIComponent(jql)}`;
+  }
+
+  calls() {
+    return { reads: this.reads, writes: this.writes };
+  }
+
+  /** A person moves the ticket in Jira. */
+  setStatus(key: string, name: string) {
+    this.must(key).status = { name, category: this.statuses[name] ?? 'indeterminate' };
+  }
+
+  private must(key: string): MemoryIssue {
+    const issue = this.issues.get(key);
+    if (!issue) throw new SinkError('SINK_REJECTED', `issue ${key} does not exist`, { host: this.host });
+    return issue;
+  }
+}
