@@ -85,7 +85,7 @@ export class TicketWork {
         continue;
       }
       await this.guard(i, async () => {
-        const changed = i.fresh ? false : await this.syncFields(i);
+        const changed = i.fresh ? false : await this.syncFields(i, i.wantOpen);
         const moved = await this.syncStatus(i);
         const linkMoved = this.linked ? await this.syncLink(i) : false;
         if (!changed && !moved && !linkMoved && !i.fresh) this.d.counts.unchanged++;
@@ -229,7 +229,7 @@ export class TicketWork {
   // ---- existing tickets ---------------------------------------------------------------
 
   /** Send only the fields whose rendered value changed since what we last sent. */
-  private async syncFields(i: TicketIntent): Promise<boolean> {
+  private async syncFields(i: TicketIntent, findingOpen = true): Promise<boolean> {
     const row = i.row as TicketRow;
     const key = row.jiraKey as string;
     const fields = this.fieldsOf(i);
@@ -249,7 +249,7 @@ export class TicketWork {
       changed = true;
     }
     // The template's comment marks a re-detection (e.g. a new LAST_FOUND_DATETIME).
-    if (i.ticket.comment && row.state === 'open') {
+    if (i.ticket.comment && row.state === 'open' && findingOpen) {
       const h = hashOf(i.ticket.comment);
       if (row.commentHash && row.commentHash !== h) {
         await this.d.io.comment(key, i.ticket.comment);

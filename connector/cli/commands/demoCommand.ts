@@ -1,0 +1,114 @@
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createLogger } from '../../log.js';
+import { defaultSimData, type SimData } from '../../../tests/sim/jira/simData.js';
+import { SIM_CREDENTIALS, startJiraSim } from '../../../tests/sim/jira/startJiraSim.js';
+import { QUALYS_SIM_CREDENTIALS, startQualysSim } from '../../../tests/sim/qualys/startQualysSim.js';
+import { openApp, readConfig } from '../appContext.js';
+import { syncCommand } from './syncCommand.js';
+
+/**
+ * Jira Cloud's default ("simplified") workflow, which our templates target: To Do,
+ * In Progress, Done, with every status reachable from every other.
+ */
+export function simplifiedWorkflowData(): SimData {
+  const data = defaultSimData();
+  const names = ['To Do', 'In Progress', 'Done'];
+  data.statuses = [
+    { id: '10000', name: 'To Do', category: 'new' },
+    { id: '10001', name: 'In Progress', category: 'indeterminate' },
+    { id: '10002', name: 'Done', category: 'done' },
+  ];
+  data.initialStatus = 'To Do';
+  data.transitions = names.map((to, i) => ({ id: String(11 + i * 10), name: to, from: names.filter((n) => n !== to), to }));
+  return data;
+}
+
+function demoConfig(qualysUrl: string, jiraUrl: string, stateDir: string, templates: string): string {
+  return `# Written by \`vulnbridge demo\`: both jobs point at the simulators it started.
+stateDir: ${JSON.stringify(stateDir)}
+log: { level: warn }
+
+x-qualys: &qualys
+  type: qualys-vmdr
+  url: ${qualysUrl}
+  username: { env: VB_DEMO_QUALYS_USERNAME }
+  password: { env: VB_DEMO_QUALYS_PASSWORD }
+  includeIgnored: true
+  truncationLimit: 5
+
+x-jira: &jira
+  type: jira
+  url: ${jiraUrl}
+  flavor: cloud
+  email: ${SIM_CREDENTIALS.email}
+  token: { env: VB_DEMO_JIRA_TOKEN }
+  linkType: Relates
+
+jobs:
+  - name: vmdr-detections
+    schedule: "0 */4 * * *"
+    template: ${JSON.stringify(path.join(templates, 'vmdr-per-detection.json'))}
+    project: VULN
+    source: *qualys
+    sink: *jira
+  - name: vmdr-hosts
+    schedule: "30 */4 * * *"
+    template: ${JSON.stringify(path.join(templates, 'vmdr-host-linking.json'))}
+    project: OPS
+    source: *qualys
+    sink: *jira
+`;
+}
+
+/**
+ * Two cycles against the bundled simulators, no credentials needed: the second after
+ * the scanner data changed (detections fixed, one re-opened, QDS moved, a new host).
+ */
+export async function demoCommand(opts: { root?: string; out?: (t: string) => void; hosts?: number } = {}): Promise<number> {
+  const out = opts.out ?? ((t: string) => process.stdout.write(`${t}\n`));
+  const root = opts.root ?? process.cwd();
+  const dir = path.join(root, 'data', 'demo');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+
+  const qualys = await startQualysSim({ seed: 7, hosts: opts.hosts ?? 12, detectionsPerHost: 5 });
+  const jira = await startJiraSim({ flavor: 'cloud', data: simplifiedWorkflowData(), validateAgainstOpenApi: false });
+  try {
+    // The simulators' credentials, handed over the way real secrets are: by env var.
+    process.env.VB_DEMO_QUALYS_USERNAME = QUALYS_SIM_CREDENTIALS.username;
+    process.env.VB_DEMO_QUALYS_PASSWORD = QUALYS_SIM_CREDENTIALS.password;
+    process.env.VB_DEMO_JIRA_TOKEN = SIM_CREDENTIALS.token;
+    const file = path.join(dir, 'vulnbridge.yml');
+    writeFileSync(file, demoConfig(qualys.url, jira.url, dir, path.join(root, 'templates')));
+    out(`Qualys simulator: ${qualys.url} (${qualys.data.totalDetections()} detections)`);
+    out(`Jira Cloud simulator: ${jira.url}`);
+    out(`Config: ${path.relative(root, file)}\n`);
+
+    const app = openApp(readConfig(file), { log: createLogger({ level: 'warn' }) });
+    let exit = 0;
+    try {
+      out('== Cycle 1: first pull, every open detection gets a ticket');
+      exit |= (await syncCommand(app, { dryRun: false, json: false, out, progress: true })).exitCode;
+
+      const fixed = qualys.data.fixSome(4);
+      const reopened = qualys.data.reopenOne();
+      const moved = qualys.data.moveQds(3);
+      const host = qualys.data.addHost(3);
+      out(
+        `\n== Scanner data changed: ${fixed.length} detections Fixed, ${reopened.length} Re-Opened, ` +
+          `QDS moved on ${moved.length}, new host ${host.ID} with 3 detections`,
+      );
+      out('== Cycle 2: incremental pull, only what changed is acted on');
+      exit |= (await syncCommand(app, { dryRun: false, json: false, out, progress: true })).exitCode;
+      out(`\nJira now holds ${jira.issues().length} issues and ${jira.links().length} links.`);
+      out(`State: ${path.relative(root, path.join(dir, 'vulnbridge.db'))}. Look at it with:`);
+      out(`  npx vulnbridge status --config ${path.relative(root, file)}`);
+    } finally {
+      app.state.close();
+    }
+    return exit;
+  } finally {
+    await Promise.all([qualys.close(), jira.close()]);
+  }
+}

@@ -1,0 +1,53 @@
+import { JobScheduler } from '../../daemon/jobScheduler.js';
+import { runCycle } from '../../pipeline/runCycle.js';
+import type { AppContext } from '../appContext.js';
+
+/**
+ * The daemon: one cron schedule per job until SIGTERM/SIGINT, then a graceful stop
+ * (running cycles finish or are aborted; an aborted cycle keeps its cursor).
+ */
+export async function runCommand(app: AppContext, opts: { runNow: boolean }): Promise<number> {
+  const { log } = app;
+  if (app.jobs.length === 0) {
+    log.error('no job can run; fix the errors above');
+    return 1;
+  }
+  const scheduler = new JobScheduler(
+    app.jobs.map((rt) => ({
+      name: rt.config.name,
+      schedule: rt.config.schedule,
+      timezone: rt.config.timezone,
+      run: async (signal) => {
+        const report = await runCycle(rt, app.state, { signal });
+        const level = report.result === 'failed' ? 'error' : 'info';
+        log.log(level, 'cycle finished', {
+          job: report.job,
+          result: report.result,
+          ...report.counts,
+          error: report.error,
+          durationSeconds: Math.round(report.durationMs / 100) / 10,
+        });
+      },
+    })),
+    log,
+  );
+  scheduler.start();
+  log.info('vulnbridge daemon started', { jobs: app.jobs.map((j) => j.config.name), stateDir: app.config.stateDir });
+  if (opts.runNow) for (const rt of app.jobs) void scheduler.trigger(rt.config.name);
+
+  await new Promise<void>((resolve) => {
+    const stop = (signal: string) => {
+      log.info('stopping', { signal });
+      process.off('SIGTERM', onTerm);
+      process.off('SIGINT', onInt);
+      void scheduler.stop().then(resolve);
+    };
+    const onTerm = () => stop('SIGTERM');
+    const onInt = () => stop('SIGINT');
+    process.on('SIGTERM', onTerm);
+    process.on('SIGINT', onInt);
+  });
+  app.state.close();
+  log.info('stopped');
+  return 0;
+}

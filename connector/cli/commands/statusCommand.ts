@@ -1,0 +1,53 @@
+import type { Config } from '../../config/loadConfig.js';
+import { openStateBundle } from '../../state/stateBundle.js';
+import { table } from '../printReport.js';
+
+/** Per job: last run, result, counts, open tickets, cursor, findings waiting for a retry. */
+export function statusCommand(config: Config, opts: { json: boolean; out?: (t: string) => void }): number {
+  const out = opts.out ?? ((t: string) => process.stdout.write(`${t}\n`));
+  const state = openStateBundle(config.stateDir);
+  try {
+    const jobs = config.jobs.map((j) => {
+      const last = state.runs.last(j.name);
+      return {
+        job: j.name,
+        enabled: j.enabled,
+        schedule: j.schedule,
+        lastRun: last ? { started: last.startedAt, ended: last.endedAt, result: last.result, counts: last.counts, error: last.error } : null,
+        tickets: state.tickets.counts(j.name),
+        cursor: state.cursors.get(j.name),
+        retrying: state.pending.list(j.name),
+        findings: state.findings.countsByStatus(j.name),
+      };
+    });
+    if (opts.json) {
+      out(JSON.stringify({ stateDir: config.stateDir, jobs }, null, 2));
+      return 0;
+    }
+    out(
+      table(
+        ['job', 'last run', 'result', 'created', 'updated', 'transitioned', 'open', 'closed', 'closed by user', 'retrying', 'cursor'],
+        jobs.map((j) => [
+          j.job,
+          j.lastRun?.started ?? 'never',
+          j.lastRun?.result ?? '-',
+          String(j.lastRun?.counts.created ?? 0),
+          String(j.lastRun?.counts.updated ?? 0),
+          String(j.lastRun?.counts.transitioned ?? 0),
+          String(j.tickets.open),
+          String(j.tickets.closed),
+          String(j.tickets.closedByUser),
+          String(j.retrying.length),
+          Object.entries(j.cursor).map(([k, v]) => `${k}=${v}`).join(' ') || '(none: next run pulls everything)',
+        ]),
+      ),
+    );
+    for (const j of jobs) {
+      if (j.lastRun?.error) out(`\n${j.job}: last error: ${j.lastRun.error}`);
+      for (const r of j.retrying.slice(0, 10)) out(`${j.job}: retrying ${r.fkey} (${r.attempts}x): ${r.error}`);
+    }
+    return 0;
+  } finally {
+    state.close();
+  }
+}

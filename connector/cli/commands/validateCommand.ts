@@ -1,0 +1,69 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describeError } from '../../errors.js';
+import { silentLogger } from '../../log.js';
+import { buildJob } from '../../pipeline/jobRuntime.js';
+import { loadScheme } from '../../templates/loadScheme.js';
+import { readConfig } from '../appContext.js';
+
+export interface ValidateOptions {
+  config: string;
+  /** Explicit --config: a missing file is an error, not a skip. */
+  configGiven: boolean;
+  templates?: string;
+  /** Also check each job's needs on Jira (reads only). */
+  online: boolean;
+  out?: (t: string) => void;
+}
+
+/** Check the config, every job's template, secrets, and (with --online) the Jira side. */
+export async function validateCommand(opts: ValidateOptions): Promise<number> {
+  const out = opts.out ?? ((t: string) => process.stdout.write(`${t}\n`));
+  let problems = 0;
+  const fail = (what: string, err: unknown) => {
+    problems++;
+    out(`✗ ${what}\n  ${describeError(err).replace(/\n/g, '\n  ')}`);
+  };
+
+  const checked = new Set<string>();
+  if (opts.configGiven || existsSync(opts.config)) {
+    try {
+      const config = readConfig(opts.config);
+      out(`✓ ${opts.config}: ${config.jobs.length} job(s)`);
+      for (const job of config.jobs) {
+        checked.add(path.resolve(job.templatePath));
+        try {
+          const rt = buildJob(job, silentLogger());
+          if (opts.online) await rt.sink.prepare({ project: job.project, schemes: [rt.scheme] });
+          out(`✓ job ${job.name}: ${path.relative(process.cwd(), job.templatePath)} (${rt.scheme.moduleName}, ${rt.scheme.kind})${opts.online ? `, Jira ${rt.sink.host} ready` : ''}`);
+        } catch (err) {
+          fail(`job ${job.name}`, err);
+        }
+      }
+    } catch (err) {
+      fail(opts.config, err);
+    }
+  }
+
+  const dir = opts.templates ?? (existsSync('templates') ? 'templates' : undefined);
+  if (dir) {
+    let files: string[] = [];
+    try {
+      files = readdirSync(dir).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'));
+    } catch (err) {
+      fail(dir, err);
+    }
+    for (const f of files) {
+      const file = path.join(dir, f);
+      if (checked.has(path.resolve(file))) continue;
+      try {
+        const scheme = loadScheme(file);
+        out(`✓ ${file} (${scheme.moduleName}, ${scheme.kind})`);
+      } catch (err) {
+        fail(file, err);
+      }
+    }
+  }
+  out(problems ? `\n${problems} problem(s) found` : '\nall valid');
+  return problems ? 1 : 0;
+}

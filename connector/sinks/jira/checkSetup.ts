@@ -1,0 +1,174 @@
+import { ProblemList, SinkError } from '../../errors.js';
+import type { TicketRole, TicketScheme, TicketTemplate } from '../../templates/types.js';
+import { closeMatches } from './closeMatches.js';
+import type { JiraApi } from './jiraApi.js';
+import { JiraRejectedError } from './mapError.js';
+import type { JiraField, JiraIssueType, JiraLinkType, JiraStatus } from './wire.js';
+
+export interface PreparedProject {
+  key: string;
+  id: string;
+  /** By lower-case name: Jira issue type and status names are unique ignoring case. */
+  issueTypes: ReadonlyMap<string, JiraIssueType>;
+  statusesByType: ReadonlyMap<string, readonly JiraStatus[]>;
+}
+
+export interface SetupResult {
+  project: PreparedProject;
+  fieldsById: ReadonlyMap<string, JiraField>;
+  /** Template custom-field name → the Jira field it names. */
+  fieldsByTemplateName: ReadonlyMap<string, JiraField>;
+  linkType?: JiraLinkType;
+}
+
+/** Where each role's template lives in the Qualys scheme file, for problem paths. */
+const PAYLOAD_PATH: Record<TicketRole, string> = { single: 'payload', parent: 'payload.parent', child: 'payload.relatedTicket' };
+const PRIORITY_PATH: Record<TicketRole, string> = {
+  single: 'metadata.priorityMapping.criteria',
+  parent: 'metadata.priorityMapping.parent.criteria',
+  child: 'metadata.priorityMapping.relatedTicket.criteria',
+};
+
+/**
+ * Checks, in as few reads as Jira allows, everything the schemes will need when tickets
+ * are written, and reports every problem at once: a first run should not fail ticket by
+ * ticket on a misspelt field (Jira answers "cannot be set. It is not on the appropriate
+ * screen, or unknown", jira-and-peers.md §1.7).
+ */
+export async function checkSetup(
+  api: JiraApi,
+  req: { project: string; schemes: readonly TicketScheme[]; signal?: AbortSignal },
+  opts: { host: string; linkType: string },
+): Promise<SetupResult> {
+  const { host } = opts;
+  const key = req.project;
+  const signal = req.signal;
+  const problems: SinkError[] = [];
+  const seen = new Set<string>();
+  const problem = (message: string, where: { file?: string; path?: string; hint?: string }) => {
+    if (seen.has(`${where.file}\n${message}`)) return;
+    seen.add(`${where.file}\n${message}`);
+    problems.push(new SinkError('SINK_SETUP_INVALID', message, { host, ...where }));
+  };
+  const templates = req.schemes.flatMap((scheme) =>
+    (Object.entries(scheme.tickets) as Array<[TicketRole, TicketTemplate | undefined]>)
+      .filter((e): e is [TicketRole, TicketTemplate] => e[1] !== undefined)
+      .map(([role, t]) => ({ scheme, role, t })),
+  );
+  const needsLink = req.schemes.some((s) => s.kind === 'linked');
+
+  // Credentials first: every other answer is meaningless without them.
+  await api.myself(signal);
+  const [project, fields, linkTypes] = await Promise.all([
+    api.project(key, signal).catch(undefinedOn404),
+    api.fields(signal),
+    needsLink ? api.linkTypes(signal) : Promise.resolve(undefined),
+  ]);
+
+  const fieldsById = new Map(fields.map((f) => [f.id, f]));
+  const fieldsByTemplateName = new Map<string, JiraField>();
+  for (const { scheme, role, t } of templates) {
+    for (const cf of t.customFields) {
+      const path = `${PAYLOAD_PATH[role]}.custom_fields.${cf.name}`;
+      const id = cf.customFieldId?.trim();
+      if (id) {
+        const f = fieldsById.get(id);
+        if (f) fieldsByTemplateName.set(cf.name, f);
+        else problem(`custom field id ${id} ('${cf.name}') does not exist on Jira at ${host}`, { file: scheme.file, path, hint: 'fix customFieldId or leave it empty to resolve the field by name' });
+        continue;
+      }
+      const named = fields.filter((f) => f.name === cf.name);
+      const custom = named.filter((f) => f.custom !== false);
+      const chosen = custom.length === 1 ? custom[0] : custom.length === 0 && named.length === 1 ? named[0] : undefined;
+      if (chosen) {
+        fieldsByTemplateName.set(cf.name, chosen);
+      } else if (named.length > 1) {
+        problem(`${named.length} fields on Jira at ${host} are named '${cf.name}' (${named.map((f) => f.id).join(', ')})`, {
+          file: scheme.file,
+          path,
+          hint: 'set customFieldId in the template to the one to fill',
+        });
+      } else {
+        const near = closeMatches(cf.name, fields.map((f) => f.name));
+        problem(`custom field '${cf.name}' does not exist on Jira at ${host}${near.length ? ` (close matches: ${near.map((n) => `'${n}'`).join(', ')})` : ''}`, {
+          file: scheme.file,
+          path,
+          hint: 'create the field, or fix its name in the template (it must match exactly, case and punctuation included)',
+        });
+      }
+    }
+  }
+
+  let linkType: JiraLinkType | undefined;
+  if (linkTypes) {
+    linkType = linkTypes.find((l) => l.name.toLowerCase() === opts.linkType.toLowerCase());
+    if (!linkType) {
+      problem(`issue link type '${opts.linkType}' does not exist on Jira at ${host} (available: ${linkTypes.map((l) => l.name).join(', ') || 'none'})`, {
+        path: 'sink.linkType',
+        hint: 'set sink.linkType to one of the available types',
+      });
+    }
+  }
+
+  if (!project) {
+    const visible = await api.projects(signal).catch(() => []);
+    problem(
+      `project ${key} does not exist on Jira at ${host}, or the account cannot browse it${visible.length ? ` (visible projects: ${visible.map((p) => p.key).slice(0, 20).join(', ')})` : ''}`,
+      { path: 'project', hint: 'fix the job\'s `project`, or grant the account Browse projects on it' },
+    );
+    throw setupProblems(host, key, problems);
+  }
+
+  const [issueTypeList, statusList, priorityList] = await Promise.all([
+    api.createMetaIssueTypes(key, signal),
+    api.projectStatuses(key, signal),
+    api.priorities(project.id, signal),
+  ]);
+  const issueTypes = new Map(issueTypeList.map((it) => [it.name.toLowerCase(), it]));
+  const statusesByType = new Map(statusList.map((s) => [s.name.toLowerCase(), s.statuses]));
+  const priorityNames = new Set(priorityList.map((p) => p.name.toLowerCase()));
+
+  for (const { scheme, role, t } of templates) {
+    const it = issueTypes.get(t.issueType.toLowerCase());
+    if (!it) {
+      problem(`issue type '${t.issueType}' does not exist in project ${key} (available: ${issueTypeList.map((i) => i.name).join(', ') || 'none the account may create'})`, {
+        file: scheme.file,
+        path: `${PAYLOAD_PATH[role]}.issueType`,
+        hint: 'add it to the project\'s issue type scheme, or change issueType in the template',
+      });
+    }
+    if (!t.priority.jiraDefault) {
+      for (const c of t.priority.criteria) {
+        if (priorityNames.has(c.priority.toLowerCase())) continue;
+        problem(`priority '${c.priority}' does not exist in project ${key} (available: ${priorityList.map((p) => p.name).join(', ')})`, {
+          file: scheme.file,
+          path: `${PRIORITY_PATH[role]}.${c.priority}`,
+          hint: 'use a priority of the project\'s priority scheme',
+        });
+      }
+    }
+    const statuses = statusesByType.get(t.issueType.toLowerCase());
+    if (!it || !statuses) continue;
+    const names = new Set(statuses.map((s) => s.name.toLowerCase()));
+    for (const [opKey, target] of Object.entries(scheme.workflowMappings)) {
+      if (names.has(target.toLowerCase())) continue;
+      problem(`status '${target}' does not exist in project ${key} for issue type ${it.name} (available: ${statuses.map((s) => s.name).join(', ')})`, {
+        file: scheme.file,
+        path: `metadata.workflowMappings.${opKey}`,
+        hint: 'map it to a status of the issue type\'s workflow',
+      });
+    }
+  }
+
+  if (problems.length) throw setupProblems(host, key, problems);
+  return { project: { key: project.key, id: project.id, issueTypes, statusesByType }, fieldsById, fieldsByTemplateName, linkType };
+}
+
+function setupProblems(host: string, key: string, problems: SinkError[]): ProblemList {
+  return new ProblemList('SINK_SETUP_INVALID', `Jira at ${host} is not ready for project ${key} (${problems.length} problem${problems.length === 1 ? '' : 's'})`, problems);
+}
+
+function undefinedOn404(err: unknown): undefined {
+  if (err instanceof JiraRejectedError && err.status === 404) return undefined;
+  throw err;
+}

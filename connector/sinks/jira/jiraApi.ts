@@ -1,0 +1,228 @@
+import { z } from 'zod';
+import type { Version3Models } from 'jira.js';
+import { ExternalHostError, type VulnbridgeError } from '../../errors.js';
+import { withRetry } from '../../http/retry.js';
+import type { Logger } from '../../log.js';
+import type { SinkCallCounts, SinkDeps } from '../types.js';
+import type { JiraClients } from './jiraClient.js';
+import { isAmbiguousWriteFailure, mapJiraError } from './mapError.js';
+import type { AdfDoc } from './richText.js';
+import * as wire from './wire.js';
+
+export interface JiraApiOptions {
+  host: string;
+  authHint: string;
+  log: Logger;
+  sleep?: SinkDeps['sleep'];
+  retry?: SinkDeps['retry'];
+}
+
+/** Writes answer 201/204 with nothing we read. */
+const anything = z.unknown();
+
+interface CallOptions {
+  signal?: AbortSignal;
+  /** Not safe to repeat after an ambiguous failure (create, comment, transition). */
+  once?: boolean;
+}
+
+/**
+ * Every Jira operation the sink makes, flavour-neutral: Cloud goes through jira.js'
+ * Version3Client (REST v3), Data Center through Version2Client (REST v2). Each call is
+ * retried (429/5xx, Retry-After aware), mapped to our errors in mapError.ts and its
+ * response parsed through wire.ts.
+ */
+export class JiraApi {
+  constructor(
+    private readonly clients: JiraClients,
+    private readonly opts: JiraApiOptions,
+  ) {}
+
+  get cloud(): boolean {
+    return this.clients.v3 !== undefined;
+  }
+
+  calls(): SinkCallCounts {
+    return { ...this.clients.counts };
+  }
+
+  myself(signal?: AbortSignal) {
+    return this.call('check the credentials (GET /myself)', () => this.pick((c) => c.myself.getCurrentUser<unknown>(), (c) => c.myself.getCurrentUser<unknown>()), wire.myselfSchema, { signal });
+  }
+
+  project(key: string, signal?: AbortSignal) {
+    return this.call(`read project ${key}`, () => this.pick((c) => c.projects.getProject<unknown>(key), (c) => c.projects.getProject<unknown>(key)), wire.projectSchema, { signal });
+  }
+
+  /** A first page of visible projects, for "did you mean" messages. */
+  projects(signal?: AbortSignal) {
+    return this.call(
+      'list projects',
+      () =>
+        this.pick(
+          (c) => c.projects.searchProjects<unknown>({ maxResults: 50 }),
+          // Data Center has no /project/search before 10.x; /project lists all visible ones.
+          (c) => c.sendRequest<unknown>({ url: '/rest/api/2/project', method: 'GET' }, undefined as never),
+        ),
+      wire.projectListSchema,
+      { signal },
+    );
+  }
+
+  async createMetaIssueTypes(projectKey: string, signal?: AbortSignal): Promise<wire.JiraIssueType[]> {
+    const all: wire.JiraIssueType[] = [];
+    for (let startAt = 0; ; ) {
+      const page = await this.call(
+        `list the issue types of project ${projectKey} (createmeta)`,
+        () =>
+          this.pick(
+            (c) => c.issues.getCreateIssueMetaIssueTypes<unknown>({ projectIdOrKey: projectKey, startAt, maxResults: 100 }),
+            (c) => c.issues.getCreateIssueMetaIssueTypes<unknown>({ projectIdOrKey: projectKey, startAt, maxResults: 100 }),
+          ),
+        wire.createMetaIssueTypesSchema,
+        { signal },
+      );
+      all.push(...page.items);
+      startAt += page.items.length;
+      if (page.items.length === 0 || page.isLast === true || (page.total !== undefined && startAt >= page.total)) return all;
+      if (page.isLast === undefined && page.total === undefined) return all;
+    }
+  }
+
+  projectStatuses(projectKey: string, signal?: AbortSignal) {
+    return this.call(`list the statuses of project ${projectKey}`, () => this.pick((c) => c.projects.getAllStatuses<unknown>(projectKey), (c) => c.projects.getAllStatuses<unknown>(projectKey)), wire.projectStatusesSchema, { signal });
+  }
+
+  /**
+   * Priorities usable in the project. Cloud: `/priority/search?projectId=` filters by the
+   * project's priority scheme (schemes differ per project, jira-and-peers.md §1.6);
+   * Data Center: `/priority` (all).
+   */
+  async priorities(projectId: string, signal?: AbortSignal): Promise<Array<{ id: string; name: string }>> {
+    const all: Array<{ id: string; name: string }> = [];
+    for (let startAt = 0; ; ) {
+      const page = await this.call(
+        'list priorities',
+        () =>
+          this.pick(
+            (c) => c.issuePriorities.searchPriorities<unknown>({ projectId: [projectId], startAt, maxResults: 100 }),
+            (c) => c.issuePriorities.getPriorities<unknown>(),
+          ),
+        wire.priorityListSchema,
+        { signal },
+      );
+      all.push(...page.items);
+      startAt += page.items.length;
+      if (page.isLast !== false || page.items.length === 0) return all;
+    }
+  }
+
+  fields(signal?: AbortSignal) {
+    return this.call('list fields (GET /field)', () => this.pick((c) => c.issueFields.getFields<unknown>(), (c) => c.issueFields.getFields<unknown>()), wire.fieldListSchema, { signal });
+  }
+
+  async linkTypes(signal?: AbortSignal) {
+    const r = await this.call('list issue link types', () => this.pick((c) => c.issueLinkTypes.getIssueLinkTypes<unknown>(), (c) => c.issueLinkTypes.getIssueLinkTypes<unknown>()), wire.linkTypeListSchema, { signal });
+    return r.issueLinkTypes;
+  }
+
+  /** POST /issue/bulk: at most 50 issues per call (Jira's documented limit, jira-and-peers.md §1.2). */
+  createIssues(issueUpdates: Array<{ fields: Record<string, unknown> }>) {
+    return this.call(
+      `create ${issueUpdates.length} issue(s) (POST /issue/bulk)`,
+      () => this.pick((c) => c.issues.createIssues<unknown>({ issueUpdates }), (c) => c.issues.createIssues<unknown>({ issueUpdates })),
+      wire.createdIssuesSchema,
+      { once: true },
+    );
+  }
+
+  async editIssue(key: string, body: { fields?: Record<string, unknown>; update?: Record<string, unknown[]> }): Promise<void> {
+    await this.call(`edit issue ${key}`, () => this.pick((c) => c.issues.editIssue<unknown>({ issueIdOrKey: key, ...body }), (c) => c.issues.editIssue<unknown>({ issueIdOrKey: key, ...body })), anything);
+  }
+
+  getIssue(key: string, fields: string[]) {
+    return this.call(`read issue ${key}`, () => this.pick((c) => c.issues.getIssue<unknown>({ issueIdOrKey: key, fields }), (c) => c.issues.getIssue<unknown>({ issueIdOrKey: key, fields })), wire.issueSchema);
+  }
+
+  async transitions(key: string) {
+    const r = await this.call(`list transitions of ${key}`, () => this.pick((c) => c.issues.getTransitions<unknown>({ issueIdOrKey: key }), (c) => c.issues.getTransitions<unknown>({ issueIdOrKey: key })), wire.transitionsSchema);
+    return r.transitions;
+  }
+
+  async doTransition(key: string, transitionId: string, fields?: Record<string, unknown>): Promise<void> {
+    const body = { issueIdOrKey: key, transition: { id: transitionId }, fields };
+    await this.call(`transition ${key}`, () => this.pick((c) => c.issues.doTransition<unknown>(body), (c) => c.issues.doTransition<unknown>(body)), anything, { once: true });
+  }
+
+  async addComment(key: string, body: AdfDoc | string): Promise<void> {
+    await this.call(
+      `comment on ${key}`,
+      () =>
+        this.pick(
+          // Our AdfDoc is structurally an ADF document; jira.js' Document type is narrower on marks/attrs.
+          (c) => c.issueComments.addComment<unknown>({ issueIdOrKey: key, comment: body as unknown as Version3Models.Document }),
+          (c) => c.issueComments.addComment<unknown>({ issueIdOrKey: key, comment: String(body) }),
+        ),
+      anything,
+      { once: true },
+    );
+  }
+
+  /** Idempotent on Jira: a duplicate link request "indicates that the issue link was created" (§1.8). */
+  async linkIssues(typeName: string, outwardKey: string, inwardKey: string): Promise<void> {
+    const body = { type: { name: typeName }, outwardIssue: { key: outwardKey }, inwardIssue: { key: inwardKey } };
+    await this.call(`link ${outwardKey} → ${inwardKey}`, () => this.pick((c) => c.issueLinks.linkIssues<unknown>(body), (c) => c.issueLinks.linkIssues<unknown>(body)), anything);
+  }
+
+  async deleteIssueLink(linkId: string): Promise<void> {
+    await this.call(`delete issue link ${linkId}`, () => this.pick((c) => c.issueLinks.deleteIssueLink<unknown>({ linkId }), (c) => c.issueLinks.deleteIssueLink<unknown>({ linkId })), anything);
+  }
+
+  /** Cloud: GET /rest/api/3/search/jql (token paging; /search is 410 Gone on Cloud, §1.9). */
+  searchCloud(jql: string, fields: string[], maxResults: number, nextPageToken?: string) {
+    const v3 = this.clients.v3;
+    if (!v3) throw new Error('searchCloud needs the Cloud client');
+    return this.call('search issues (GET /search/jql)', () => v3.issueSearch.searchForIssuesUsingJqlEnhancedSearch<unknown>({ jql, fields, maxResults, nextPageToken }), wire.enhancedSearchSchema);
+  }
+
+  /** Data Center: GET /rest/api/2/search (startAt/total paging, §1.9). */
+  searchDataCenter(jql: string, fields: string[], maxResults: number, startAt: number) {
+    const v2 = this.clients.v2;
+    if (!v2) throw new Error('searchDataCenter needs the Data Center client');
+    return this.call('search issues (GET /search)', () => v2.issueSearch.searchForIssuesUsingJql<unknown>({ jql, fields, maxResults, startAt }), wire.searchResultsSchema);
+  }
+
+  private pick(
+    onCloud: (c: NonNullable<JiraClients['v3']>) => Promise<unknown>,
+    onDataCenter: (c: NonNullable<JiraClients['v2']>) => Promise<unknown>,
+  ): Promise<unknown> {
+    return this.clients.v3 ? onCloud(this.clients.v3) : onDataCenter(this.clients.v2 as NonNullable<JiraClients['v2']>);
+  }
+
+  private async call<T>(what: string, fn: () => Promise<unknown>, schema: z.ZodType<T>, o: CallOptions = {}): Promise<T> {
+    const ctx = { host: this.opts.host, what, authHint: this.opts.authHint };
+    const outcome = await withRetry(
+      async (): Promise<{ data: unknown } | { failed: VulnbridgeError }> => {
+        try {
+          return { data: await fn() };
+        } catch (err) {
+          const mapped = mapJiraError(err, ctx);
+          // Repeating a create after a timeout could make a second issue: report it instead.
+          if (o.once && isAmbiguousWriteFailure(mapped)) return { failed: mapped };
+          throw mapped;
+        }
+      },
+      { what, log: this.opts.log, sleep: this.opts.sleep, signal: o.signal, ...this.opts.retry },
+    );
+    if ('failed' in outcome) throw outcome.failed;
+    const parsed = schema.safeParse(outcome.data);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ExternalHostError('HOST_ERROR', `Jira answered ${what} with an unexpected body (${issue?.path.join('.') || 'root'}: ${issue?.message})`, {
+        host: this.opts.host,
+        hint: 'check that `url` points at Jira and `flavor` matches it',
+      });
+    }
+    return parsed.data;
+  }
+}

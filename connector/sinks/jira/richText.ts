@@ -1,0 +1,19 @@
+import type { RichText } from '../../templates/types.js';
+import { toAdf as adfOf, type AdfDoc } from '../../templates/format/toAdf.js';
+
+/**
+ * The one import point for rich-text formatting in the Jira sink (the template engine's
+ * formatters: scanner values escaped, Jira's limits respected with a truncation note).
+ */
+export { toPlain } from '../../templates/format/toPlain.js';
+export { toWiki } from '../../templates/format/toWiki.js';
+export type { AdfDoc };
+
+/**
+ * ADF for Cloud. The 32,767 limit (JRACLOUD-68949) is applied to the serialized document:
+ * Atlassian does not say whether it counts text or stored JSON, so take the safe side
+ * (inference; the simulator enforces the same reading).
+ */
+export function toAdf(rich: RichText, limit?: number): AdfDoc {
+  return adfOf(rich, limit, { countJson: true });
+}

@@ -1,0 +1,97 @@
+import { SinkError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import type { IssueStatus, StatusCategory } from '../types.js';
+import type { JiraApi } from './jiraApi.js';
+import { JiraRejectedError } from './mapError.js';
+import type { JiraStatus, JiraTransition } from './wire.js';
+
+const CATEGORIES: readonly string[] = ['new', 'indeterminate', 'done'] satisfies StatusCategory[];
+
+/**
+ * Jira's status category tells open from resolved across localized and renamed workflows
+ * (jira-and-peers.md §1.4); "No Category" (`undefined`) counts as in progress.
+ */
+export function issueStatusOf(s: JiraStatus): IssueStatus {
+  const key = s.statusCategory?.key ?? '';
+  return { name: s.name, category: (CATEGORIES.includes(key) ? key : 'indeterminate') as StatusCategory };
+}
+
+/**
+ * Moves issues to a named status. Transition ids differ per workflow, so they are read
+ * from the issue (§1.4) and cached per project, issue type and current status for the
+ * sink's lifetime (one run): issues in the same place share a workflow step.
+ */
+export class Transitioner {
+  private readonly cache = new Map<string, JiraTransition[]>();
+
+  constructor(
+    private readonly api: JiraApi,
+    private readonly opts: { host: string; closeResolution: string; log: Logger },
+  ) {}
+
+  async transition(key: string, target: string): Promise<{ from: IssueStatus; to: IssueStatus }> {
+    const issue = await this.api.getIssue(key, ['status', 'issuetype', 'project']);
+    const status = issue.fields.status;
+    if (!status) throw new SinkError('SINK_REJECTED', `Jira returned issue ${key} without a status`, { host: this.opts.host });
+    const from = issueStatusOf(status);
+    if (sameName(from.name, target)) return { from, to: from };
+
+    const cacheKey = [issue.fields.project?.key ?? key.replace(/-\d+$/, ''), issue.fields.issuetype?.id ?? '', status.id ?? status.name].join('|');
+    const cached = this.cache.get(cacheKey);
+    let transitions = cached ?? (await this.load(key, cacheKey));
+    let chosen = pick(transitions, target);
+    if (!chosen && cached) {
+      // The workflow may have changed since we cached it: look once more.
+      transitions = await this.load(key, cacheKey);
+      chosen = pick(transitions, target);
+    }
+    if (!chosen) {
+      const available = transitions.map((t) => `'${t.to.name}' via '${t.name}'`).join(', ') || 'none';
+      throw new SinkError('SINK_REJECTED', `issue ${key} is in status '${from.name}' and no transition leads to '${target}' (available: ${available})`, {
+        host: this.opts.host,
+        hint: 'add a transition to the workflow, or map the operation to a reachable status in workflowMappings; transitions the account may not perform are not listed',
+      });
+    }
+    try {
+      await this.perform(key, chosen);
+    } catch (err) {
+      if (!cached || !(err instanceof JiraRejectedError) || err.status !== 400) throw err;
+      // A cached transition id Jira no longer accepts for this issue: refresh and retry once.
+      this.opts.log.debug('cached transition refused, reloading', { issue: key, transition: chosen.id });
+      chosen = pick(await this.load(key, cacheKey), target);
+      if (!chosen) throw err;
+      await this.perform(key, chosen);
+    }
+    return { from, to: issueStatusOf(chosen.to) };
+  }
+
+  private async load(key: string, cacheKey: string): Promise<JiraTransition[]> {
+    const transitions = await this.api.transitions(key);
+    this.cache.set(cacheKey, transitions);
+    return transitions;
+  }
+
+  /**
+   * A transition screen may require a resolution: Jira answers 400
+   * `{"errors":{"resolution":"Resolution is required."}}`, and sending
+   * `fields.resolution` fixes it (jira-and-peers.md §1.4).
+   */
+  private async perform(key: string, t: JiraTransition): Promise<void> {
+    try {
+      await this.api.doTransition(key, t.id);
+    } catch (err) {
+      if (!(err instanceof JiraRejectedError) || err.status !== 400 || !err.fieldErrors.resolution) throw err;
+      this.opts.log.debug('transition needs a resolution, retrying with it', { issue: key, resolution: this.opts.closeResolution });
+      await this.api.doTransition(key, t.id, { resolution: { name: this.opts.closeResolution } });
+    }
+  }
+}
+
+/** The transition leading to the target status, else one named like it (case-insensitive). */
+function pick(transitions: readonly JiraTransition[], target: string): JiraTransition | undefined {
+  return transitions.find((t) => sameName(t.to.name, target)) ?? transitions.find((t) => sameName(t.name, target));
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0;
+}

@@ -1,0 +1,2 @@
+export { qualysVmdrSource, type QualysVmdrDeps } from './source.js';
+export { qualysVmdrConfigSchema, type QualysVmdrConfig } from './qualysVmdrConfig.js';

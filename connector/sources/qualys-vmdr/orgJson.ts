@@ -1,0 +1,183 @@
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
+
+/** The shape org.json's `XML.toJSONObject` gives, which the Qualys templates are written against. */
+export type OrgJsonValue = string | OrgJsonObject | OrgJsonValue[];
+export interface OrgJsonObject {
+  [key: string]: OrgJsonValue;
+}
+
+/**
+ * Elements that can repeat under their parent. They are ALWAYS arrays, even with one
+ * member, so a template or our own code never has to handle "object or array"
+ * (qualysdk does it by hand: `qualysdk/vmdr/base/helpers.py` "if it is just one, put it
+ * inside a list"). Names from the HLD, KnowledgeBase and Host List DTDs (qualys.md §1, §2).
+ * `ID` is deliberately absent: it is the host id / CVE id, a single value where we read it.
+ */
+export const QUALYS_ARRAY_ELEMENTS: ReadonlySet<string> = new Set([
+  'HOST',
+  'DETECTION',
+  'TAG',
+  'CVE',
+  'QDS_FACTOR',
+  'SOFTWARE',
+  'THREAT_INTEL',
+  'VULN',
+  'CLOUD_TAG',
+  'ATTRIBUTE',
+  'ITEM',
+  'VENDOR_REFERENCE',
+  'BUGTRAQ',
+  'COMPLIANCE',
+  'EXPLT_SRC',
+  'EXPLT',
+  'MW_SRC',
+  'MW_INFO',
+  'AUTH_TYPE',
+  'CHANGE_LOG_INFO',
+  'PCI_REASON',
+  'VULN_COUNT',
+  'PARAM',
+]);
+
+export interface OrgJsonFrame {
+  readonly name: string;
+  obj: OrgJsonObject;
+  text: string;
+  hasChildren: boolean;
+  hasAttributes: boolean;
+}
+
+/**
+ * Called when an element closes, with its finished value and the still-open ancestors
+ * (`stack[stack.length - 1]` is the parent). Return `true` to take the element: it is
+ * then NOT attached to its parent, which is how streaming callers keep memory flat.
+ */
+export type OnElement = (name: string, value: OrgJsonValue, stack: readonly OrgJsonFrame[]) => boolean;
+
+/** Hot path (called for every text node): cheaper than a regex. */
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 32) return false;
+  return true;
+}
+
+/**
+ * Streams XML (saxes) into org.json-compatible values: attributes become plain keys,
+ * element text goes under `content` when the element also has attributes or children
+ * (`<QDS severity="LOW">35</QDS>` → `{content:'35', severity:'LOW'}`), a text-only
+ * element becomes its trimmed text (real payloads pad CDATA with newlines and
+ * indentation), an empty one becomes `''`. Unlike org.json, strings stay strings: no
+ * numeric coercion (IDs with leading zeros, `7.10` vs `7.1`).
+ */
+export class OrgJsonBuilder {
+  private readonly parser = new SaxesParser({ xmlns: false, position: true });
+  private readonly stack: OrgJsonFrame[] = [];
+  private readonly root: OrgJsonObject = {};
+  private rootName_: string | undefined;
+
+  constructor(private readonly opts: { arrays?: ReadonlySet<string>; onElement?: OnElement; onRootOpen?: (name: string) => void } = {}) {
+    this.parser.on('opentag', (tag) => this.open(tag));
+    this.parser.on('text', (text) => this.text(text));
+    this.parser.on('cdata', (text) => this.text(text));
+    this.parser.on('closetag', (tag) => this.close(tag));
+    // saxes throws from write()/close() when no error handler is set; that is what we want.
+  }
+
+  get rootName(): string | undefined {
+    return this.rootName_;
+  }
+
+  write(chunk: string): void {
+    this.parser.write(chunk);
+  }
+
+  /** Ends the document; throws when it is incomplete (a truncated response). */
+  end(): OrgJsonObject {
+    this.parser.close();
+    if (this.rootName_ === undefined) throw new Error('the response contains no XML element');
+    return this.root;
+  }
+
+  private open(tag: SaxesTagPlain): void {
+    const parent = this.stack[this.stack.length - 1];
+    if (parent) {
+      parent.hasChildren = true;
+      if (parent.text !== '' && isBlank(parent.text)) parent.text = '';
+    } else if (this.rootName_ === undefined) {
+      this.rootName_ = tag.name;
+      this.opts.onRootOpen?.(tag.name);
+    }
+    const obj: OrgJsonObject = {};
+    let hasAttributes = false;
+    const attributes = tag.attributes;
+    for (const k in attributes) {
+      obj[k] = attributes[k]!;
+      hasAttributes = true;
+    }
+    this.stack.push({ name: tag.name, obj, text: '', hasChildren: false, hasAttributes });
+  }
+
+  private text(text: string): void {
+    const frame = this.stack[this.stack.length - 1];
+    if (!frame) return;
+    // Indentation between child elements is not content; dropping it keeps a
+    // DETECTION_LIST with thousands of children from growing a whitespace string.
+    if (frame.hasChildren && isBlank(text)) return;
+    frame.text += text;
+  }
+
+  private close(_tag: SaxesTagPlain): void {
+    const frame = this.stack.pop();
+    if (!frame) return;
+    const value = finish(frame);
+    if (this.opts.onElement?.(frame.name, value, this.stack)) return;
+    const parent = this.stack[this.stack.length - 1];
+    if (parent) attach(parent.obj, frame.name, value, this.opts.arrays ?? QUALYS_ARRAY_ELEMENTS);
+    else this.root[frame.name] = value;
+  }
+}
+
+function finish(frame: OrgJsonFrame): OrgJsonValue {
+  const text = frame.text.trim();
+  if (!frame.hasChildren && !frame.hasAttributes) return text;
+  if (text !== '') frame.obj.content = text;
+  return frame.obj;
+}
+
+function attach(target: OrgJsonObject, name: string, value: OrgJsonValue, arrays: ReadonlySet<string>): void {
+  const existing = target[name];
+  if (arrays.has(name)) {
+    if (Array.isArray(existing)) existing.push(value);
+    else target[name] = [value];
+    return;
+  }
+  // org.json's `accumulate`: a name seen twice becomes an array.
+  if (existing === undefined) target[name] = value;
+  else if (Array.isArray(existing)) existing.push(value);
+  else target[name] = [existing, value];
+}
+
+/** Parse a small, complete XML document (error bodies, fixtures) into an org.json object. */
+export function parseOrgJson(xml: string): { rootName: string; value: OrgJsonObject } {
+  const builder = new OrgJsonBuilder();
+  builder.write(xml);
+  const root = builder.end();
+  const rootName = builder.rootName ?? '';
+  const value = root[rootName];
+  return { rootName, value: typeof value === 'object' && !Array.isArray(value) ? value : {} };
+}
+
+/** `x`, `{content:x}` → x; anything else → ''. For elements that may carry attributes. */
+export function textOf(value: OrgJsonValue | undefined): string {
+  if (typeof value === 'string') return value;
+  if (value && !Array.isArray(value) && typeof value.content === 'string') return value.content;
+  return '';
+}
+
+export function objectOf(value: OrgJsonValue | undefined): OrgJsonObject | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value) ? value : undefined;
+}
+
+export function arrayOf(value: OrgJsonValue | undefined): OrgJsonValue[] {
+  if (value === undefined || value === '') return [];
+  return Array.isArray(value) ? value : [value];
+}

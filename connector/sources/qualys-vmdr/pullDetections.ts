@@ -1,0 +1,71 @@
+import { VulnbridgeError } from '../../errors.js';
+import type { Finding, FindingPage } from '../../model/finding.js';
+import type { PullContext, PullResult } from '../types.js';
+import { detectionToFinding, type DetectionRecord } from './detectionToFinding.js';
+import { hldParams, qualysDateTime } from './hldParams.js';
+import { objectOf } from './orgJson.js';
+import type { QualysApi } from './qualysApi.js';
+import { qualysPages, type RecordPicker } from './qualysPages.js';
+import type { QualysVmdrConfig } from './qualysVmdrConfig.js';
+
+export const hldPath = (version: string): string => `/api/${version}/fo/asset/host/vm/detection/`;
+
+/**
+ * Takes each DETECTION as it closes, with its HOST's fields read so far: the HLD XSD
+ * puts DETECTION_LIST last in HOST (qualys.md §1 "XML response"), so the host is
+ * complete by then and a host with thousands of detections is never held whole.
+ */
+const pickDetections: RecordPicker<DetectionRecord> = (name, value, stack, out) => {
+  const depth = stack.length;
+  if (name === 'DETECTION' && stack[depth - 1]?.name === 'DETECTION_LIST' && stack[depth - 2]?.name === 'HOST') {
+    const detection = objectOf(value);
+    if (detection) out.push(detectionToFinding(stack[depth - 2]!.obj, detection));
+    else out.push({ rejected: { reason: 'empty DETECTION', record: String(value) } });
+    return true;
+  }
+  return name === 'HOST' && stack[depth - 1]?.name === 'HOST_LIST';
+};
+
+/**
+ * The HLD pull: incremental by `detection_updated_since` (or `vm_processed_after`) from
+ * the stored cursor, all pages, findings handed out in chunks of `chunkSize`.
+ */
+export async function* pullDetections(api: QualysApi, config: QualysVmdrConfig, ctx: PullContext): AsyncGenerator<FindingPage, PullResult, void> {
+  const since = ctx.cursors[config.incremental];
+  const nextCursor = qualysDateTime(new Date(ctx.cycleStartedAt.getTime() - config.overlapMinutes * 60_000));
+  ctx.log.info('pulling Qualys detections', { host: api.host, incremental: config.incremental, since: since ?? '(first run: everything)' });
+
+  let findings: Finding[] = [];
+  let rejected: NonNullable<FindingPage['rejected']> = [];
+  let total = 0;
+  const flush = (label: string): FindingPage => {
+    const page: FindingPage = { label, findings, ...(rejected.length ? { rejected } : {}) };
+    total += findings.length;
+    findings = [];
+    rejected = [];
+    ctx.progress({ page: label, findings: page.findings.length, totalFindings: total });
+    return page;
+  };
+
+  const pages = qualysPages({
+    api,
+    path: hldPath(config.apiVersion),
+    params: hldParams(config, since),
+    what: 'Host List Detection',
+    root: 'HOST_LIST_VM_DETECTION_OUTPUT',
+    pick: pickDetections,
+    signal: ctx.signal,
+    log: ctx.log,
+  });
+  for await (const batch of pages) {
+    for (const record of batch.records) {
+      if ('finding' in record) findings.push(record.finding);
+      else rejected.push(record.rejected);
+      if (findings.length >= config.chunkSize) yield flush(batch.label);
+    }
+    if (batch.pageEnd && (findings.length > 0 || rejected.length > 0)) yield flush(batch.label);
+  }
+  if (ctx.signal.aborted) throw new VulnbridgeError('ABORTED', 'Qualys pull was cancelled', { host: api.host });
+  ctx.log.info('pulled Qualys detections', { host: api.host, findings: total });
+  return { nextCursors: { [config.incremental]: nextCursor } };
+}

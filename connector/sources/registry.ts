@@ -1,0 +1,7 @@
+import type { SourceFactory } from './types.js';
+import { qualysVmdrSource } from './qualys-vmdr/source.js';
+
+/** Every source type, by the name used in config (`source.type`). */
+export const sourceFactories: ReadonlyMap<string, SourceFactory<unknown>> = new Map(
+  [qualysVmdrSource as SourceFactory<unknown>].map((f) => [f.type, f]),
+);

@@ -1,0 +1,396 @@
+import { adfProblem, adfText, textToAdf } from './adf.js';
+import { STATUS_CATEGORIES, type SimData, type SimField, type SimIssueType, type SimProject, type SimStatus, type SimTransition } from './simData.js';
+
+export type SimFlavor = 'cloud' | 'datacenter';
+/** REST API version of a request: 3 takes ADF for rich text, 2 takes strings. */
+export type ApiVersion = '2' | '3';
+
+export interface SimIssue {
+  id: string;
+  key: string;
+  projectKey: string;
+  issueTypeId: string;
+  status: string;
+  resolution: string | null;
+  /** Settable fields as stored (summary, description, labels, priority, parent, customfield_*). */
+  fields: Record<string, unknown>;
+  comments: Array<{ id: string; body: unknown }>;
+  created: string;
+}
+export interface SimLink {
+  id: string;
+  typeId: string;
+  inwardKey: string;
+  outwardKey: string;
+}
+export interface ErrorCollection {
+  errorMessages: string[];
+  errors: Record<string, string>;
+}
+export type Outcome<T> = { ok: T } | { status: number; error: ErrorCollection };
+
+const TEXT_LIMIT = 32_767;
+const NOT_SETTABLE = (id: string) => `Field '${id}' cannot be set. It is not on the appropriate screen, or unknown.`;
+const JIRA_DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?[+-]\d{2}:?\d{2}$/;
+
+export function fail(status: number, errors: Record<string, string> = {}, errorMessages: string[] = []): { status: number; error: ErrorCollection } {
+  return { status, error: { errorMessages, errors } };
+}
+
+/**
+ * The simulator's Jira: issues, links, comments and the rules real Jira applies to what
+ * it is sent, with its error shapes (jira-and-peers.md §1.1, §1.4, §1.6, §1.7).
+ */
+export class SimStore {
+  readonly issues = new Map<string, SimIssue>();
+  readonly links: SimLink[] = [];
+  private nextIssueId = 10000;
+  private nextLinkId = 20000;
+  private nextCommentId = 30000;
+  private readonly counters = new Map<string, number>();
+
+  constructor(
+    readonly data: SimData,
+    readonly flavor: SimFlavor,
+    readonly baseUrl: () => string,
+  ) {}
+
+  project(idOrKey: string): SimProject | undefined {
+    return this.data.projects.find((p) => p.key.toLowerCase() === idOrKey.toLowerCase() || p.id === idOrKey);
+  }
+  issueType(ref: unknown): SimIssueType | undefined {
+    const r = (ref ?? {}) as { id?: unknown; name?: unknown };
+    return this.data.issueTypes.find((t) => t.id === r.id || (typeof r.name === 'string' && t.name.toLowerCase() === r.name.toLowerCase()));
+  }
+  issueTypeById(id: string): SimIssueType {
+    return this.data.issueTypes.find((t) => t.id === id) as SimIssueType;
+  }
+  statusesFor(issueTypeName: string): SimStatus[] {
+    const names = this.data.statusesByIssueType[issueTypeName];
+    return names ? this.data.statuses.filter((s) => names.includes(s.name)) : this.data.statuses;
+  }
+  status(name: string): SimStatus {
+    return this.data.statuses.find((s) => s.name === name) ?? { id: '0', name, category: 'indeterminate' };
+  }
+  field(id: string): SimField | undefined {
+    return this.data.fields.find((f) => f.id === id);
+  }
+  issue(idOrKey: string): SimIssue | undefined {
+    const byKey = this.issues.get(idOrKey.toUpperCase());
+    return byKey ?? [...this.issues.values()].find((i) => i.id === idOrKey);
+  }
+
+  createIssue(body: unknown, v: ApiVersion): Outcome<SimIssue> {
+    const fields = ((body ?? {}) as { fields?: Record<string, unknown> }).fields;
+    if (!fields || typeof fields !== 'object') return fail(400, {}, ['Issue fields are required.']);
+    const errors: Record<string, string> = {};
+    const pref = fields.project as { key?: string; id?: string } | undefined;
+    const project = pref ? this.project(String(pref.key ?? pref.id ?? '')) : undefined;
+    if (!project) errors.project = 'Specify a valid project ID or key';
+    const issueType = this.issueType(fields.issuetype);
+    if (!issueType) errors.issuetype = 'Specify a valid issue type';
+    if (typeof fields.summary !== 'string' || !fields.summary.trim()) errors.summary = 'You must specify a summary of the issue.';
+    let parent: SimIssue | undefined;
+    if (fields.parent !== undefined) {
+      const p = fields.parent as { key?: string; id?: string };
+      parent = this.issue(String(p?.key ?? p?.id ?? ''));
+      if (!parent) errors.parent = 'Could not find issue by id or key.';
+    } else if (issueType?.subtask) {
+      errors.issuetype = 'Issue type is a sub-task but parent issue key or id not specified.';
+    }
+    Object.assign(errors, this.checkFields(fields, v, ['project', 'issuetype', 'parent']));
+    for (const id of this.data.requiredFields) {
+      if (fields[id] === undefined || fields[id] === null) errors[id] = `${this.field(id)?.name ?? id} is required.`;
+    }
+    if (Object.keys(errors).length || !project || !issueType) return fail(400, errors);
+    const n = (this.counters.get(project.key) ?? 0) + 1;
+    this.counters.set(project.key, n);
+    const issue: SimIssue = {
+      id: String(this.nextIssueId++),
+      key: `${project.key}-${n}`,
+      projectKey: project.key,
+      issueTypeId: issueType.id,
+      status: this.data.initialStatus,
+      resolution: null,
+      fields: {},
+      comments: [],
+      created: new Date().toISOString(),
+    };
+    this.store(issue, fields);
+    if (parent) issue.fields.parent = { id: parent.id, key: parent.key };
+    this.issues.set(issue.key, issue);
+    return { ok: issue };
+  }
+
+  editIssue(key: string, body: unknown, v: ApiVersion): Outcome<null> {
+    const issue = this.issue(key);
+    if (!issue) return fail(404, {}, ['Issue does not exist or you do not have permission to see it.']);
+    const b = (body ?? {}) as { fields?: Record<string, unknown>; update?: Record<string, unknown> };
+    const fields = b.fields ?? {};
+    const update = b.update ?? {};
+    const errors: Record<string, string> = {};
+    for (const id of Object.keys(update)) {
+      if (id in fields) errors[id] = `Field '${id}' cannot be set in both 'fields' and 'update'.`;
+    }
+    Object.assign(errors, this.checkFields(fields, v, []));
+    for (const [id, ops] of Object.entries(update)) {
+      if (id !== 'labels') {
+        errors[id] ??= NOT_SETTABLE(id);
+        continue;
+      }
+      if (!Array.isArray(ops)) {
+        errors.labels = 'Operation value must be an array';
+        continue;
+      }
+      for (const op of ops as Array<Record<string, unknown>>) {
+        const value = op.add ?? op.remove;
+        const problem = labelProblem(value, this.flavor);
+        if (problem) errors.labels = problem;
+      }
+    }
+    if (Object.keys(errors).length) return fail(400, errors);
+    this.store(issue, fields);
+    for (const op of (update.labels ?? []) as Array<{ add?: string; remove?: string; set?: string[] }>) {
+      const labels = new Set((issue.fields.labels as string[] | undefined) ?? []);
+      if (op.add) labels.add(op.add);
+      if (op.remove) labels.delete(op.remove);
+      if (op.set) {
+        labels.clear();
+        op.set.forEach((l) => labels.add(l));
+      }
+      issue.fields.labels = [...labels];
+    }
+    return { ok: null };
+  }
+
+  private store(issue: SimIssue, fields: Record<string, unknown>): void {
+    for (const [id, value] of Object.entries(fields)) {
+      if (id === 'project' || id === 'issuetype' || id === 'parent') continue;
+      if (id === 'priority') {
+        const p = this.priority(value);
+        issue.fields.priority = p ? { id: p.id, name: p.name } : undefined;
+        continue;
+      }
+      if (value === null) delete issue.fields[id];
+      else issue.fields[id] = value;
+    }
+  }
+
+  private priority(ref: unknown) {
+    const r = (ref ?? {}) as { id?: unknown; name?: unknown };
+    return this.data.priorities.find((p) => p.id === r.id || (typeof r.name === 'string' && p.name === r.name));
+  }
+
+  /** Jira's per-field checks; returns field id → message (empty when all is well). */
+  checkFields(fields: Record<string, unknown>, v: ApiVersion, skip: readonly string[]): Record<string, string> {
+    const errors: Record<string, string> = {};
+    for (const [id, value] of Object.entries(fields)) {
+      if (skip.includes(id)) continue;
+      const problem = this.fieldProblem(id, value, v);
+      if (problem) errors[id] = problem;
+    }
+    return errors;
+  }
+
+  private fieldProblem(id: string, value: unknown, v: ApiVersion): string | undefined {
+    if (value === null) return undefined;
+    switch (id) {
+      case 'summary':
+        if (typeof value !== 'string') return 'Operation value must be a string';
+        if (/[\r\n]/.test(value)) return 'The summary is invalid because it contains newline characters.';
+        if (value.length > 255) return this.flavor === 'cloud' ? "Summary can't exceed 255 characters." : 'Summary must be less than 255 characters.';
+        return undefined;
+      case 'description':
+      case 'environment':
+        return richTextProblem(value, v);
+      case 'labels':
+        if (!Array.isArray(value)) return 'Operation value must be an array';
+        return value.map((l) => labelProblem(l, this.flavor)).find(Boolean);
+      case 'priority':
+        return this.priority(value) ? undefined : 'The priority selected is invalid.';
+    }
+    const field = this.field(id);
+    if (!field || !field.custom || this.data.offScreenFields.includes(id)) return NOT_SETTABLE(id);
+    const kind = (field.schema?.custom ?? '').split(':').pop();
+    switch (kind) {
+      case 'float':
+        return typeof value === 'number' && Number.isFinite(value) ? undefined : 'Operation value must be a number';
+      case 'textarea':
+        return richTextProblem(value, v);
+      case 'textfield':
+        if (typeof value !== 'string') return 'Operation value must be a string';
+        return value.length > 255 ? 'The entered text is too long. It exceeds the allowed limit of 255 characters.' : undefined;
+      case 'url':
+      case 'readonlyfield':
+        return typeof value === 'string' ? undefined : 'Operation value must be a string';
+      case 'labels':
+        if (!Array.isArray(value)) return 'Operation value must be an array';
+        return value.map((l) => labelProblem(l, this.flavor)).find(Boolean);
+      case 'select':
+      case 'radiobuttons':
+        return optionProblem(value, field);
+      case 'multiselect':
+      case 'multicheckboxes':
+        if (!Array.isArray(value)) return 'Operation value must be an array';
+        return value.map((o) => optionProblem(o, field)).find(Boolean);
+      case 'datetime':
+        return typeof value === 'string' && JIRA_DATETIME.test(value)
+          ? undefined
+          : 'Invalid date format. Please enter the date in the format "yyyy-MM-dd\'T\'HH:mm:ss.SSSZ".';
+      case 'datepicker':
+        return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? undefined : 'Invalid date format. Please enter the date in the format "yyyy-MM-dd".';
+      default:
+        return undefined;
+    }
+  }
+
+  transitionsFor(issue: SimIssue): SimTransition[] {
+    const allowed = new Set(this.statusesFor(this.issueTypeById(issue.issueTypeId).name).map((s) => s.name));
+    return this.data.transitions.filter((t) => t.from.includes(issue.status) && allowed.has(t.to));
+  }
+
+  doTransition(key: string, body: unknown): Outcome<null> {
+    const issue = this.issue(key);
+    if (!issue) return fail(404, {}, ['Issue does not exist or you do not have permission to see it.']);
+    const b = (body ?? {}) as { transition?: { id?: string }; fields?: { resolution?: { name?: string; id?: string } } };
+    const t = this.transitionsFor(issue).find((x) => x.id === b.transition?.id);
+    if (!t) return fail(400, {}, [`Transition id '${b.transition?.id ?? ''}' is not valid for this issue.`]);
+    const extra = Object.keys(b.fields ?? {}).filter((f) => f !== 'resolution');
+    if (extra.length) return fail(400, Object.fromEntries(extra.map((f) => [f, NOT_SETTABLE(f)])));
+    let resolution: string | null = null;
+    if (b.fields?.resolution) {
+      const r = this.data.resolutions.find((x) => x.name === b.fields?.resolution?.name || x.id === b.fields?.resolution?.id);
+      if (!r) return fail(400, { resolution: `Could not find resolution with name '${b.fields.resolution.name ?? b.fields.resolution.id}'.` });
+      resolution = r.name;
+    } else if (t.requiresResolution) {
+      return fail(400, { resolution: 'Resolution is required.' });
+    }
+    const target = this.status(t.to);
+    issue.status = target.name;
+    // Workflows set a resolution on done statuses and clear it when reopening.
+    issue.resolution = target.category === 'done' ? (resolution ?? 'Done') : null;
+    return { ok: null };
+  }
+
+  addComment(key: string, body: unknown, v: ApiVersion): Outcome<{ id: string; body: unknown }> {
+    const issue = this.issue(key);
+    if (!issue) return fail(404, {}, ['Issue does not exist or you do not have permission to see it.']);
+    const value = (body as { body?: unknown } | undefined)?.body;
+    if (value === undefined || value === '' ) return fail(400, { comment: 'Comment body can not be empty!' });
+    const problem = richTextProblem(value, v);
+    if (problem) return fail(400, { comment: problem });
+    const comment = { id: String(this.nextCommentId++), body: value };
+    issue.comments.push(comment);
+    return { ok: comment };
+  }
+
+  link(body: unknown): Outcome<null> {
+    const b = (body ?? {}) as { type?: { name?: string; id?: string }; inwardIssue?: { key?: string; id?: string }; outwardIssue?: { key?: string; id?: string } };
+    const type = this.data.linkTypes.find((l) => l.id === b.type?.id || (b.type?.name !== undefined && l.name.toLowerCase() === b.type.name.toLowerCase()));
+    if (!type) return fail(404, {}, [`No issue link type with name '${b.type?.name ?? b.type?.id}' found.`]);
+    const inward = this.issue(String(b.inwardIssue?.key ?? b.inwardIssue?.id ?? ''));
+    const outward = this.issue(String(b.outwardIssue?.key ?? b.outwardIssue?.id ?? ''));
+    if (!inward || !outward) return fail(404, {}, ['Issue Does Not Exist']);
+    const dup = this.links.find((l) => l.typeId === type.id && l.inwardKey === inward.key && l.outwardKey === outward.key);
+    // A duplicate request "indicates that the issue link was created" (jira-and-peers.md §1.8).
+    if (!dup) this.links.push({ id: String(this.nextLinkId++), typeId: type.id, inwardKey: inward.key, outwardKey: outward.key });
+    return { ok: null };
+  }
+
+  deleteLink(id: string): Outcome<null> {
+    const i = this.links.findIndex((l) => l.id === id);
+    if (i < 0) return fail(404, {}, ['No issue link with id \'' + id + '\' exists.']);
+    this.links.splice(i, 1);
+    return { ok: null };
+  }
+
+  /** The issue as GET /issue returns it; `fields` limits the fields (default all). */
+  render(issue: SimIssue, v: ApiVersion, only?: readonly string[]): Record<string, unknown> {
+    const type = this.issueTypeById(issue.issueTypeId);
+    const project = this.project(issue.projectKey) as SimProject;
+    const all: Record<string, unknown> = {
+      summary: issue.fields.summary,
+      labels: issue.fields.labels ?? [],
+      priority: issue.fields.priority ? { self: `${this.baseUrl()}/rest/api/${v}/priority/${(issue.fields.priority as { id: string }).id}`, ...(issue.fields.priority as object) } : null,
+      status: this.renderStatus(issue.status, v),
+      issuetype: { self: `${this.baseUrl()}/rest/api/${v}/issuetype/${type.id}`, id: type.id, name: type.name, subtask: type.subtask },
+      project: { self: `${this.baseUrl()}/rest/api/${v}/project/${project.id}`, id: project.id, key: project.key, name: project.name },
+      resolution: issue.resolution ? { id: this.data.resolutions.find((r) => r.name === issue.resolution)?.id ?? '0', name: issue.resolution } : null,
+      issuelinks: this.renderLinks(issue, v),
+      created: jiraTime(issue.created),
+    };
+    if (issue.fields.parent) all.parent = issue.fields.parent;
+    for (const [id, value] of Object.entries(issue.fields)) {
+      if (id in all || id === 'parent') continue;
+      const rich = id === 'description' || id === 'environment' || (this.field(id)?.schema?.custom ?? '').endsWith(':textarea');
+      all[id] = rich ? richTextFor(value, v) : value;
+    }
+    const fields = only && !only.includes('*all') && !only.includes('*navigable') ? Object.fromEntries(Object.entries(all).filter(([k]) => only.includes(k))) : all;
+    return { expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations', id: issue.id, self: `${this.baseUrl()}/rest/api/${v}/issue/${issue.id}`, key: issue.key, fields };
+  }
+
+  renderStatus(name: string, v: ApiVersion): Record<string, unknown> {
+    const s = this.status(name);
+    const c = STATUS_CATEGORIES[s.category];
+    return {
+      self: `${this.baseUrl()}/rest/api/${v}/status/${s.id}`,
+      description: '',
+      iconUrl: `${this.baseUrl()}/images/icons/statuses/generic.png`,
+      name: s.name,
+      id: s.id,
+      statusCategory: { self: `${this.baseUrl()}/rest/api/${v}/statuscategory/${c.id}`, ...c },
+    };
+  }
+
+  private renderLinks(issue: SimIssue, v: ApiVersion): unknown[] {
+    return this.links
+      .filter((l) => l.inwardKey === issue.key || l.outwardKey === issue.key)
+      .map((l) => {
+        const type = this.data.linkTypes.find((t) => t.id === l.typeId);
+        const otherKey = l.inwardKey === issue.key ? l.outwardKey : l.inwardKey;
+        const other = this.issue(otherKey);
+        const ref = other ? { id: other.id, key: other.key, self: `${this.baseUrl()}/rest/api/${v}/issue/${other.id}`, fields: { summary: other.fields.summary, status: this.renderStatus(other.status, v) } } : { key: otherKey };
+        return {
+          id: l.id,
+          self: `${this.baseUrl()}/rest/api/${v}/issueLink/${l.id}`,
+          type: { ...type, self: `${this.baseUrl()}/rest/api/${v}/issueLinkType/${l.typeId}` },
+          ...(l.inwardKey === issue.key ? { outwardIssue: ref } : { inwardIssue: ref }),
+        };
+      });
+  }
+}
+
+function richTextProblem(value: unknown, v: ApiVersion): string | undefined {
+  if (v === '3') {
+    if (typeof value === 'string' || adfProblem(value)) return 'Operation value must be an Atlassian Document (see the Atlassian Document Format)';
+  } else if (typeof value !== 'string') {
+    return 'Operation value must be a string';
+  }
+  // Cloud's hardcoded limit (JRACLOUD-68949); for ADF the stored size is the serialized document.
+  const size = typeof value === 'string' ? value.length : JSON.stringify(value).length;
+  return size > TEXT_LIMIT ? 'The entered text is too long. It exceeds the allowed limit of 32,767 characters.' : undefined;
+}
+
+function richTextFor(value: unknown, v: ApiVersion): unknown {
+  if (v === '3') return typeof value === 'string' ? textToAdf(value) : value;
+  return typeof value === 'string' ? value : adfText(value);
+}
+
+export function labelProblem(label: unknown, flavor: SimFlavor): string | undefined {
+  if (typeof label !== 'string' || !label) return 'Operation value must be a string';
+  if (/\s/.test(label)) return flavor === 'cloud' ? `The label '${label}' can't contain spaces.` : `The label '${label}' contains spaces which is invalid.`;
+  if (label.length > 255) return `The label '${label}' exceeds maximum length of 255 characters.`;
+  return undefined;
+}
+
+function optionProblem(value: unknown, field: SimField): string | undefined {
+  const o = value as { value?: unknown; id?: unknown } | null;
+  if (!o || typeof o !== 'object' || (o.value === undefined && o.id === undefined)) return "Could not find valid 'id' or 'value' in the Parent Option object.";
+  if (field.options && o.value !== undefined && !field.options.includes(String(o.value))) return `Option value '${String(o.value)}' is not valid`;
+  return undefined;
+}
+
+/** Jira's timestamp form: 2024-01-02T03:04:05.000+0000. */
+export function jiraTime(iso: string): string {
+  return iso.replace('Z', '+0000');
+}

@@ -1,0 +1,203 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { OpenApiValidator } from './openApiValidator.js';
+import { defaultSimData, type SimData } from './simData.js';
+import { simRoutes, type SimCall, type SimReply } from './simRoutes.js';
+import { SimStore, type ApiVersion, type SimFlavor, type SimIssue, type SimLink } from './simStore.js';
+
+export interface JiraSimOptions {
+  flavor: SimFlavor;
+  /** Cloud: validate request bodies to /rest/api/3 against the OpenAPI document (default true). */
+  validateAgainstOpenApi?: boolean;
+  /** Cloud: validate our own answers to /rest/api/3 too, into `responseViolations` (default true). */
+  validateResponses?: boolean;
+  /** Accepted credentials. Cloud: Basic email:token. Data Center: Bearer pat, or Basic username:password if given. */
+  credentials?: { email?: string; token?: string; pat?: string; username?: string; password?: string };
+  data?: SimData;
+  /** Largest page the server hands out, whatever maxResults asks (real servers cap it too). */
+  maxResults?: number;
+  /**
+   * Dead-token mode (jira-and-peers.md §1.10): bad credentials on anonymous-capable reads
+   * (search) get 200 with empty results and `X-Seraph-LoginReason: AUTHENTICATED_FAILED`.
+   */
+  anonymousOnBadCredentials?: boolean;
+}
+
+export interface SimRequestRecord {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+  status?: number;
+}
+
+export interface FailOptions {
+  retryAfter?: number | string;
+  times?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Only requests whose `METHOD /path` matches. */
+  match?: RegExp;
+}
+
+export interface JiraSim {
+  readonly url: string;
+  readonly flavor: SimFlavor;
+  /** Live: changes apply to the following requests. */
+  readonly data: SimData;
+  readonly requests: SimRequestRecord[];
+  readonly openApiViolations: Array<{ method: string; path: string; operationId?: string; errors: string[] }>;
+  readonly responseViolations: Array<{ method: string; path: string; status: number; operationId?: string; errors: string[] }>;
+  issues(): SimIssue[];
+  issue(key: string): SimIssue | undefined;
+  links(): SimLink[];
+  /** The next matching request(s) get this status (e.g. 429 with Retry-After) instead of an answer. */
+  failNext(status: number, opts?: FailOptions): void;
+  /** Someone deleted the issue in Jira. */
+  deleteIssue(key: string): void;
+  /** Someone moved the issue (e.g. a human closed it), bypassing the workflow. */
+  setStatus(key: string, status: string): void;
+  /** An issue that exists before the test (created by a person or an earlier run). */
+  seedIssue(p: { project?: string; issueType?: string; summary?: string; labels?: string[]; status?: string }): SimIssue;
+  close(): Promise<void>;
+}
+
+export const SIM_CREDENTIALS = {
+  email: 'bot@example.com',
+  token: 'sim-cloud-api-token-0001',
+  pat: 'sim-dc-personal-access-token-0001',
+};
+
+/** A Jira Cloud or Data Center REST server on 127.0.0.1 with an in-memory store. */
+export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
+  const creds = { ...SIM_CREDENTIALS, ...opts.credentials };
+  const data = opts.data ?? defaultSimData();
+  const cloud = opts.flavor === 'cloud';
+  const validateRequests = cloud && (opts.validateAgainstOpenApi ?? true);
+  const validateResponses = cloud && (opts.validateResponses ?? opts.validateAgainstOpenApi ?? true);
+  let url = '';
+  const store = new SimStore(data, opts.flavor, () => url);
+  const routes = simRoutes(store, { maxResults: opts.maxResults, url: () => url, email: creds.email });
+  const requests: SimRequestRecord[] = [];
+  const openApiViolations: JiraSim['openApiViolations'] = [];
+  const responseViolations: JiraSim['responseViolations'] = [];
+  const failures: Array<Required<Pick<FailOptions, 'times'>> & FailOptions & { status: number }> = [];
+
+  const authorized = (req: IncomingMessage): boolean => {
+    const h = req.headers.authorization ?? '';
+    const basic = (u: string, p: string) => h === `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+    if (cloud) return basic(creds.email, creds.token);
+    return h === `Bearer ${creds.pat}` || (creds.username !== undefined && creds.password !== undefined && basic(creds.username, creds.password));
+  };
+
+  const handle = (req: IncomingMessage, rawBody: string): SimReply => {
+    const u = new URL(req.url ?? '/', 'http://sim');
+    const method = req.method ?? 'GET';
+    let body: unknown;
+    if (rawBody) {
+      try {
+        body = JSON.parse(rawBody);
+      } catch {
+        return { status: 400, body: { errorMessages: ['Unexpected character in the request body: it is not JSON.'], errors: {} } };
+      }
+    }
+    const record: SimRequestRecord = { method, path: u.pathname, query: Object.fromEntries(u.searchParams), body };
+    requests.push(record);
+    const failure = failures.find((f) => !f.match || f.match.test(`${method} ${u.pathname}`));
+    if (failure) {
+      if (--failure.times <= 0) failures.splice(failures.indexOf(failure), 1);
+      const headers: Record<string, string> = { ...failure.headers };
+      if (failure.retryAfter !== undefined) headers['Retry-After'] = String(failure.retryAfter);
+      return { status: failure.status, headers, body: failure.body ?? { errorMessages: [`simulated ${failure.status}`], errors: {} } };
+    }
+    const m = /^\/rest\/api\/(2|3)\/(.*)$/.exec(u.pathname);
+    if (!m || (!cloud && m[1] === '3')) return { status: 404, body: { errorMessages: [`null for uri: ${url}${u.pathname}`], errors: {} } };
+    const call: SimCall = { method, rest: m[2].replace(/\/$/, ''), v: m[1] as ApiVersion, query: u.searchParams, body };
+    if (!authorized(req)) {
+      const seraph = { 'X-Seraph-LoginReason': 'AUTHENTICATED_FAILED' };
+      if (opts.anonymousOnBadCredentials && method === 'GET' && /^search(\/jql)?$/.test(call.rest)) {
+        return { status: 200, headers: seraph, body: cloud ? { issues: [], isLast: true } : { startAt: 0, maxResults: 50, total: 0, issues: [] } };
+      }
+      return { status: 401, headers: seraph, body: { errorMessages: ['You are not authenticated. Authentication required to perform this operation.'], errors: {} } };
+    }
+    if (validateRequests && m[1] === '3' && body !== undefined && (method === 'POST' || method === 'PUT')) {
+      const check = OpenApiValidator.get().checkRequest(method, u.pathname, body);
+      if (check.errors.length) {
+        openApiViolations.push({ method, path: u.pathname, operationId: check.operationId, errors: check.errors });
+        return { status: 400, body: { errorMessages: check.errors.map((e) => `request body does not match the OpenAPI schema: ${e}`), errors: {} } };
+      }
+    }
+    const route = routes.find((r) => r.method === method && r.pattern.test(call.rest));
+    if (!route) return { status: 404, body: { errorMessages: [`null for uri: ${url}${u.pathname}`], errors: {} } };
+    const out = route.handler(call, call.rest.match(route.pattern) as RegExpMatchArray);
+    if (validateResponses && m[1] === '3' && out.status < 300) {
+      const check = OpenApiValidator.get().checkResponse(method, u.pathname, out.status, out.body);
+      if (check.errors.length) responseViolations.push({ method, path: u.pathname, status: out.status, operationId: check.operationId, errors: check.errors });
+    }
+    return out;
+  };
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      let out: SimReply;
+      try {
+        out = handle(req, Buffer.concat(chunks).toString('utf8'));
+      } catch (err) {
+        out = { status: 500, body: { errorMessages: [`simulator error: ${(err as Error).message}`], errors: {} } };
+      }
+      const last = requests[requests.length - 1];
+      if (last) last.status = out.status;
+      const text = out.body === undefined ? '' : JSON.stringify(out.body);
+      res.writeHead(out.status, { ...(text ? { 'Content-Type': 'application/json;charset=UTF-8' } : {}), ...out.headers });
+      res.end(text);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    flavor: opts.flavor,
+    data,
+    requests,
+    openApiViolations,
+    responseViolations,
+    issues: () => [...store.issues.values()],
+    issue: (key) => store.issue(key),
+    links: () => [...store.links],
+    failNext: (status, o = {}) => failures.push({ ...o, status, times: o.times ?? 1 }),
+    deleteIssue: (key) => {
+      const issue = store.issue(key);
+      if (!issue) throw new Error(`sim: no issue ${key}`);
+      store.issues.delete(issue.key);
+      for (let i = store.links.length - 1; i >= 0; i--) {
+        if (store.links[i].inwardKey === issue.key || store.links[i].outwardKey === issue.key) store.links.splice(i, 1);
+      }
+    },
+    setStatus: (key, status) => {
+      const issue = store.issue(key);
+      if (!issue) throw new Error(`sim: no issue ${key}`);
+      const s = data.statuses.find((x) => x.name.toLowerCase() === status.toLowerCase());
+      if (!s) throw new Error(`sim: no status ${status}`);
+      issue.status = s.name;
+      issue.resolution = s.category === 'done' ? 'Done' : null;
+    },
+    seedIssue: (p) => {
+      const o = store.createIssue(
+        { fields: { project: { key: p.project ?? 'VULN' }, issuetype: { name: p.issueType ?? 'Task' }, summary: p.summary ?? 'seeded issue', labels: p.labels ?? [] } },
+        cloud ? '3' : '2',
+      );
+      if (!('ok' in o)) throw new Error(`sim: cannot seed issue: ${JSON.stringify(o.error)}`);
+      if (p.status) o.ok.status = p.status;
+      return o.ok;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // Node 20's keep-alive agent holds sockets open; close them so close() returns.
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
+import { kbEntry, kbHtmlToText } from '../../../connector/sources/qualys-vmdr/kbEntry.js';
+import { parseOrgJson, type OrgJsonObject } from '../../../connector/sources/qualys-vmdr/orgJson.js';
+
+const SAMPLES = '/work/shared/reference/samples/qualys';
+
+function firstVuln(file: string): OrgJsonObject {
+  const { value } = parseOrgJson(readFileSync(`${SAMPLES}/${file}`, 'utf8'));
+  const list = (value.RESPONSE as OrgJsonObject).VULN_LIST as OrgJsonObject;
+  return (list.VULN as OrgJsonObject[])[0]!;
+}
+
+describe('qualys-vmdr/kbEntry', () => {
+  it('flattens CVE_LIST into CVES and converts the HTML texts (VMDR KB sample, QID 11830)', () => {
+    const entry = kbEntry(firstVuln('kb_elastic_qualys_vmdr_qid11830.xml'));
+    expect(entry.QID).to.equal('11830');
+    expect(entry.CVES).to.equal('CVE-2022-31629, CVE-2022-31628');
+    expect(entry.SOLUTION).to.equal('Note: To better debug the results of this QID');
+    expect(entry.SOLUTION_HTML).to.equal('<B>Note:</B> To better debug the results of this QID');
+    // No CVSS in this sample: the flattened keys exist and are empty, so templates render ''.
+    expect(entry.CVSS_BASE).to.equal('');
+    expect(entry.CVSS_V3_BASE).to.equal('');
+    // The org.json structure stays available.
+    expect((entry.THREAT_INTELLIGENCE as OrgJsonObject).THREAT_INTEL).to.deep.equal([{ id: '8', content: 'No_Patch' }]);
+  });
+
+  it('flattens CVSS and CVSS_V3 and decodes entities in texts (WAS KB sample, QID 150112)', () => {
+    const entry = kbEntry(firstVuln('kb_elastic_qualys_was_qid150112.xml'));
+    expect(entry.CVSS_BASE).to.equal('0.0');
+    expect(entry.CVSS_TEMPORAL).to.equal('0.0');
+    expect(entry.CVSS_V3_BASE).to.equal('3.7');
+    expect(entry.CVSS_V3_TEMPORAL).to.equal('3.6');
+    expect(entry.CVES).to.equal('');
+    expect(entry.CONSEQUENCE).to.contain('then "autocomplete" values may be submitted');
+    // Plain-text KB entries keep their line breaks.
+    expect(String(entry.SOLUTION).split('\n')[1]).to.equal('This attribute prevents the browser from prompting the user to save the populated form values for later reuse.');
+  });
+
+  it('takes content of CVSS BASE with a source attribute and CVSS_V3 ATTACK VECTOR', () => {
+    const { value } = parseOrgJson(
+      '<VULN><QID>1</QID><CVSS><BASE source="service">7.5</BASE><TEMPORAL>6.1</TEMPORAL></CVSS>' +
+        '<CVSS_V3><BASE>9.8</BASE><TEMPORAL>8.8</TEMPORAL><ATTACK><VECTOR>Network</VECTOR><COMPLEXITY>Low</COMPLEXITY></ATTACK></CVSS_V3></VULN>',
+    );
+    const entry = kbEntry(value);
+    expect(entry.CVSS_BASE).to.equal('7.5');
+    expect(entry.CVSS_TEMPORAL).to.equal('6.1');
+    expect(entry.CVSS_V3_ATTACK_VECTOR).to.equal('Network');
+    expect(entry.CVSS).to.deep.equal({ BASE: { source: 'service', content: '7.5' }, TEMPORAL: '6.1' });
+  });
+
+  it('turns <P>/<BR> into line breaks and links into "text [url]"', () => {
+    const text = kbHtmlToText('<P>First &amp; foremost<BR>second line</P><P>See <A HREF="https://example.com/a" TARGET="_blank">the advisory</A>.</P>');
+    expect(text).to.equal('First & foremost\nsecond line\n\nSee the advisory [https://example.com/a].');
+  });
+});

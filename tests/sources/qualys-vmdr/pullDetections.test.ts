@@ -1,0 +1,185 @@
+import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
+import nock from 'nock';
+import { SourceError } from '../../../connector/errors.js';
+import type { OrgJsonObject } from '../../../connector/sources/qualys-vmdr/orgJson.js';
+import { captureLogger, form, makeSource, pullAll, pullContext, pullError, TEST_PASSWORD, TEST_USER } from './qualysTestKit.js';
+
+const SAMPLES = '/work/shared/reference/samples/qualys';
+const HLD_SAMPLE = readFileSync(`${SAMPLES}/hld_elastic_qualys_vmdr.xml`, 'utf8');
+const EMPTY_SAMPLE = readFileSync(`${SAMPLES}/hld_empty_response_jupiterone_recording.xml`, 'utf8');
+const BASE = 'https://qualysapi.test.example';
+const HLD = '/api/5.0/fo/asset/host/vm/detection/';
+
+/** A small HLD page; `next` adds the WARNING/1980 a truncated page carries. */
+function hldPage(hosts: Array<{ id: string; qids: Array<string | null> }>, next?: string): string {
+  const hostXml = hosts
+    .map(
+      (h) =>
+        `<HOST><ID>${h.id}</ID><IP>10.0.0.${h.id}</IP><DNS><![CDATA[ h${h.id}.example ]]></DNS><DETECTION_LIST>` +
+        h.qids.map((q) => `<DETECTION>${q === null ? '' : `<QID>${q}</QID>`}<TYPE>Confirmed</TYPE><STATUS>Active</STATUS><IS_IGNORED>0</IS_IGNORED></DETECTION>`).join('') +
+        '</DETECTION_LIST></HOST>',
+    )
+    .join('');
+  const warning = next ? `<WARNING><CODE>1980</CODE><TEXT>1 record limit exceeded.</TEXT><URL><![CDATA[${next}]]></URL></WARNING>` : '';
+  return `<?xml version="1.0" encoding="UTF-8" ?><HOST_LIST_VM_DETECTION_OUTPUT><RESPONSE><DATETIME>2026-01-10T12:00:00Z</DATETIME>${hosts.length ? `<HOST_LIST>${hostXml}</HOST_LIST>` : ''}${warning}</RESPONSE></HOST_LIST_VM_DETECTION_OUTPUT>`;
+}
+
+describe('qualys-vmdr: pulling detections (HLD, nock)', () => {
+  before(() => {
+    nock.disableNetConnect();
+    nock.enableNetConnect('127.0.0.1');
+  });
+  afterEach(() => nock.cleanAll());
+  after(() => nock.enableNetConnect());
+
+  it('turns the real HLD sample into two findings with host and detection fields', async () => {
+    let body: Record<string, string> = {};
+    const scope = nock(BASE)
+      .post(HLD)
+      .basicAuth({ user: TEST_USER, pass: TEST_PASSWORD })
+      .matchHeader('x-requested-with', 'vulnbridge')
+      .matchHeader('content-type', 'application/x-www-form-urlencoded')
+      .reply(200, (_uri, b) => {
+        body = form(b);
+        return HLD_SAMPLE;
+      });
+    const { pages, result } = await pullAll(makeSource());
+    expect(scope.isDone()).to.equal(true);
+    expect(body).to.include({ action: 'list', status: 'New,Active,Re-Opened,Fixed', show_qds: '1', show_qds_factors: '1', include_ignored: '1', truncation_limit: '1000' });
+    // First run: no date filter, pull everything.
+    expect(body).to.not.have.property('detection_updated_since');
+
+    const findings = pages.flatMap((p) => p.findings);
+    expect(findings).to.have.length(2);
+    const [a, b] = findings;
+    expect(a!.key).to.equal('host:12048633|qid:197595|port:|proto:');
+    expect(b!.key).to.equal('host:12048633|qid:197597|port:|proto:');
+    expect(a!.parentKey).to.equal('host:12048633');
+    expect(a!.status).to.equal('Active');
+    expect(a!.ignored).to.equal(false);
+    expect(a!.lookups).to.deep.equal([
+      { ns: 'qualys.kb', id: '197595', into: 'VULN' },
+      { ns: 'qualys.host', id: '12048633' },
+    ]);
+    expect(a!.data).to.include({ ID: '12048633', IP: '10.50.2.111', DNS: 'adfssrvr.adfs.local', OS: 'Windows 2016/2019/10', QID: '197595', UNIQUE_VULN_ID: '5555555555', LAST_FOUND_DATETIME: '2024-03-08T20:15:41Z' });
+    expect(a!.data.QDS).to.deep.equal({ severity: 'LOW', content: '35' });
+    expect(b!.data.QDS).to.deep.equal({ severity: 'CRITICAL', content: '95' });
+    expect((a!.data.QDS_FACTORS as OrgJsonObject).QDS_FACTOR).to.have.length(4);
+    expect(a!.data).to.not.have.property('DETECTION_LIST');
+    expect(result.nextCursors).to.deep.equal({ detection_updated_since: '2026-01-10T11:50:00Z' });
+  });
+
+  it('sends the stored cursor as detection_updated_since (or vm_processed_after)', async () => {
+    const bodies: Array<Record<string, string>> = [];
+    nock(BASE)
+      .post(HLD)
+      .twice()
+      .reply(200, (_uri, b) => {
+        bodies.push(form(b));
+        return EMPTY_SAMPLE;
+      });
+    const cycle = new Date('2026-02-01T00:05:00Z');
+    const r1 = await pullAll(makeSource(), pullContext({ detection_updated_since: '2026-01-31T23:00:00Z' }, cycle));
+    const r2 = await pullAll(makeSource({ incremental: 'vm_processed_after', overlapMinutes: 30 }), pullContext({ vm_processed_after: '2026-01-31T22:00:00Z' }, cycle));
+    expect(bodies[0]).to.include({ detection_updated_since: '2026-01-31T23:00:00Z' });
+    expect(bodies[1]).to.include({ vm_processed_after: '2026-01-31T22:00:00Z' });
+    expect(bodies[1]).to.not.have.property('detection_updated_since');
+    expect(r1.pages).to.have.length(0);
+    expect(r1.result.nextCursors).to.deep.equal({ detection_updated_since: '2026-01-31T23:55:00Z' });
+    expect(r2.result.nextCursors).to.deep.equal({ vm_processed_after: '2026-01-31T23:35:00Z' });
+  });
+
+  it('follows WARNING/1980 by re-posting the URL parameters to the configured host with our auth', async () => {
+    const bodies: Array<Record<string, string>> = [];
+    // The URL names another host on purpose: we must not follow it there.
+    const next = 'https://qualysapi.elsewhere.example/api/5.0/fo/asset/host/vm/detection/?action=list&truncation_limit=1&id_min=300';
+    const scope = nock(BASE)
+      .post(HLD)
+      .basicAuth({ user: TEST_USER, pass: TEST_PASSWORD })
+      .reply(200, (_u, b) => {
+        bodies.push(form(b));
+        return hldPage([{ id: '100', qids: ['1', '2'] }], next);
+      })
+      .post(HLD)
+      .basicAuth({ user: TEST_USER, pass: TEST_PASSWORD })
+      .matchHeader('x-requested-with', 'vulnbridge')
+      .reply(200, (_u, b) => {
+        bodies.push(form(b));
+        return hldPage([{ id: '300', qids: ['3'] }]);
+      });
+    const { pages, progress } = await pullAll(makeSource({ truncationLimit: 1, showQds: false }));
+    expect(scope.isDone()).to.equal(true);
+    expect(bodies[0]).to.not.have.property('id_min');
+    expect(bodies[1]).to.include({ id_min: '300', truncation_limit: '1', action: 'list', status: 'New,Active,Re-Opened,Fixed', show_qds: '0' });
+    expect(pages.map((p) => p.label)).to.deep.equal(['page 1', 'page 2 (id_min=300)']);
+    expect(pages.map((p) => p.findings.map((f) => f.key))).to.deep.equal([
+      ['host:100|qid:1|port:|proto:', 'host:100|qid:2|port:|proto:'],
+      ['host:300|qid:3|port:|proto:'],
+    ]);
+    expect(progress).to.deep.equal([
+      { page: 'page 1', findings: 2, totalFindings: 2 },
+      { page: 'page 2 (id_min=300)', findings: 1, totalFindings: 3 },
+    ]);
+  });
+
+  it('yields findings in chunks of chunkSize', async () => {
+    nock(BASE).post(HLD).reply(200, hldPage([{ id: '1', qids: ['1', '2', '3', '4', '5'] }]));
+    const { pages } = await pullAll(makeSource({ chunkSize: 2 }));
+    expect(pages.map((p) => p.findings.length)).to.deep.equal([2, 2, 1]);
+  });
+
+  it('rejects a DETECTION without QID and processes the rest', async () => {
+    nock(BASE).post(HLD).reply(200, hldPage([{ id: '7', qids: ['1', null, '3'] }]));
+    const { pages } = await pullAll(makeSource());
+    expect(pages.flatMap((p) => p.findings).map((f) => f.data.QID)).to.deep.equal(['1', '3']);
+    const rejected = pages.flatMap((p) => p.rejected ?? []);
+    expect(rejected).to.have.length(1);
+    expect(rejected[0]!.reason).to.equal('DETECTION without QID on host 7');
+  });
+
+  it('fails the pull with SOURCE_RESPONSE_INVALID naming host and page when a page is cut short', async () => {
+    const next = `${BASE}${HLD}?action=list&id_min=555`;
+    nock(BASE).post(HLD).reply(200, hldPage([{ id: '1', qids: ['1'] }], next)).post(HLD).reply(200, hldPage([{ id: '555', qids: ['1', '2'] }]).slice(0, 200));
+    const err = await pullError(makeSource());
+    expect(err).to.be.instanceOf(SourceError);
+    expect((err as SourceError).code).to.equal('SOURCE_RESPONSE_INVALID');
+    expect((err as SourceError).host).to.equal('qualysapi.test.example');
+    expect((err as SourceError).message).to.contain('page 2 (id_min=555)');
+  });
+
+  it('fails with the Qualys CODE and TEXT when a 200 carries a SIMPLE_RETURN error', async () => {
+    nock(BASE)
+      .post(HLD)
+      .reply(200, '<?xml version="1.0" ?><SIMPLE_RETURN><RESPONSE><DATETIME>2026-01-01T00:00:00Z</DATETIME><CODE>1903</CODE><TEXT>Missing required parameter(s): action</TEXT></RESPONSE></SIMPLE_RETURN>');
+    const err = await pullError(makeSource());
+    expect(err).to.be.instanceOf(SourceError);
+    expect((err as SourceError).message).to.contain('CODE 1903: Missing required parameter(s): action');
+  });
+
+  it('asks for Fixed even when the config leaves it out, and says so at warn', async () => {
+    let body: Record<string, string> = {};
+    nock(BASE)
+      .post(HLD)
+      .reply(200, (_u, b) => {
+        body = form(b);
+        return EMPTY_SAMPLE;
+      });
+    const { log, lines } = captureLogger();
+    await pullAll(makeSource({ status: ['New', 'Active'] }, { log }));
+    expect(body.status).to.equal('New,Active,Fixed');
+    expect(lines.some((l) => l.level === 'warn' && /Fixed/.test(l.message))).to.equal(true);
+  });
+
+  it('marks IS_IGNORED=1 detections as ignored and keys FQDN/INSTANCE variants apart', async () => {
+    const xml =
+      '<HOST_LIST_VM_DETECTION_OUTPUT><RESPONSE><HOST_LIST><HOST><ID>9</ID><DETECTION_LIST>' +
+      '<DETECTION><QID>5</QID><PORT>443</PORT><PROTOCOL>tcp</PROTOCOL><FQDN>a.example</FQDN><STATUS>New</STATUS><IS_IGNORED>1</IS_IGNORED></DETECTION>' +
+      '<DETECTION><QID>5</QID><PORT>443</PORT><PROTOCOL>tcp</PROTOCOL><INSTANCE>orcl</INSTANCE><STATUS>Fixed</STATUS><IS_IGNORED>0</IS_IGNORED></DETECTION>' +
+      '</DETECTION_LIST></HOST></HOST_LIST></RESPONSE></HOST_LIST_VM_DETECTION_OUTPUT>';
+    nock(BASE).post(HLD).reply(200, xml);
+    const [a, b] = (await pullAll(makeSource())).pages.flatMap((p) => p.findings);
+    expect(a).to.deep.include({ key: 'host:9|qid:5|port:443|proto:tcp|fqdn:a.example', ignored: true, status: 'New' });
+    expect(b).to.deep.include({ key: 'host:9|qid:5|port:443|proto:tcp|instance:orcl', ignored: false, status: 'Fixed' });
+  });
+});
