@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describeError, VulnbridgeError } from '../errors.js';
 import type { TemplateContext } from '../model/finding.js';
 import type { PullResult } from '../sources/types.js';
@@ -62,8 +65,9 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
   const progress = (p: Omit<CycleProgress, 'job'>) => opts.onProgress?.({ job, ...p });
   const callsBefore = rt.sink.calls();
 
-  // A dry run stages and caches in memory and never writes the state database.
-  const scratch = dryRun ? openState(':memory:') : undefined;
+  // A dry run stages and caches in a scratch database and never writes the state.
+  const scratchDir = dryRun ? mkdtempSync(path.join(os.tmpdir(), 'vulnbridge-dry-run-')) : undefined;
+  const scratch = scratchDir ? openState(scratchDir) : undefined;
   const runId = dryRun ? undefined : state.runs.start(job, started);
   const staging = new Staging(scratch ?? state.db, runId ?? 0);
   const lookups = dryRun ? new LookupCache(state.db, scratch) : state.lookups;
@@ -91,7 +95,8 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
 
   try {
     const nextCursors = await pull(rt, state, staging, counts, signal, started, progress);
-    if (!dryRun) staging.addPending(job);
+    const hadPending = !dryRun && state.pending.any(job);
+    if (hadPending) staging.addPending(job);
 
     progress({ phase: 'enrich', findings: staging.count });
     await enrich(rt, staging, lookups, signal, started);
@@ -112,6 +117,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
       lookups,
       findingLog: dryRun ? undefined : state.findings,
       pending: dryRun ? undefined : state.pending,
+      hadPending,
       counts,
       log: rt.log,
       onStep: opts.onStep ?? (() => {}),
@@ -142,6 +148,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
     return finish('failed', message);
   } finally {
     scratch?.close();
+    if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
   }
 }
 

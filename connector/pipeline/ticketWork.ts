@@ -24,6 +24,8 @@ export interface WorkDeps {
   /** Absent in a dry run: nothing is recorded. */
   findingLog?: FindingLog;
   pending?: PendingFindings;
+  /** Findings were waiting for a retry when the cycle began (else no cleanup is needed). */
+  hadPending?: boolean;
   counts: CycleCounts;
   log: Logger;
   onStep: StepListener;
@@ -89,6 +91,10 @@ export class TicketWork {
         const moved = await this.syncStatus(i);
         const linkMoved = this.linked ? await this.syncLink(i) : false;
         if (!changed && !moved && !linkMoved && !i.fresh) this.d.counts.unchanged++;
+        if (i.row && i.row.lastStatus !== i.decision.key) {
+          i.row.lastStatus = i.decision.key;
+          this.d.tickets.put([i.row]);
+        }
       });
     }
     for (const p of parents.values()) if (p.row?.jiraKey) await this.guard(p.children[0], () => this.syncParentStatus(p));
@@ -219,6 +225,7 @@ export class TicketWork {
       fieldHashes: hashes,
       labels: i.ticket.labels,
       findingKey: 'finding' in i ? (i as FindingIntent).finding.key : undefined,
+      lastStatus: 'finding' in i ? (i as FindingIntent).decision.key : undefined,
     };
   }
 
@@ -233,10 +240,13 @@ export class TicketWork {
     const row = i.row as TicketRow;
     const key = row.jiraKey as string;
     const fields = this.fieldsOf(i);
+    const labelsSame = sameSet(row.labels, i.ticket.labels);
+    // Most tickets are unchanged most cycles: one hash over all fields settles it.
+    if (labelsSame && row.fieldHashes[ALL] === hashAll(fields)) return this.syncComment(i, row, findingOpen);
     const hashes = hashFields(fields);
     const change: JiraFields = {};
     for (const [f, h] of Object.entries(hashes)) if (row.fieldHashes[f] !== h) change[f] = fields[f];
-    for (const f of Object.keys(row.fieldHashes)) if (!(f in hashes) && !NEVER_CLEARED.has(f)) change[f] = null;
+    for (const f of Object.keys(row.fieldHashes)) if (!(f in hashes) && f !== ALL && !NEVER_CLEARED.has(f)) change[f] = null;
     const addLabels = i.ticket.labels.filter((l) => !row.labels.includes(l));
     const removeLabels = row.labels.filter((l) => !i.ticket.labels.includes(l));
     let changed = false;
@@ -247,20 +257,26 @@ export class TicketWork {
       row.fieldHashes = hashes;
       row.labels = i.ticket.labels;
       changed = true;
+      this.d.tickets.put([row]);
     }
-    // The template's comment marks a re-detection (e.g. a new LAST_FOUND_DATETIME).
-    if (i.ticket.comment && row.state === 'open' && findingOpen) {
-      const h = hashOf(i.ticket.comment);
-      if (row.commentHash && row.commentHash !== h) {
-        await this.d.io.comment(key, i.ticket.comment);
-        this.d.counts.commented++;
-        this.d.onStep({ op: 'comment', role: i.role, primaryKey: i.ticket.primaryKey, key });
-        changed = true;
-      }
-      row.commentHash = h;
+    return (await this.syncComment(i, row, findingOpen)) || changed;
+  }
+
+  /** The template's comment marks a re-detection (e.g. a new LAST_FOUND_DATETIME). */
+  private async syncComment(i: TicketIntent, row: TicketRow, findingOpen: boolean): Promise<boolean> {
+    if (!i.ticket.comment || row.state !== 'open' || !findingOpen) return false;
+    const h = hashOf(i.ticket.comment);
+    if (row.commentHash === h) return false;
+    const key = row.jiraKey as string;
+    const first = row.commentHash === undefined;
+    row.commentHash = h;
+    if (!first) {
+      await this.d.io.comment(key, i.ticket.comment);
+      this.d.counts.commented++;
+      this.d.onStep({ op: 'comment', role: i.role, primaryKey: i.ticket.primaryKey, key });
     }
-    if (changed) this.d.tickets.put([row]);
-    return changed;
+    this.d.tickets.put([row]);
+    return !first;
   }
 
   /**
@@ -271,7 +287,8 @@ export class TicketWork {
   private async syncStatus(i: FindingIntent): Promise<boolean> {
     const row = i.row as TicketRow;
     const key = row.jiraKey as string;
-    const reopenSignal = REOPEN_SIGNAL.test(i.decision.key);
+    // "Re-Opened" stays on a detection until the next scan: act on it once, when it appears.
+    const reopenSignal = REOPEN_SIGNAL.test(i.decision.key) && row.lastStatus !== i.decision.key;
     if (i.wantOpen) {
       if (row.state === 'open' && !reopenSignal) return false;
       if (row.state === 'closed-by-user' && !reopenSignal) return false;
@@ -407,15 +424,33 @@ export class TicketWork {
       this.d.job,
       intents.map((i) => ({ fkey: i.finding.key, parentKey: i.finding.parentKey, status: i.decision.key, operation: i.decision.op })),
     );
+    if (!this.d.hadPending) return;
     const ok = intents.filter((i) => !this.failedKeys.has(i.finding.key)).map((i) => i.finding.key);
     this.d.pending?.resolved(this.d.job, ok);
   }
 }
 
-function hashFields(fields: JiraFields): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(fields)) if (!NOT_DIFFED.has(k)) out[k] = hashOf(v);
+/** Key of the hash over all diffed fields together. */
+const ALL = '*';
+
+function diffed(fields: JiraFields): JiraFields {
+  const out: JiraFields = {};
+  for (const [k, v] of Object.entries(fields)) if (!NOT_DIFFED.has(k)) out[k] = v;
   return out;
+}
+
+function hashAll(fields: JiraFields): string {
+  return hashOf(diffed(fields));
+}
+
+function hashFields(fields: JiraFields): Record<string, string> {
+  const out: Record<string, string> = { [ALL]: hashAll(fields) };
+  for (const [k, v] of Object.entries(diffed(fields))) out[k] = hashOf(v);
+  return out;
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
 }
 
 /** The parent's status when its children are all gone (close) or when one returns (reopen). */

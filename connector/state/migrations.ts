@@ -99,4 +99,6 @@ export const migrations: readonly string[] = [
   CREATE INDEX tickets_parent ON tickets(job, parent_pk);
   CREATE INDEX tickets_marker ON tickets(marker);
   `,
+  // 2: the scanner status we last acted on, so a lasting "Re-Opened" is checked once, not every cycle
+  `ALTER TABLE tickets ADD COLUMN last_status TEXT;`,
 ];

@@ -35,15 +35,17 @@ export class Staging {
   /** Lookup ids the staged findings name, per namespace (small: one per QID or host). */
   readonly lookupIds = new Map<string, Set<string>>();
 
+  private readonly insert;
+
   constructor(
     private readonly db: Db,
     readonly runId: number,
-  ) {}
+  ) {
+    this.insert = db.prepare(`INSERT INTO staged (run_id, seq, fkey, parent_key, status, ignored, data, lookups) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+  }
 
   add(findings: readonly Finding[]): void {
-    const stmt = this.db.prepare(
-      `INSERT INTO staged (run_id, seq, fkey, parent_key, status, ignored, data, lookups) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    const stmt = this.insert;
     this.db.transaction(() => {
       for (const f of findings) {
         for (const ref of f.lookups ?? []) {
@@ -98,7 +100,16 @@ export class Staging {
 
 /** Findings whose ticket work failed: kept with their data so the next cycle retries them. */
 export class PendingFindings {
-  constructor(private readonly db: Db) {}
+  private readonly deleteStmt;
+
+  constructor(private readonly db: Db) {
+    this.deleteStmt = db.prepare(`DELETE FROM pending WHERE job = ? AND fkey = ?`);
+  }
+
+  /** Cheap check before per-finding work: most cycles have nothing pending. */
+  any(job: string): boolean {
+    return this.db.prepare(`SELECT 1 FROM pending WHERE job = ? LIMIT 1`).get(job) !== undefined;
+  }
 
   markFailed(job: string, f: Finding, error: string): void {
     this.db
@@ -111,7 +122,7 @@ export class PendingFindings {
   }
 
   resolved(job: string, fkeys: readonly string[]): void {
-    const stmt = this.db.prepare(`DELETE FROM pending WHERE job = ? AND fkey = ?`);
+    const stmt = this.deleteStmt;
     this.db.transaction(() => {
       for (const k of fkeys) stmt.run(job, k);
     })();

@@ -20,6 +20,8 @@ export interface TicketRow {
   labels: string[];
   commentHash?: string;
   findingKey?: string;
+  /** The scanner status (operation key) we last acted on. */
+  lastStatus?: string;
 }
 
 interface SqlRow {
@@ -38,6 +40,7 @@ interface SqlRow {
   labels: string;
   comment_hash: string | null;
   finding_key: string | null;
+  last_status: string | null;
 }
 
 const fromSql = (r: SqlRow): TicketRow => ({
@@ -56,6 +59,7 @@ const fromSql = (r: SqlRow): TicketRow => ({
   labels: JSON.parse(r.labels) as string[],
   commentHash: r.comment_hash ?? undefined,
   findingKey: r.finding_key ?? undefined,
+  lastStatus: r.last_status ?? undefined,
 });
 
 export interface TicketCounts {
@@ -74,12 +78,26 @@ export interface Tickets {
   counts(job: string): TicketCounts;
 }
 
+const PUT_SQL = `INSERT INTO tickets (job, pk, role, primary_key, parent_pk, marker, state, jira_key, jira_id, jira_status, linked,
+                            field_hashes, labels, comment_hash, finding_key, last_status, created_at, updated_at)
+       VALUES (@job, @pk, @role, @primary_key, @parent_pk, @marker, @state, @jira_key, @jira_id, @jira_status, @linked,
+               @field_hashes, @labels, @comment_hash, @finding_key, @last_status, @now, @now)
+       ON CONFLICT(job, pk) DO UPDATE SET role = excluded.role, primary_key = excluded.primary_key, parent_pk = excluded.parent_pk,
+         marker = excluded.marker, state = excluded.state, jira_key = excluded.jira_key, jira_id = excluded.jira_id,
+         jira_status = excluded.jira_status, linked = excluded.linked, field_hashes = excluded.field_hashes,
+         labels = excluded.labels, comment_hash = excluded.comment_hash, finding_key = excluded.finding_key,
+         last_status = excluded.last_status, updated_at = excluded.updated_at`;
+
 export class TicketStore implements Tickets {
   private readonly getStmt;
+  private readonly childrenStmt;
+  private readonly putStmt;
 
   constructor(private readonly db: Db) {
-    // Looked up once per finding per cycle: prepare once.
+    // Used once or more per finding per cycle: prepare once.
     this.getStmt = db.prepare(`SELECT * FROM tickets WHERE job = ? AND pk = ?`);
+    this.childrenStmt = db.prepare(`SELECT * FROM tickets WHERE job = ? AND parent_pk = ?`);
+    this.putStmt = db.prepare(PUT_SQL);
   }
 
   get(job: string, pk: string): TicketRow | undefined {
@@ -88,22 +106,12 @@ export class TicketStore implements Tickets {
   }
 
   children(job: string, parentPk: string): TicketRow[] {
-    return (this.db.prepare(`SELECT * FROM tickets WHERE job = ? AND parent_pk = ?`).all(job, parentPk) as SqlRow[]).map(fromSql);
+    return (this.childrenStmt.all(job, parentPk) as SqlRow[]).map(fromSql);
   }
 
   put(rows: readonly TicketRow[]): void {
     const now = new Date().toISOString();
-    const stmt = this.db.prepare(
-      `INSERT INTO tickets (job, pk, role, primary_key, parent_pk, marker, state, jira_key, jira_id, jira_status, linked,
-                            field_hashes, labels, comment_hash, finding_key, created_at, updated_at)
-       VALUES (@job, @pk, @role, @primary_key, @parent_pk, @marker, @state, @jira_key, @jira_id, @jira_status, @linked,
-               @field_hashes, @labels, @comment_hash, @finding_key, @now, @now)
-       ON CONFLICT(job, pk) DO UPDATE SET role = excluded.role, primary_key = excluded.primary_key, parent_pk = excluded.parent_pk,
-         marker = excluded.marker, state = excluded.state, jira_key = excluded.jira_key, jira_id = excluded.jira_id,
-         jira_status = excluded.jira_status, linked = excluded.linked, field_hashes = excluded.field_hashes,
-         labels = excluded.labels, comment_hash = excluded.comment_hash, finding_key = excluded.finding_key,
-         updated_at = excluded.updated_at`,
-    );
+    const stmt = this.putStmt;
     this.db.transaction(() => {
       for (const t of rows) {
         stmt.run({
@@ -122,6 +130,7 @@ export class TicketStore implements Tickets {
           labels: JSON.stringify(t.labels),
           comment_hash: t.commentHash ?? null,
           finding_key: t.findingKey ?? null,
+          last_status: t.lastStatus ?? null,
           now,
         });
       }

@@ -74,7 +74,13 @@ export async function checkSetup(
       if (id) {
         const f = fieldsById.get(id);
         if (f) fieldsByTemplateName.set(cf.name, f);
-        else problem(`custom field id ${id} ('${cf.name}') does not exist on Jira at ${host}`, { file: scheme.file, path, hint: 'fix customFieldId or leave it empty to resolve the field by name' });
+        else {
+          problem(`custom field id ${id} ('${cf.name}') does not exist on Jira at ${host}`, {
+            file: scheme.file,
+            path,
+            hint: 'fix customFieldId or leave it empty to resolve the field by name',
+          });
+        }
         continue;
       }
       const named = fields.filter((f) => f.name === cf.name);
@@ -90,7 +96,8 @@ export async function checkSetup(
         });
       } else {
         const near = closeMatches(cf.name, fields.map((f) => f.name));
-        problem(`custom field '${cf.name}' does not exist on Jira at ${host}${near.length ? ` (close matches: ${near.map((n) => `'${n}'`).join(', ')})` : ''}`, {
+        const close = near.length ? ` (close matches: ${near.map((n) => `'${n}'`).join(', ')})` : '';
+        problem(`custom field '${cf.name}' does not exist on Jira at ${host}${close}`, {
           file: scheme.file,
           path,
           hint: 'create the field, or fix its name in the template (it must match exactly, case and punctuation included)',
@@ -113,7 +120,7 @@ export async function checkSetup(
   if (!project) {
     const visible = await api.projects(signal).catch(() => []);
     problem(
-      `project ${key} does not exist on Jira at ${host}, or the account cannot browse it${visible.length ? ` (visible projects: ${visible.map((p) => p.key).slice(0, 20).join(', ')})` : ''}`,
+      `project ${key} does not exist on Jira at ${host}, or the account cannot browse it${list('visible projects', visible.map((p) => p.key).slice(0, 20))}`,
       { path: 'project', hint: 'fix the job\'s `project`, or grant the account Browse projects on it' },
     );
     throw setupProblems(host, key, problems);
@@ -131,7 +138,8 @@ export async function checkSetup(
   for (const { scheme, role, t } of templates) {
     const it = issueTypes.get(t.issueType.toLowerCase());
     if (!it) {
-      problem(`issue type '${t.issueType}' does not exist in project ${key} (available: ${issueTypeList.map((i) => i.name).join(', ') || 'none the account may create'})`, {
+      const available = issueTypeList.map((i) => i.name).join(', ') || 'none the account may create';
+      problem(`issue type '${t.issueType}' does not exist in project ${key} (available: ${available})`, {
         file: scheme.file,
         path: `${PAYLOAD_PATH[role]}.issueType`,
         hint: 'add it to the project\'s issue type scheme, or change issueType in the template',
@@ -165,7 +173,12 @@ export async function checkSetup(
 }
 
 function setupProblems(host: string, key: string, problems: SinkError[]): ProblemList {
-  return new ProblemList('SINK_SETUP_INVALID', `Jira at ${host} is not ready for project ${key} (${problems.length} problem${problems.length === 1 ? '' : 's'})`, problems);
+  const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
+  return new ProblemList('SINK_SETUP_INVALID', `Jira at ${host} is not ready for project ${key} (${count})`, problems);
+}
+
+function list(what: string, items: readonly string[]): string {
+  return items.length ? ` (${what}: ${items.join(', ')})` : '';
 }
 
 function undefinedOn404(err: unknown): undefined {

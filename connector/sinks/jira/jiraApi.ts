@@ -47,11 +47,21 @@ export class JiraApi {
   }
 
   myself(signal?: AbortSignal) {
-    return this.call('check the credentials (GET /myself)', () => this.pick((c) => c.myself.getCurrentUser<unknown>(), (c) => c.myself.getCurrentUser<unknown>()), wire.myselfSchema, { signal });
+    const get = () =>
+      this.pick(
+        (c) => c.myself.getCurrentUser<unknown>(),
+        (c) => c.myself.getCurrentUser<unknown>(),
+      );
+    return this.call('check the credentials (GET /myself)', get, wire.myselfSchema, { signal });
   }
 
   project(key: string, signal?: AbortSignal) {
-    return this.call(`read project ${key}`, () => this.pick((c) => c.projects.getProject<unknown>(key), (c) => c.projects.getProject<unknown>(key)), wire.projectSchema, { signal });
+    const get = () =>
+      this.pick(
+        (c) => c.projects.getProject<unknown>(key),
+        (c) => c.projects.getProject<unknown>(key),
+      );
+    return this.call(`read project ${key}`, get, wire.projectSchema, { signal });
   }
 
   /** A first page of visible projects, for "did you mean" messages. */
@@ -90,7 +100,12 @@ export class JiraApi {
   }
 
   projectStatuses(projectKey: string, signal?: AbortSignal) {
-    return this.call(`list the statuses of project ${projectKey}`, () => this.pick((c) => c.projects.getAllStatuses<unknown>(projectKey), (c) => c.projects.getAllStatuses<unknown>(projectKey)), wire.projectStatusesSchema, { signal });
+    const get = () =>
+      this.pick(
+        (c) => c.projects.getAllStatuses<unknown>(projectKey),
+        (c) => c.projects.getAllStatuses<unknown>(projectKey),
+      );
+    return this.call(`list the statuses of project ${projectKey}`, get, wire.projectStatusesSchema, { signal });
   }
 
   /**
@@ -118,11 +133,21 @@ export class JiraApi {
   }
 
   fields(signal?: AbortSignal) {
-    return this.call('list fields (GET /field)', () => this.pick((c) => c.issueFields.getFields<unknown>(), (c) => c.issueFields.getFields<unknown>()), wire.fieldListSchema, { signal });
+    const get = () =>
+      this.pick(
+        (c) => c.issueFields.getFields<unknown>(),
+        (c) => c.issueFields.getFields<unknown>(),
+      );
+    return this.call('list fields (GET /field)', get, wire.fieldListSchema, { signal });
   }
 
   async linkTypes(signal?: AbortSignal) {
-    const r = await this.call('list issue link types', () => this.pick((c) => c.issueLinkTypes.getIssueLinkTypes<unknown>(), (c) => c.issueLinkTypes.getIssueLinkTypes<unknown>()), wire.linkTypeListSchema, { signal });
+    const get = () =>
+      this.pick(
+        (c) => c.issueLinkTypes.getIssueLinkTypes<unknown>(),
+        (c) => c.issueLinkTypes.getIssueLinkTypes<unknown>(),
+      );
+    const r = await this.call('list issue link types', get, wire.linkTypeListSchema, { signal });
     return r.issueLinkTypes;
   }
 
@@ -130,28 +155,52 @@ export class JiraApi {
   createIssues(issueUpdates: Array<{ fields: Record<string, unknown> }>) {
     return this.call(
       `create ${issueUpdates.length} issue(s) (POST /issue/bulk)`,
-      () => this.pick((c) => c.issues.createIssues<unknown>({ issueUpdates }), (c) => c.issues.createIssues<unknown>({ issueUpdates })),
+      () =>
+        this.pick(
+          (c) => c.issues.createIssues<unknown>({ issueUpdates }),
+          (c) => c.issues.createIssues<unknown>({ issueUpdates }),
+        ),
       wire.createdIssuesSchema,
       { once: true },
     );
   }
 
   async editIssue(key: string, body: { fields?: Record<string, unknown>; update?: Record<string, unknown[]> }): Promise<void> {
-    await this.call(`edit issue ${key}`, () => this.pick((c) => c.issues.editIssue<unknown>({ issueIdOrKey: key, ...body }), (c) => c.issues.editIssue<unknown>({ issueIdOrKey: key, ...body })), anything);
+    const put = () =>
+      this.pick(
+        (c) => c.issues.editIssue<unknown>({ issueIdOrKey: key, ...body }),
+        (c) => c.issues.editIssue<unknown>({ issueIdOrKey: key, ...body }),
+      );
+    await this.call(`edit issue ${key}`, put, anything);
   }
 
   getIssue(key: string, fields: string[]) {
-    return this.call(`read issue ${key}`, () => this.pick((c) => c.issues.getIssue<unknown>({ issueIdOrKey: key, fields }), (c) => c.issues.getIssue<unknown>({ issueIdOrKey: key, fields })), wire.issueSchema);
+    const get = () =>
+      this.pick(
+        (c) => c.issues.getIssue<unknown>({ issueIdOrKey: key, fields }),
+        (c) => c.issues.getIssue<unknown>({ issueIdOrKey: key, fields }),
+      );
+    return this.call(`read issue ${key}`, get, wire.issueSchema);
   }
 
   async transitions(key: string) {
-    const r = await this.call(`list transitions of ${key}`, () => this.pick((c) => c.issues.getTransitions<unknown>({ issueIdOrKey: key }), (c) => c.issues.getTransitions<unknown>({ issueIdOrKey: key })), wire.transitionsSchema);
+    const get = () =>
+      this.pick(
+        (c) => c.issues.getTransitions<unknown>({ issueIdOrKey: key }),
+        (c) => c.issues.getTransitions<unknown>({ issueIdOrKey: key }),
+      );
+    const r = await this.call(`list transitions of ${key}`, get, wire.transitionsSchema);
     return r.transitions;
   }
 
   async doTransition(key: string, transitionId: string, fields?: Record<string, unknown>): Promise<void> {
     const body = { issueIdOrKey: key, transition: { id: transitionId }, fields };
-    await this.call(`transition ${key}`, () => this.pick((c) => c.issues.doTransition<unknown>(body), (c) => c.issues.doTransition<unknown>(body)), anything, { once: true });
+    const post = () =>
+      this.pick(
+        (c) => c.issues.doTransition<unknown>(body),
+        (c) => c.issues.doTransition<unknown>(body),
+      );
+    await this.call(`transition ${key}`, post, anything, { once: true });
   }
 
   async addComment(key: string, body: AdfDoc | string): Promise<void> {
@@ -171,25 +220,37 @@ export class JiraApi {
   /** Idempotent on Jira: a duplicate link request "indicates that the issue link was created" (§1.8). */
   async linkIssues(typeName: string, outwardKey: string, inwardKey: string): Promise<void> {
     const body = { type: { name: typeName }, outwardIssue: { key: outwardKey }, inwardIssue: { key: inwardKey } };
-    await this.call(`link ${outwardKey} → ${inwardKey}`, () => this.pick((c) => c.issueLinks.linkIssues<unknown>(body), (c) => c.issueLinks.linkIssues<unknown>(body)), anything);
+    const post = () =>
+      this.pick(
+        (c) => c.issueLinks.linkIssues<unknown>(body),
+        (c) => c.issueLinks.linkIssues<unknown>(body),
+      );
+    await this.call(`link ${outwardKey} → ${inwardKey}`, post, anything);
   }
 
   async deleteIssueLink(linkId: string): Promise<void> {
-    await this.call(`delete issue link ${linkId}`, () => this.pick((c) => c.issueLinks.deleteIssueLink<unknown>({ linkId }), (c) => c.issueLinks.deleteIssueLink<unknown>({ linkId })), anything);
+    const del = () =>
+      this.pick(
+        (c) => c.issueLinks.deleteIssueLink<unknown>({ linkId }),
+        (c) => c.issueLinks.deleteIssueLink<unknown>({ linkId }),
+      );
+    await this.call(`delete issue link ${linkId}`, del, anything);
   }
 
   /** Cloud: GET /rest/api/3/search/jql (token paging; /search is 410 Gone on Cloud, §1.9). */
   searchCloud(jql: string, fields: string[], maxResults: number, nextPageToken?: string) {
     const v3 = this.clients.v3;
     if (!v3) throw new Error('searchCloud needs the Cloud client');
-    return this.call('search issues (GET /search/jql)', () => v3.issueSearch.searchForIssuesUsingJqlEnhancedSearch<unknown>({ jql, fields, maxResults, nextPageToken }), wire.enhancedSearchSchema);
+    const get = () => v3.issueSearch.searchForIssuesUsingJqlEnhancedSearch<unknown>({ jql, fields, maxResults, nextPageToken });
+    return this.call('search issues (GET /search/jql)', get, wire.enhancedSearchSchema);
   }
 
   /** Data Center: GET /rest/api/2/search (startAt/total paging, §1.9). */
   searchDataCenter(jql: string, fields: string[], maxResults: number, startAt: number) {
     const v2 = this.clients.v2;
     if (!v2) throw new Error('searchDataCenter needs the Data Center client');
-    return this.call('search issues (GET /search)', () => v2.issueSearch.searchForIssuesUsingJql<unknown>({ jql, fields, maxResults, startAt }), wire.searchResultsSchema);
+    const get = () => v2.issueSearch.searchForIssuesUsingJql<unknown>({ jql, fields, maxResults, startAt });
+    return this.call('search issues (GET /search)', get, wire.searchResultsSchema);
   }
 
   private pick(

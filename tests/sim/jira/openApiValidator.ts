@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
 /** Atlassian's published Jira Cloud platform REST v3 OpenAPI document. */
-export const JIRA_OPENAPI_PATH = process.env.JIRA_OPENAPI_PATH ?? '/work/shared/reference/jira/jira-cloud-platform-v3.openapi.json';
+export const JIRA_OPENAPI_PATH = process.env.JIRA_OPENAPI_PATH ?? path.resolve(process.cwd(), '../shared/reference/jira/jira-cloud-platform-v3.openapi.json');
 
 interface Operation {
   method: string;

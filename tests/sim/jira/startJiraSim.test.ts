@@ -104,6 +104,13 @@ describe('sim/jira: Cloud', () => {
     expect((await call(sim, 'GET', '/rest/api/3/myself')).status).to.equal(200);
   });
 
+  it('answers GET /__sim/stats with counts, outside the request log', async () => {
+    await call(sim, 'POST', '/rest/api/3/issue', issue({}));
+    const r = await call(sim, 'GET', '/__sim/stats', undefined, '');
+    expect(r.body).to.deep.equal({ issues: 1, links: 0, requests: 1 });
+    expect(sim.requests).to.have.length(1);
+  });
+
   it('in dead-token mode serves searches to bad credentials as anonymous with the Seraph header', async () => {
     await sim.close();
     sim = await startJiraSim({ flavor: 'cloud', anonymousOnBadCredentials: true });

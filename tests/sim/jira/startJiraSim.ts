@@ -101,6 +101,8 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
         return { status: 400, body: { errorMessages: ['Unexpected character in the request body: it is not JSON.'], errors: {} } };
       }
     }
+    // For a simulator in its own process (main.ts): counts, outside the request log.
+    if (u.pathname === '/__sim/stats') return { status: 200, body: { issues: store.issues.size, links: store.links.length, requests: requests.length } };
     const record: SimRequestRecord = { method, path: u.pathname, query: Object.fromEntries(u.searchParams), body };
     requests.push(record);
     const failure = failures.find((f) => !f.match || f.match.test(`${method} ${u.pathname}`));

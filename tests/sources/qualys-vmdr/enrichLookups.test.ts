@@ -1,9 +1,10 @@
+import { QUALYS_SAMPLES } from '../../support/sharedPaths.js';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import nock from 'nock';
 import { captureLogger, enrichContext, form, makeSource, TEST_PASSWORD, TEST_USER } from './qualysTestKit.js';
 
-const SAMPLES = '/work/shared/reference/samples/qualys';
+const SAMPLES = QUALYS_SAMPLES;
 const KB_11830 = readFileSync(`${SAMPLES}/kb_elastic_qualys_vmdr_qid11830.xml`, 'utf8');
 const KB_150112 = readFileSync(`${SAMPLES}/kb_elastic_qualys_was_qid150112.xml`, 'utf8');
 const BASE = 'https://qualysapi.test.example';

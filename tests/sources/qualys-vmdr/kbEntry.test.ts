@@ -1,9 +1,10 @@
+import { QUALYS_SAMPLES } from '../../support/sharedPaths.js';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { kbEntry, kbHtmlToText } from '../../../connector/sources/qualys-vmdr/kbEntry.js';
 import { parseOrgJson, type OrgJsonObject } from '../../../connector/sources/qualys-vmdr/orgJson.js';
 
-const SAMPLES = '/work/shared/reference/samples/qualys';
+const SAMPLES = QUALYS_SAMPLES;
 
 function firstVuln(file: string): OrgJsonObject {
   const { value } = parseOrgJson(readFileSync(`${SAMPLES}/${file}`, 'utf8'));

@@ -1,8 +1,9 @@
+import { QUALYS_SAMPLES } from '../../support/sharedPaths.js';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { OrgJsonBuilder, parseOrgJson, type OrgJsonObject, type OrgJsonValue } from '../../../connector/sources/qualys-vmdr/orgJson.js';
 
-const SAMPLES = '/work/shared/reference/samples/qualys';
+const SAMPLES = QUALYS_SAMPLES;
 const sample = (name: string): string => readFileSync(`${SAMPLES}/${name}`, 'utf8');
 
 // Test-only navigation through the parsed tree; the shapes are asserted as we go.

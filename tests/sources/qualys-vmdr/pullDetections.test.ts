@@ -1,3 +1,4 @@
+import { QUALYS_SAMPLES } from '../../support/sharedPaths.js';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import nock from 'nock';
@@ -5,7 +6,7 @@ import { SourceError } from '../../../connector/errors.js';
 import type { OrgJsonObject } from '../../../connector/sources/qualys-vmdr/orgJson.js';
 import { captureLogger, form, makeSource, pullAll, pullContext, pullError, TEST_PASSWORD, TEST_USER } from './qualysTestKit.js';
 
-const SAMPLES = '/work/shared/reference/samples/qualys';
+const SAMPLES = QUALYS_SAMPLES;
 const HLD_SAMPLE = readFileSync(`${SAMPLES}/hld_elastic_qualys_vmdr.xml`, 'utf8');
 const EMPTY_SAMPLE = readFileSync(`${SAMPLES}/hld_empty_response_jupiterone_recording.xml`, 'utf8');
 const BASE = 'https://qualysapi.test.example';

@@ -1,3 +1,4 @@
+import { QUALYS_SAMPLES } from '../../support/sharedPaths.js';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +7,7 @@ import nock from 'nock';
 import { ExternalHostError, SourceError } from '../../../connector/errors.js';
 import { captureLogger, fakeSleep, makeSource, pullAll, pullError, TEST_PASSWORD } from './qualysTestKit.js';
 
-const SAMPLES = '/work/shared/reference/samples/qualys';
+const SAMPLES = QUALYS_SAMPLES;
 const BODY_1960 = readFileSync(`${SAMPLES}/qualys_409_code1960_concurrency.xml`, 'utf8');
 const BODY_1965 = readFileSync(`${SAMPLES}/qualys_409_code1965_ratelimit.xml`, 'utf8');
 const EMPTY = readFileSync(`${SAMPLES}/hld_empty_response_jupiterone_recording.xml`, 'utf8');

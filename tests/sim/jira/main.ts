@@ -1,0 +1,37 @@
+/**
+ * The Jira simulator as its own process, so a benchmark does not count its memory:
+ *
+ *   tsx tests/sim/jira/main.ts [--flavor cloud|datacenter] [--workflow simplified|classic] [--port 0]
+ *
+ * Prints `{"url": "...", "email": "...", "token": "...", "pat": "..."}` on one stdout
+ * line when it listens; `GET /__sim/stats` answers issue and link counts; stops on
+ * SIGTERM/SIGINT.
+ */
+import { parseArgs } from 'node:util';
+import { simplifiedWorkflowData } from '../../../connector/cli/commands/demoCommand.js';
+import { SIM_CREDENTIALS, startJiraSim } from './startJiraSim.js';
+
+const { values } = parseArgs({
+  options: {
+    flavor: { type: 'string', default: 'cloud' },
+    workflow: { type: 'string', default: 'simplified' },
+    port: { type: 'string', default: '0' },
+  },
+});
+
+const sim = await startJiraSim({
+  flavor: values.flavor === 'datacenter' ? 'datacenter' : 'cloud',
+  validateAgainstOpenApi: false,
+  validateResponses: false,
+  data: values.workflow === 'simplified' ? simplifiedWorkflowData() : undefined,
+});
+process.stdout.write(`${JSON.stringify({ url: sim.url, ...SIM_CREDENTIALS })}\n`);
+
+let closing = false;
+const stop = (): void => {
+  if (closing) return;
+  closing = true;
+  void sim.close().then(() => process.exit(0));
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
