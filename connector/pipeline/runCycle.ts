@@ -8,13 +8,19 @@ import { LookupCache } from '../state/lookupCache.js';
 import { openState } from '../state/openState.js';
 import type { State } from '../state/stateBundle.js';
 import { Staging } from '../state/staging.js';
-import { OverlayTickets } from '../state/ticketStore.js';
+import { OverlayTickets, TicketStore } from '../state/ticketStore.js';
 import { zeroCounts, type CycleCounts } from './cycleCounts.js';
 import type { JobRuntime } from './jobRuntime.js';
 import { jobLabel } from './markers.js';
 import type { StepListener } from './planStep.js';
 import { DryRunIo, SinkIo, type TicketIo } from './ticketIo.js';
 import { TicketWork } from './ticketWork.js';
+
+/**
+ * Findings planned together: enough for full bulk-create batches, few enough that the
+ * rendered tickets of one page stay a small part of the memory budget.
+ */
+const PAGE_SIZE = 500;
 
 export interface CycleProgress {
   job: string;
@@ -113,7 +119,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
       scheme: rt.scheme,
       sink: rt.sink,
       io,
-      tickets: dryRun ? new OverlayTickets(state.tickets) : state.tickets,
+      tickets: scratch ? new OverlayTickets(state.tickets, new TicketStore(scratch)) : state.tickets,
       lookups,
       findingLog: dryRun ? undefined : state.findings,
       pending: dryRun ? undefined : state.pending,
@@ -122,7 +128,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
       log: rt.log,
       onStep: opts.onStep ?? (() => {}),
     });
-    for (const page of staging.pages()) {
+    for (const page of staging.pages(PAGE_SIZE)) {
       signal.throwIfAborted();
       await work.applyPage(page);
       progress({ phase: 'tickets', findings: counts.findings });

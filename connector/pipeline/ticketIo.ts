@@ -17,6 +17,7 @@ export interface TicketIo {
   link(parentKey: string, childKey: string): Promise<void>;
   unlink(parentKey: string, childKey: string): Promise<boolean>;
   findByLabels(project: string, labels: readonly string[]): Promise<FoundIssue[]>;
+  newestWithLabel(project: string, label: string, limit: number): Promise<FoundIssue[]>;
   /** Writes the plan needed at the least (bulk creates count one per 50). */
   readonly minimumWrites: number;
 }
@@ -57,6 +58,9 @@ export class SinkIo implements TicketIo {
   findByLabels(project: string, labels: readonly string[]) {
     return this.sink.findByLabels(project, labels);
   }
+  newestWithLabel(project: string, label: string, limit: number) {
+    return this.sink.newestWithLabel(project, label, limit);
+  }
 }
 
 export class DryRunIo implements TicketIo {
@@ -81,6 +85,9 @@ export class DryRunIo implements TicketIo {
     return true;
   }
   async findByLabels() {
+    return [];
+  }
+  async newestWithLabel() {
     return [];
   }
 }

@@ -154,10 +154,12 @@ export class TicketWork {
   private async createMissing(items: TicketIntent[]): Promise<void> {
     if (items.length === 0) return;
     const { io, project } = this.d;
-    // A ticket may exist although we hold no key for it: the database was lost, or we
-    // crashed between Jira's answer and our write. Its marker label finds it.
+    // A ticket may exist although we hold no key for it: we crashed between Jira's answer
+    // and our write (a pending row), or the database was lost or restored from a backup.
+    // Its marker label finds it.
+    const lookFor = (await this.stateBehindJira()) ? items : items.filter((i) => i.row?.state === 'pending');
     const found = new Map<string, FoundIssue>();
-    for (const issue of await io.findByLabels(project, items.map((i) => i.marker))) for (const l of issue.labels) found.set(l, issue);
+    if (lookFor.length) for (const issue of await io.findByLabels(project, lookFor.map((i) => i.marker))) for (const l of issue.labels) found.set(l, issue);
     const toCreate: TicketIntent[] = [];
     const adopted: TicketRow[] = [];
     for (const i of items) {
@@ -208,6 +210,27 @@ export class TicketWork {
       }
       this.d.tickets.put(rows);
     }
+  }
+
+  private stateBehind?: boolean;
+
+  /**
+   * Does Jira hold tickets of this job that the state does not know? One search per
+   * cycle (the newest tickets with the job's label) tells a lost or restored database
+   * from an intact one; only then is every create preceded by a label lookup.
+   */
+  private async stateBehindJira(): Promise<boolean> {
+    if (this.stateBehind === undefined) {
+      const newest = await this.d.io.newestWithLabel(this.d.project, jobLabel(this.d.job), 50);
+      const unknown = newest.filter((i) => !this.d.tickets.hasKey(this.d.job, i.key));
+      this.stateBehind = unknown.length > 0;
+      if (this.stateBehind) {
+        this.d.log.warn('Jira holds tickets of this job that the state does not know (lost or restored database?): each new ticket is looked up by its label first', {
+          examples: unknown.slice(0, 5).map((i) => i.key),
+        });
+      }
+    }
+    return this.stateBehind;
   }
 
   private newRow(i: TicketIntent, state: TicketRow['state'], key: string | undefined, id: string | undefined, hashes: Record<string, string>): TicketRow {

@@ -67,6 +67,8 @@ export interface TicketSink {
   unlink(parentKey: string, childKey: string): Promise<boolean>;
   /** Issues in the project carrying any of these labels (recovery after a lost database or crash). */
   findByLabels(project: string, labels: readonly string[]): Promise<FoundIssue[]>;
+  /** The newest issues of the project with this label, newest first (at most `limit`). */
+  newestWithLabel(project: string, label: string, limit: number): Promise<FoundIssue[]>;
   /** A browser URL that shows the JQL's result. */
   searchUrl(jql: string): string;
   calls(): SinkCallCounts;

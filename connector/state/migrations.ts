@@ -101,4 +101,6 @@ export const migrations: readonly string[] = [
   `,
   // 2: the scanner status we last acted on, so a lasting "Re-Opened" is checked once, not every cycle
   `ALTER TABLE tickets ADD COLUMN last_status TEXT;`,
+  // 3: look tickets up by Jira key (noticing issues the state does not know)
+  `CREATE INDEX tickets_jira_key ON tickets(jira_key);`,
 ];

@@ -76,6 +76,8 @@ export interface Tickets {
   put(rows: readonly TicketRow[]): void;
   pendingCreates(job: string): TicketRow[];
   counts(job: string): TicketCounts;
+  /** Whether a ticket of the job has this Jira key. */
+  hasKey(job: string, jiraKey: string): boolean;
 }
 
 const PUT_SQL = `INSERT INTO tickets (job, pk, role, primary_key, parent_pk, marker, state, jira_key, jira_id, jira_status, linked,
@@ -137,6 +139,10 @@ export class TicketStore implements Tickets {
     })();
   }
 
+  hasKey(job: string, jiraKey: string): boolean {
+    return this.db.prepare(`SELECT 1 FROM tickets WHERE jira_key = ? AND job = ?`).get(jiraKey, job) !== undefined;
+  }
+
   pendingCreates(job: string): TicketRow[] {
     return (this.db.prepare(`SELECT * FROM tickets WHERE job = ? AND state = 'pending'`).all(job) as SqlRow[]).map(fromSql);
   }
@@ -151,28 +157,37 @@ export class TicketStore implements Tickets {
   }
 }
 
-/** Reads through to the real store, keeps every write in memory: a dry run plans exactly as a real run would. */
+/**
+ * Reads through to the real store, writes to a scratch store (a temporary database):
+ * a dry run plans exactly as a real run would, and a million planned tickets do not
+ * have to fit in memory.
+ */
 export class OverlayTickets implements Tickets {
-  private readonly rows = new Map<string, TicketRow>();
-
-  constructor(private readonly base: Tickets) {}
+  constructor(
+    private readonly base: Tickets,
+    private readonly scratch: Tickets,
+  ) {}
 
   get(job: string, pk: string): TicketRow | undefined {
-    return this.rows.get(`${job}\0${pk}`) ?? this.base.get(job, pk);
+    return this.scratch.get(job, pk) ?? this.base.get(job, pk);
   }
 
   children(job: string, parentPk: string): TicketRow[] {
     const merged = new Map(this.base.children(job, parentPk).map((r) => [r.pk, r]));
-    for (const r of this.rows.values()) if (r.job === job && r.parentPk === parentPk) merged.set(r.pk, r);
+    for (const r of this.scratch.children(job, parentPk)) merged.set(r.pk, r);
     return [...merged.values()];
   }
 
   put(rows: readonly TicketRow[]): void {
-    for (const r of rows) this.rows.set(`${r.job}\0${r.pk}`, { ...r });
+    this.scratch.put(rows);
   }
 
   pendingCreates(job: string): TicketRow[] {
     return this.base.pendingCreates(job);
+  }
+
+  hasKey(job: string, jiraKey: string): boolean {
+    return this.scratch.hasKey(job, jiraKey) || this.base.hasKey(job, jiraKey);
   }
 
   counts(job: string): TicketCounts {

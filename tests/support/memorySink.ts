@@ -106,6 +106,15 @@ export class MemorySink implements TicketSink {
       .map((i) => ({ key: i.key, id: i.key.slice(5), labels: i.labels, status: i.status }));
   }
 
+  async newestWithLabel(_project: string, label: string, limit: number): Promise<FoundIssue[]> {
+    this.reads++;
+    return [...this.issues.values()]
+      .filter((i) => i.labels.includes(label))
+      .reverse()
+      .slice(0, limit)
+      .map((i) => ({ key: i.key, id: i.key.slice(5), labels: i.labels, status: i.status }));
+  }
+
   searchUrl(jql: string) {
     return `memory://search?jql=${encodeURIComponent(jql)}`;
   }

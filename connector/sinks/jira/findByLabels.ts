@@ -1,6 +1,6 @@
 import type { FoundIssue } from '../types.js';
 import type { JiraApi } from './jiraApi.js';
-import { labelsJql } from './jql.js';
+import { jqlString, labelsJql } from './jql.js';
 import { issueStatusOf } from './transitioner.js';
 import type { JiraIssue } from './wire.js';
 
@@ -45,4 +45,17 @@ async function* search(api: JiraApi, jql: string): AsyncGenerator<JiraIssue> {
     startAt += page.issues.length;
     if (page.issues.length === 0 || page.total === undefined || startAt >= page.total) return;
   }
+}
+
+/**
+ * The newest issues carrying a label, newest first: one page, one request. The pipeline
+ * compares their keys with its own records to notice a lost or restored-from-backup
+ * database before it creates anything.
+ */
+export async function newestWithLabel(api: JiraApi, project: string, label: string, limit: number): Promise<FoundIssue[]> {
+  const jql = `project = ${jqlString(project)} AND labels = ${jqlString(label)} ORDER BY created DESC`;
+  const page = api.cloud ? await api.searchCloud(jql, FIELDS, limit) : await api.searchDataCenter(jql, FIELDS, limit, 0);
+  return page.issues
+    .filter((issue) => issue.fields.status)
+    .map((issue) => ({ key: issue.key, id: issue.id, labels: issue.fields.labels ?? [], status: issueStatusOf(issue.fields.status!) }));
 }

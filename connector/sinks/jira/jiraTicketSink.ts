@@ -8,7 +8,7 @@ import { checkSetup, type PreparedProject, type SetupResult } from './checkSetup
 import { sanitizeLabels, TEXT_LIMIT } from './coerceField.js';
 import type { JiraSinkConfig } from './config.js';
 import { createInBulk } from './createInBulk.js';
-import { findByLabels } from './findByLabels.js';
+import { findByLabels, newestWithLabel } from './findByLabels.js';
 import { JiraApi } from './jiraApi.js';
 import { createJiraClients, type JiraAuth } from './jiraClient.js';
 import { JiraRejectedError } from './mapError.js';
@@ -120,7 +120,10 @@ export class JiraTicketSink implements TicketSink {
 
   async status(key: string): Promise<IssueStatus | undefined> {
     try {
-      const issue = await this.api.getIssue(key, ['status']);
+      // The pipeline asks for the status right before it moves an issue: fetch what the
+      // transition needs too, so the move does not read the issue again.
+      const issue = await this.api.getIssue(key, ['status', 'issuetype', 'project']);
+      this.transitioner.remember(issue);
       return issue.fields.status ? issueStatusOf(issue.fields.status) : undefined;
     } catch (err) {
       if (err instanceof JiraRejectedError && err.status === 404) return undefined;
@@ -160,6 +163,10 @@ export class JiraTicketSink implements TicketSink {
 
   findByLabels(project: string, labels: readonly string[]): Promise<FoundIssue[]> {
     return findByLabels(this.api, project, labels);
+  }
+
+  newestWithLabel(project: string, label: string, limit: number): Promise<FoundIssue[]> {
+    return newestWithLabel(this.api, project, label, limit);
   }
 
   searchUrl(jql: string): string {

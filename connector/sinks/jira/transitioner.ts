@@ -3,7 +3,7 @@ import type { Logger } from '../../log.js';
 import type { IssueStatus, StatusCategory } from '../types.js';
 import type { JiraApi } from './jiraApi.js';
 import { JiraRejectedError } from './mapError.js';
-import type { JiraStatus, JiraTransition } from './wire.js';
+import type { JiraIssue, JiraStatus, JiraTransition } from './wire.js';
 
 const CATEGORIES: readonly string[] = ['new', 'indeterminate', 'done'] satisfies StatusCategory[];
 
@@ -29,8 +29,18 @@ export class Transitioner {
     private readonly opts: { host: string; closeResolution: string; log: Logger },
   ) {}
 
+  /** The issue as just read; used (once) by the next transition of that key instead of a read. */
+  private readonly justRead = new Map<string, JiraIssue>();
+
+  remember(issue: JiraIssue): void {
+    if (this.justRead.size > 100) this.justRead.clear();
+    this.justRead.set(issue.key, issue);
+  }
+
   async transition(key: string, target: string): Promise<{ from: IssueStatus; to: IssueStatus }> {
-    const issue = await this.api.getIssue(key, ['status', 'issuetype', 'project']);
+    const known = this.justRead.get(key);
+    this.justRead.delete(key);
+    const issue = known ?? (await this.api.getIssue(key, ['status', 'issuetype', 'project']));
     const status = issue.fields.status;
     if (!status) throw new SinkError('SINK_REJECTED', `Jira returned issue ${key} without a status`, { host: this.opts.host });
     const from = issueStatusOf(status);

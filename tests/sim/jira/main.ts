@@ -23,6 +23,8 @@ const sim = await startJiraSim({
   flavor: values.flavor === 'datacenter' ? 'datacenter' : 'cloud',
   validateAgainstOpenApi: false,
   validateResponses: false,
+  // A bench sends up to a million creates: the request log would keep every body.
+  recordRequests: false,
   data: values.workflow === 'simplified' ? simplifiedWorkflowData() : undefined,
 });
 process.stdout.write(`${JSON.stringify({ url: sim.url, ...SIM_CREDENTIALS })}\n`);

@@ -78,15 +78,14 @@ export function simRoutes(store: SimStore, opts: { maxResults?: number; url: () 
       const missing = c.values.find((p) => !store.project(p));
       if (missing) return { status: 400, body: { errorMessages: [`The value '${missing}' does not exist for the field 'project'.`], errors: {}, warningMessages: [] } };
     }
-    const hits = [...store.issues.values()].filter((i) => matches(store, i, query));
-    sortIssues(hits, query);
+    const hits = candidates(store, query).filter((i) => matches(store, i, query));
     const onlyIds = enhanced && (!fields || fields.every((f) => f === 'id' || f === 'key'));
     const cap = onlyIds ? 5000 : Math.min(opts.maxResults ?? 100, enhanced ? 100 : 1000);
     const maxResults = Math.min(Number(src.maxResults ?? 50) || 50, cap);
     const item = (i: SimIssue) => (enhanced && !fields ? { id: i.id } : store.render(i, call.v, fields));
     if (!enhanced) {
       const startAt = Number(src.startAt ?? 0) || 0;
-      const page = hits.slice(startAt, startAt + maxResults);
+      const page = firstSorted(hits, query, startAt + maxResults).slice(startAt, startAt + maxResults);
       return { status: 200, body: { expand: 'schema,names', startAt, maxResults, total: hits.length, issues: page.map(item) } };
     }
     let offset = 0;
@@ -95,7 +94,7 @@ export function simRoutes(store: SimStore, opts: { maxResults?: number; url: () 
       if (!token || token.q !== jql) return { status: 400, body: { errorMessages: ['The provided next page token is invalid or expired.'], errors: {} } };
       offset = token.o;
     }
-    const page = hits.slice(offset, offset + maxResults);
+    const page = firstSorted(hits, query, offset + maxResults).slice(offset, offset + maxResults);
     const isLast = offset + page.length >= hits.length;
     const body: Record<string, unknown> = { issues: page.map(item), isLast };
     if (!isLast) body.nextPageToken = Buffer.from(JSON.stringify({ q: jql, o: offset + page.length })).toString('base64url');
@@ -190,7 +189,7 @@ export function simRoutes(store: SimStore, opts: { maxResults?: number; url: () 
     }],
     ['PUT', 'issue/([^/]+)', (c, m) => reply(store.editIssue(m[1], c.body, c.v), () => ({ status: 204 }))],
     ['DELETE', 'issue/([^/]+)', (_c, m) => {
-      if (!store.issues.delete(store.issue(m[1])?.key ?? '')) return reply(noIssue(), () => ({ status: 204 }));
+      if (!store.deleteIssue(m[1], { links: false })) return reply(noIssue(), () => ({ status: 204 }));
       return { status: 204 };
     }],
     ['GET', 'issue/([^/]+)/transitions', (c, m) => {
@@ -264,16 +263,54 @@ function matches(store: SimStore, issue: SimIssue, q: JqlQuery): boolean {
   });
 }
 
-function sortIssues(issues: SimIssue[], q: JqlQuery): void {
+/**
+ * Where a search starts: the issues a positive `labels` or `key` clause names (from the
+ * store's indexes), else every issue. The clauses are still checked on each candidate.
+ */
+function candidates(store: SimStore, q: JqlQuery): SimIssue[] {
+  const labels = q.clauses.find((c) => c.field === 'labels' && !c.negate);
+  if (labels) return store.issuesWithLabels(labels.values);
+  const keys = q.clauses.find((c) => c.field === 'key' && !c.negate);
+  if (keys) return [...new Set(keys.values.map((k) => store.issues.get(k.toUpperCase())).filter((i): i is SimIssue => i !== undefined))];
+  return [...store.issues.values()];
+}
+
+function comparator(q: JqlQuery): (a: SimIssue, b: SimIssue) => number {
   const order = q.orderBy.length ? q.orderBy : [{ field: 'created', desc: true }];
   const num = (i: SimIssue) => Number(i.id);
-  issues.sort((a, b) => {
+  return (a, b) => {
     for (const o of order) {
       const d = o.field === 'key' ? a.projectKey.localeCompare(b.projectKey) || Number(a.key.split('-')[1]) - Number(b.key.split('-')[1]) : num(a) - num(b);
       if (d) return o.desc ? -d : d;
     }
     return 0;
-  });
+  };
+}
+
+/**
+ * The first `n` hits in the query's order. Every order the simulator knows is total (by
+ * id or by key), so this equals sorting all and slicing; but one page near the start of
+ * a large result (`labels = vb-job-x ORDER BY created DESC` over a million issues) does
+ * not pay for sorting them all.
+ */
+function firstSorted(hits: SimIssue[], q: JqlQuery, n: number): SimIssue[] {
+  const cmp = comparator(q);
+  if (n <= 0) return [];
+  if (hits.length <= n * 4 || n > 1000) return hits.sort(cmp);
+  const best: SimIssue[] = [];
+  for (const h of hits) {
+    if (best.length === n && cmp(h, best[n - 1]) >= 0) continue;
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cmp(h, best[mid]) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    best.splice(lo, 0, h);
+    if (best.length > n) best.pop();
+  }
+  return best;
 }
 
 function decodeToken(token: string): { q: string; o: number } | undefined {

@@ -42,8 +42,24 @@ export function fail(status: number, errors: Record<string, string> = {}, errorM
  * it is sent, with its error shapes (jira-and-peers.md §1.1, §1.4, §1.6, §1.7).
  */
 export class SimStore {
+  /** By key (upper case). Read it freely; change it only through the store, which keeps the indexes. */
   readonly issues = new Map<string, SimIssue>();
-  readonly links: SimLink[] = [];
+  /**
+   * Links by id, in creation order. Indexed by issue key too: rendering an issue must not
+   * scan every link (a host-linking bench makes one link per child, a million of them).
+   */
+  private readonly linksById = new Map<string, SimLink>();
+  private readonly linksByIssue = new Map<string, SimLink[]>();
+  private readonly linkIdByEnds = new Map<string, string>();
+  private readonly byId = new Map<string, SimIssue>();
+  /**
+   * Issues by label, for `labels in (...)` / `labels = x`: each lookup of the pipeline's
+   * marker labels would otherwise scan every issue (quadratic over a large first cycle).
+   * Most labels (the per-ticket markers) are on one issue, so a lone issue is stored
+   * bare and a Set is made only for a label that is shared: a million one-member Sets
+   * would cost more than the issues.
+   */
+  private readonly byLabel = new Map<string, SimIssue | Set<SimIssue>>();
   private nextIssueId = 10000;
   private nextLinkId = 20000;
   private nextCommentId = 30000;
@@ -76,8 +92,64 @@ export class SimStore {
     return this.data.fields.find((f) => f.id === id);
   }
   issue(idOrKey: string): SimIssue | undefined {
-    const byKey = this.issues.get(idOrKey.toUpperCase());
-    return byKey ?? [...this.issues.values()].find((i) => i.id === idOrKey);
+    return this.issues.get(idOrKey.toUpperCase()) ?? this.byId.get(idOrKey);
+  }
+
+  /** Issues carrying any of the labels (each once); a superset is fine, callers still match the JQL. */
+  issuesWithLabels(labels: readonly string[]): SimIssue[] {
+    if (labels.length === 1) {
+      const hit = this.byLabel.get(labels[0]);
+      return hit === undefined ? [] : hit instanceof Set ? [...hit] : [hit];
+    }
+    const out = new Set<SimIssue>();
+    for (const label of labels) {
+      const hit = this.byLabel.get(label);
+      if (hit instanceof Set) for (const i of hit) out.add(i);
+      else if (hit) out.add(hit);
+    }
+    return [...out];
+  }
+
+  /** Removes the issue (and, with `links`, its links: what a person deleting it in Jira gets). */
+  deleteIssue(key: string, opts: { links: boolean }): boolean {
+    const issue = this.issue(key);
+    if (!issue) return false;
+    this.issues.delete(issue.key);
+    this.byId.delete(issue.id);
+    this.unindexLabels(issue);
+    if (opts.links) for (const l of [...(this.linksByIssue.get(issue.key) ?? [])]) this.removeLink(l);
+    return true;
+  }
+
+  links(): SimLink[] {
+    return [...this.linksById.values()];
+  }
+  get linkCount(): number {
+    return this.linksById.size;
+  }
+
+  /** The only writer of `fields.labels`, so the label index stays true. */
+  private setLabels(issue: SimIssue, labels: string[] | undefined): void {
+    this.unindexLabels(issue);
+    if (labels === undefined) delete issue.fields.labels;
+    else issue.fields.labels = labels;
+    for (const l of labels ?? []) {
+      const hit = this.byLabel.get(l);
+      if (hit === undefined) this.byLabel.set(l, issue);
+      else if (hit instanceof Set) hit.add(issue);
+      else if (hit !== issue) this.byLabel.set(l, new Set([hit, issue]));
+    }
+  }
+
+  private unindexLabels(issue: SimIssue): void {
+    for (const l of (issue.fields.labels as string[] | undefined) ?? []) {
+      const hit = this.byLabel.get(l);
+      if (hit === issue) this.byLabel.delete(l);
+      else if (hit instanceof Set) {
+        hit.delete(issue);
+        if (hit.size === 0) this.byLabel.delete(l);
+      }
+    }
   }
 
   createIssue(body: unknown, v: ApiVersion): Outcome<SimIssue> {
@@ -116,9 +188,10 @@ export class SimStore {
       comments: [],
       created: new Date().toISOString(),
     };
+    this.issues.set(issue.key, issue);
+    this.byId.set(issue.id, issue);
     this.store(issue, fields);
     if (parent) issue.fields.parent = { id: parent.id, key: parent.key };
-    this.issues.set(issue.key, issue);
     return { ok: issue };
   }
 
@@ -158,7 +231,7 @@ export class SimStore {
         labels.clear();
         op.set.forEach((l) => labels.add(l));
       }
-      issue.fields.labels = [...labels];
+      this.setLabels(issue, [...labels]);
     }
     return { ok: null };
   }
@@ -171,7 +244,8 @@ export class SimStore {
         issue.fields.priority = p ? { id: p.id, name: p.name } : undefined;
         continue;
       }
-      if (value === null) delete issue.fields[id];
+      if (id === 'labels') this.setLabels(issue, value === null ? undefined : (value as string[]));
+      else if (value === null) delete issue.fields[id];
       else issue.fields[id] = value;
     }
   }
@@ -291,41 +365,69 @@ export class SimStore {
     const inward = this.issue(String(b.inwardIssue?.key ?? b.inwardIssue?.id ?? ''));
     const outward = this.issue(String(b.outwardIssue?.key ?? b.outwardIssue?.id ?? ''));
     if (!inward || !outward) return fail(404, {}, ['Issue Does Not Exist']);
-    const dup = this.links.find((l) => l.typeId === type.id && l.inwardKey === inward.key && l.outwardKey === outward.key);
+    const ends = `${type.id}\n${inward.key}\n${outward.key}`;
     // A duplicate request "indicates that the issue link was created" (jira-and-peers.md §1.8).
-    if (!dup) this.links.push({ id: String(this.nextLinkId++), typeId: type.id, inwardKey: inward.key, outwardKey: outward.key });
+    if (this.linkIdByEnds.has(ends)) return { ok: null };
+    const l: SimLink = { id: String(this.nextLinkId++), typeId: type.id, inwardKey: inward.key, outwardKey: outward.key };
+    this.linksById.set(l.id, l);
+    this.linkIdByEnds.set(ends, l.id);
+    for (const key of l.inwardKey === l.outwardKey ? [l.inwardKey] : [l.inwardKey, l.outwardKey]) {
+      const list = this.linksByIssue.get(key);
+      if (list) list.push(l);
+      else this.linksByIssue.set(key, [l]);
+    }
     return { ok: null };
   }
 
   deleteLink(id: string): Outcome<null> {
-    const i = this.links.findIndex((l) => l.id === id);
-    if (i < 0) return fail(404, {}, ['No issue link with id \'' + id + '\' exists.']);
-    this.links.splice(i, 1);
+    const l = this.linksById.get(id);
+    if (!l) return fail(404, {}, ['No issue link with id \'' + id + '\' exists.']);
+    this.removeLink(l);
     return { ok: null };
   }
 
-  /** The issue as GET /issue returns it; `fields` limits the fields (default all). */
-  render(issue: SimIssue, v: ApiVersion, only?: readonly string[]): Record<string, unknown> {
-    const type = this.issueTypeById(issue.issueTypeId);
-    const project = this.project(issue.projectKey) as SimProject;
-    const all: Record<string, unknown> = {
-      summary: issue.fields.summary,
-      labels: issue.fields.labels ?? [],
-      priority: issue.fields.priority ? { self: `${this.baseUrl()}/rest/api/${v}/priority/${(issue.fields.priority as { id: string }).id}`, ...(issue.fields.priority as object) } : null,
-      status: this.renderStatus(issue.status, v),
-      issuetype: { self: `${this.baseUrl()}/rest/api/${v}/issuetype/${type.id}`, id: type.id, name: type.name, subtask: type.subtask },
-      project: { self: `${this.baseUrl()}/rest/api/${v}/project/${project.id}`, id: project.id, key: project.key, name: project.name },
-      resolution: issue.resolution ? { id: this.data.resolutions.find((r) => r.name === issue.resolution)?.id ?? '0', name: issue.resolution } : null,
-      issuelinks: this.renderLinks(issue, v),
-      created: jiraTime(issue.created),
-    };
-    if (issue.fields.parent) all.parent = issue.fields.parent;
-    for (const [id, value] of Object.entries(issue.fields)) {
-      if (id in all || id === 'parent') continue;
-      const rich = id === 'description' || id === 'environment' || (this.field(id)?.schema?.custom ?? '').endsWith(':textarea');
-      all[id] = rich ? richTextFor(value, v) : value;
+  private removeLink(l: SimLink): void {
+    this.linksById.delete(l.id);
+    this.linkIdByEnds.delete(`${l.typeId}\n${l.inwardKey}\n${l.outwardKey}`);
+    for (const key of [l.inwardKey, l.outwardKey]) {
+      const list = this.linksByIssue.get(key);
+      const at = list?.indexOf(l) ?? -1;
+      if (at < 0) continue;
+      list!.splice(at, 1);
+      if (list!.length === 0) this.linksByIssue.delete(key);
     }
-    const fields = only && !only.includes('*all') && !only.includes('*navigable') ? Object.fromEntries(Object.entries(all).filter(([k]) => only.includes(k))) : all;
+  }
+
+  /**
+   * The issue as GET /issue returns it; `fields` limits the fields (default all). Only
+   * the asked-for fields are built (a search asks for labels and status of many issues),
+   * in the order a full answer has them.
+   */
+  render(issue: SimIssue, v: ApiVersion, only?: readonly string[]): Record<string, unknown> {
+    const want = only && !only.includes('*all') && !only.includes('*navigable') ? new Set(only) : undefined;
+    const has = (k: string) => !want || want.has(k);
+    const fields: Record<string, unknown> = {};
+    if (has('summary')) fields.summary = issue.fields.summary;
+    if (has('labels')) fields.labels = issue.fields.labels ?? [];
+    if (has('priority')) fields.priority = issue.fields.priority ? { self: `${this.baseUrl()}/rest/api/${v}/priority/${(issue.fields.priority as { id: string }).id}`, ...(issue.fields.priority as object) } : null;
+    if (has('status')) fields.status = this.renderStatus(issue.status, v);
+    if (has('issuetype')) {
+      const type = this.issueTypeById(issue.issueTypeId);
+      fields.issuetype = { self: `${this.baseUrl()}/rest/api/${v}/issuetype/${type.id}`, id: type.id, name: type.name, subtask: type.subtask };
+    }
+    if (has('project')) {
+      const project = this.project(issue.projectKey) as SimProject;
+      fields.project = { self: `${this.baseUrl()}/rest/api/${v}/project/${project.id}`, id: project.id, key: project.key, name: project.name };
+    }
+    if (has('resolution')) fields.resolution = issue.resolution ? { id: this.data.resolutions.find((r) => r.name === issue.resolution)?.id ?? '0', name: issue.resolution } : null;
+    if (has('issuelinks')) fields.issuelinks = this.renderLinks(issue, v);
+    if (has('created')) fields.created = jiraTime(issue.created);
+    if (issue.fields.parent && has('parent')) fields.parent = issue.fields.parent;
+    for (const [id, value] of Object.entries(issue.fields)) {
+      if (BUILT_IN.has(id) || !has(id)) continue;
+      const rich = id === 'description' || id === 'environment' || (this.field(id)?.schema?.custom ?? '').endsWith(':textarea');
+      fields[id] = rich ? richTextFor(value, v) : value;
+    }
     return { expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations', id: issue.id, self: `${this.baseUrl()}/rest/api/${v}/issue/${issue.id}`, key: issue.key, fields };
   }
 
@@ -343,22 +445,23 @@ export class SimStore {
   }
 
   private renderLinks(issue: SimIssue, v: ApiVersion): unknown[] {
-    return this.links
-      .filter((l) => l.inwardKey === issue.key || l.outwardKey === issue.key)
-      .map((l) => {
-        const type = this.data.linkTypes.find((t) => t.id === l.typeId);
-        const otherKey = l.inwardKey === issue.key ? l.outwardKey : l.inwardKey;
-        const other = this.issue(otherKey);
-        const ref = other ? { id: other.id, key: other.key, self: `${this.baseUrl()}/rest/api/${v}/issue/${other.id}`, fields: { summary: other.fields.summary, status: this.renderStatus(other.status, v) } } : { key: otherKey };
-        return {
-          id: l.id,
-          self: `${this.baseUrl()}/rest/api/${v}/issueLink/${l.id}`,
-          type: { ...type, self: `${this.baseUrl()}/rest/api/${v}/issueLinkType/${l.typeId}` },
-          ...(l.inwardKey === issue.key ? { outwardIssue: ref } : { inwardIssue: ref }),
-        };
-      });
+    return (this.linksByIssue.get(issue.key) ?? []).map((l) => {
+      const type = this.data.linkTypes.find((t) => t.id === l.typeId);
+      const otherKey = l.inwardKey === issue.key ? l.outwardKey : l.inwardKey;
+      const other = this.issue(otherKey);
+      const ref = other ? { id: other.id, key: other.key, self: `${this.baseUrl()}/rest/api/${v}/issue/${other.id}`, fields: { summary: other.fields.summary, status: this.renderStatus(other.status, v) } } : { key: otherKey };
+      return {
+        id: l.id,
+        self: `${this.baseUrl()}/rest/api/${v}/issueLink/${l.id}`,
+        type: { ...type, self: `${this.baseUrl()}/rest/api/${v}/issueLinkType/${l.typeId}` },
+        ...(l.inwardKey === issue.key ? { outwardIssue: ref } : { inwardIssue: ref }),
+      };
+    });
   }
 }
+
+/** Fields every rendered issue has, built by render() itself rather than copied from the stored fields. */
+const BUILT_IN = new Set(['summary', 'labels', 'priority', 'status', 'issuetype', 'project', 'resolution', 'issuelinks', 'created', 'parent']);
 
 function richTextProblem(value: unknown, v: ApiVersion): string | undefined {
   if (v === '3') {

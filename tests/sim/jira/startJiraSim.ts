@@ -21,6 +21,11 @@ export interface JiraSimOptions {
    * (search) get 200 with empty results and `X-Seraph-LoginReason: AUTHENTICATED_FAILED`.
    */
   anonymousOnBadCredentials?: boolean;
+  /**
+   * Keep every request (with its body) in `requests` (default true). A standalone
+   * simulator taking a million issues turns it off: the log would hold every body.
+   */
+  recordRequests?: boolean;
 }
 
 export interface SimRequestRecord {
@@ -90,7 +95,9 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
     return h === `Bearer ${creds.pat}` || (creds.username !== undefined && creds.password !== undefined && basic(creds.username, creds.password));
   };
 
-  const handle = (req: IncomingMessage, rawBody: string): SimReply => {
+  const recordRequests = opts.recordRequests ?? true;
+
+  const handle = (req: IncomingMessage, rawBody: string, record: (r: SimRequestRecord) => void): SimReply => {
     const u = new URL(req.url ?? '/', 'http://sim');
     const method = req.method ?? 'GET';
     let body: unknown;
@@ -102,9 +109,8 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
       }
     }
     // For a simulator in its own process (main.ts): counts, outside the request log.
-    if (u.pathname === '/__sim/stats') return { status: 200, body: { issues: store.issues.size, links: store.links.length, requests: requests.length } };
-    const record: SimRequestRecord = { method, path: u.pathname, query: Object.fromEntries(u.searchParams), body };
-    requests.push(record);
+    if (u.pathname === '/__sim/stats') return { status: 200, body: { issues: store.issues.size, links: store.linkCount, requests: requests.length } };
+    if (recordRequests) record({ method, path: u.pathname, query: Object.fromEntries(u.searchParams), body });
     const failure = failures.find((f) => !f.match || f.match.test(`${method} ${u.pathname}`));
     if (failure) {
       if (--failure.times <= 0) failures.splice(failures.indexOf(failure), 1);
@@ -144,13 +150,16 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       let out: SimReply;
+      let recorded: SimRequestRecord | undefined;
       try {
-        out = handle(req, Buffer.concat(chunks).toString('utf8'));
+        out = handle(req, Buffer.concat(chunks).toString('utf8'), (r) => {
+          recorded = r;
+          requests.push(r);
+        });
       } catch (err) {
         out = { status: 500, body: { errorMessages: [`simulator error: ${(err as Error).message}`], errors: {} } };
       }
-      const last = requests[requests.length - 1];
-      if (last) last.status = out.status;
+      if (recorded) recorded.status = out.status;
       const text = out.body === undefined ? '' : JSON.stringify(out.body);
       res.writeHead(out.status, { ...(text ? { 'Content-Type': 'application/json;charset=UTF-8' } : {}), ...out.headers });
       res.end(text);
@@ -168,15 +177,10 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
     responseViolations,
     issues: () => [...store.issues.values()],
     issue: (key) => store.issue(key),
-    links: () => [...store.links],
+    links: () => store.links(),
     failNext: (status, o = {}) => failures.push({ ...o, status, times: o.times ?? 1 }),
     deleteIssue: (key) => {
-      const issue = store.issue(key);
-      if (!issue) throw new Error(`sim: no issue ${key}`);
-      store.issues.delete(issue.key);
-      for (let i = store.links.length - 1; i >= 0; i--) {
-        if (store.links[i].inwardKey === issue.key || store.links[i].outwardKey === issue.key) store.links.splice(i, 1);
-      }
+      if (!store.deleteIssue(key, { links: true })) throw new Error(`sim: no issue ${key}`);
     },
     setStatus: (key, status) => {
       const issue = store.issue(key);

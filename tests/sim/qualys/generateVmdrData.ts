@@ -175,7 +175,24 @@ export class QualysSimData {
 
   /** Host by id (hosts are sorted by id). */
   host(id: string): SimHost | undefined {
-    return this.hosts.find((h) => h.ID === id);
+    const h = this.hosts[this.firstHostAtOrAbove(Number(id))];
+    return h?.ID === id ? h : this.hosts.find((x) => x.ID === id);
+  }
+
+  /**
+   * Index of the first host whose id is >= `id` (hosts.length if none). Hosts are made
+   * and added in ascending id order, so a page starting at `id_min` is found without
+   * walking (and generating detections for) every host before it.
+   */
+  firstHostAtOrAbove(id: number): number {
+    let lo = 0;
+    let hi = this.hosts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (Number(this.hosts[mid]!.ID) < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   detectionsOf(host: SimHost): SimDetection[] {

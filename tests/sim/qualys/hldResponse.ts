@@ -1,5 +1,5 @@
 import { qdsSeverity, qualysTime, type QualysSimData, type SimDetection, type SimHost } from './generateVmdrData.js';
-import { flag, idListMatcher } from './simParams.js';
+import { flag, idList, idListMatcher } from './simParams.js';
 import { cdata, cel, el, esc, type XmlStreamWriter } from './xmlWriter.js';
 
 export interface PageOptions {
@@ -19,20 +19,28 @@ type Params = Record<string, string>;
  */
 const DEFAULT_STATUSES = ['New', 'Active', 'Re-Opened'];
 
-function hostFilter(params: Params): (h: SimHost, dets: SimDetection[]) => boolean {
-  const ids = idListMatcher(params.ids);
+/**
+ * The host filters, cheapest first: ids, id range and tags need no detections, so a host
+ * they drop never has its detections generated (they are made on demand, per request).
+ */
+function hostFilter(params: Params): { cheap: (h: SimHost) => boolean; byDetections: (dets: SimDetection[]) => boolean; firstId: number } {
+  const ids = idList(params.ids);
   const idMin = params.id_min ? Number(params.id_min) : undefined;
   const idMax = params.id_max ? Number(params.id_max) : undefined;
   const processedAfter = params.vm_processed_after ? Date.parse(params.vm_processed_after) : undefined;
   const tags = tagFilter(params);
-  return (h, dets) => {
-    const id = Number(h.ID);
-    if (ids && !ids(id)) return false;
-    if (idMin !== undefined && id < idMin) return false;
-    if (idMax !== undefined && id > idMax) return false;
-    if (tags && !tags(h)) return false;
-    if (processedAfter !== undefined && !dets.some((d) => Date.parse(d.LAST_PROCESSED_DATETIME) >= processedAfter)) return false;
-    return true;
+  return {
+    cheap: (h) => {
+      const id = Number(h.ID);
+      if (ids && !ids.has(id)) return false;
+      if (idMin !== undefined && id < idMin) return false;
+      if (idMax !== undefined && id > idMax) return false;
+      if (tags && !tags(h)) return false;
+      return true;
+    },
+    byDetections: (dets) => processedAfter === undefined || dets.some((d) => Date.parse(d.LAST_PROCESSED_DATETIME) >= processedAfter),
+    // NaN (a malformed id_min) compares false everywhere: start at the first host then.
+    firstId: Math.max(ids?.min ?? Number.NEGATIVE_INFINITY, idMin !== undefined && !Number.isNaN(idMin) ? idMin : Number.NEGATIVE_INFINITY),
   };
 }
 
@@ -149,9 +157,11 @@ export async function writeHldPage(w: XmlStreamWriter, data: QualysSimData, para
   await w.push(`${HLD_HEADER}<HOST_LIST_VM_DETECTION_OUTPUT>\n  <RESPONSE>\n    <DATETIME>${qualysTime(data.now().getTime())}</DATETIME>\n`);
   let written = 0;
   let nextId: string | undefined;
-  for (const host of data.hosts) {
+  for (let n = data.firstHostAtOrAbove(hostOk.firstId); n < data.hosts.length; n++) {
+    const host = data.hosts[n]!;
+    if (!hostOk.cheap(host)) continue;
     const all = data.detectionsOf(host);
-    if (!hostOk(host, all)) continue;
+    if (!hostOk.byDetections(all)) continue;
     const dets = all.filter(detOk);
     if (dets.length === 0) continue;
     if (limit > 0 && written >= limit) {

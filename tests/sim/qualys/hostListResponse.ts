@@ -1,6 +1,6 @@
 import { qualysTime, type QualysSimData, type SimHost } from './generateVmdrData.js';
 import { tagFilter } from './hldResponse.js';
-import { flag, idListMatcher } from './simParams.js';
+import { flag, idList } from './simParams.js';
 import { cel, el, type XmlStreamWriter } from './xmlWriter.js';
 
 type Params = Record<string, string>;
@@ -30,7 +30,7 @@ function hostXml(h: SimHost, params: Params): string {
 /** Host List (`/api/<v>/fo/asset/host/`), paged by `truncation_limit` like the HLD. */
 export async function writeHostList(w: XmlStreamWriter, data: QualysSimData, params: Params, opts: { urlBase: string; path: string }): Promise<void> {
   const limit = params.truncation_limit === undefined ? 1000 : Number(params.truncation_limit);
-  const ids = idListMatcher(params.ids);
+  const ids = idList(params.ids);
   const idMin = params.id_min ? Number(params.id_min) : undefined;
   const tags = tagFilter(params);
   await w.push(
@@ -40,9 +40,13 @@ export async function writeHostList(w: XmlStreamWriter, data: QualysSimData, par
   );
   let written = 0;
   let nextId: string | undefined;
-  for (const h of data.hosts) {
+  // Enrichment asks for 1,000 ids per call: start at the first of them, not at host one.
+  const firstId = Math.max(ids?.min ?? Number.NEGATIVE_INFINITY, idMin !== undefined && !Number.isNaN(idMin) ? idMin : Number.NEGATIVE_INFINITY);
+  for (let n = data.firstHostAtOrAbove(firstId); n < data.hosts.length; n++) {
+    const h = data.hosts[n]!;
     const id = Number(h.ID);
-    if ((ids && !ids(id)) || (idMin !== undefined && id < idMin) || (tags && !tags(h))) continue;
+    if (ids && id > ids.max) break;
+    if ((ids && !ids.has(id)) || (idMin !== undefined && id < idMin) || (tags && !tags(h))) continue;
     if (limit > 0 && written >= limit) {
       nextId = h.ID;
       break;

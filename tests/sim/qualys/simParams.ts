@@ -42,13 +42,45 @@ export const HOST_LIST_PARAMS: ReadonlySet<string> = new Set(
 
 /** `1,3-5,9` → membership test (Qualys id lists and ranges). */
 export function idListMatcher(list: string | undefined): ((n: number) => boolean) | undefined {
+  return idList(list)?.has;
+}
+
+export interface IdList {
+  has(n: number): boolean;
+  /** Bounds of everything the list can match: callers skip what lies outside. */
+  min: number;
+  max: number;
+}
+
+/**
+ * An id list as a membership test and its bounds. Single ids go in a Set: the Host List
+ * enrichment sends 1,000 ids per call and is answered over 100,000 hosts, so a scan of
+ * the list per host would cost 10^8 comparisons per call.
+ */
+export function idList(list: string | undefined): IdList | undefined {
   if (list === undefined || list.trim() === '') return undefined;
-  const ranges = list.split(',').map((part) => {
+  const singles = new Set<number>();
+  const ranges: Array<readonly [number, number]> = [];
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const part of list.split(',')) {
     const [a, b] = part.trim().split('-');
     const lo = Number(a);
-    return [lo, b === undefined ? lo : Number(b)] as const;
-  });
-  return (n) => ranges.some(([lo, hi]) => n >= lo && n <= hi);
+    const hi = b === undefined ? lo : Number(b);
+    if (b === undefined) {
+      if (!Number.isNaN(lo)) singles.add(lo);
+    } else ranges.push([lo, hi]);
+    // A malformed part (NaN) or a backwards range matches nothing, so it widens nothing.
+    if (lo <= hi) {
+      min = Math.min(min, lo);
+      max = Math.max(max, hi);
+    }
+  }
+  return {
+    has: (n) => singles.has(n) || ranges.some(([lo, hi]) => n >= lo && n <= hi),
+    min,
+    max,
+  };
 }
 
 export function flag(params: Record<string, string>, name: string, dflt: boolean): boolean {

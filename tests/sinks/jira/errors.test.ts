@@ -42,10 +42,10 @@ describe('sinks/jira: HTTP errors, retries and auth (nock)', () => {
   it('429 with Retry-After: waits the asked time through the injected sleep, then succeeds', async () => {
     const scope = nock(CLOUD)
       .get('/rest/api/3/issue/VULN-1')
-      .query({ fields: 'status' })
+      .query({ fields: 'status,issuetype,project' })
       .reply(429, { errorMessages: ['Rate limit exceeded'] }, { 'Retry-After': '7', 'RateLimit-Reason': 'jira-burst-based' })
       .get('/rest/api/3/issue/VULN-1')
-      .query({ fields: 'status' })
+      .query({ fields: 'status,issuetype,project' })
       .reply(200, ISSUE_BODY);
     const { sink, waits } = sinkFor({ url: CLOUD, flavor: 'cloud' });
     expect(await sink.status('VULN-1')).to.deep.equal({ name: 'Open', category: 'new' });
