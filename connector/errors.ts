@@ -10,6 +10,8 @@ export type ErrorCode =
   | 'SOURCE_RESPONSE_INVALID'
   | 'SOURCE_FAILED'
   | 'SINK_REJECTED'
+  /** The ticket no longer exists (deleted in the ticketing system by a person). */
+  | 'TICKET_GONE'
   | 'SINK_SETUP_INVALID'
   | 'AUTH_FAILED'
   | 'HOST_UNREACHABLE'

@@ -100,18 +100,20 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
   };
 
   try {
+    // Check the sink first: wrong credentials or an unknown project should not cost a
+    // full scanner pull before they are reported.
+    progress({ phase: 'prepare', findings: 0 });
+    if (!rt.prepared) {
+      await rt.sink.prepare({ project: rt.config.project, schemes: [rt.scheme], signal });
+      rt.prepared = true;
+    }
+
     const nextCursors = await pull(rt, state, staging, counts, signal, started, progress);
     const hadPending = !dryRun && state.pending.any(job);
     if (hadPending) staging.addPending(job);
 
     progress({ phase: 'enrich', findings: staging.count });
     await enrich(rt, staging, lookups, signal, started);
-
-    progress({ phase: 'prepare', findings: staging.count });
-    if (!rt.prepared) {
-      await rt.sink.prepare({ project: rt.config.project, schemes: [rt.scheme], signal });
-      rt.prepared = true;
-    }
 
     const work = new TicketWork({
       job,

@@ -76,6 +76,14 @@ export class TicketWork {
 
   async applyPage(page: readonly StagedFinding[]): Promise<void> {
     const { intents, parents } = this.evaluate(page);
+    // After a lost or restored database, tickets of findings that are closing now (and of
+    // parents with no open child) exist in Jira but not in the state: find them so they
+    // close too. Only then: otherwise a fixed finding without a ticket never had one.
+    const unknownClosing = [
+      ...[...parents.values()].filter((p) => !p.row?.jiraKey && !p.children.some((c) => c.wantOpen)),
+      ...intents.filter((i) => !i.wantOpen && !i.row?.jiraKey),
+    ];
+    if (unknownClosing.length && (await this.stateBehindJira())) await this.adopt(unknownClosing);
     await this.createMissing([...parents.values()].filter((p) => !p.row?.jiraKey && p.children.some((c) => c.wantOpen)));
     for (const p of parents.values()) if (!p.row?.jiraKey) this.failChildrenOfMissingParent(p);
     await this.createMissing(intents.filter((i) => i.wantOpen && !i.row?.jiraKey && (!i.parent || i.parent.row?.jiraKey)));
@@ -153,28 +161,13 @@ export class TicketWork {
 
   private async createMissing(items: TicketIntent[]): Promise<void> {
     if (items.length === 0) return;
-    const { io, project } = this.d;
+    const { io } = this.d;
     // A ticket may exist although we hold no key for it: we crashed between Jira's answer
     // and our write (a pending row), or the database was lost or restored from a backup.
     // Its marker label finds it.
     const lookFor = (await this.stateBehindJira()) ? items : items.filter((i) => i.row?.state === 'pending');
-    const found = new Map<string, FoundIssue>();
-    if (lookFor.length) for (const issue of await io.findByLabels(project, lookFor.map((i) => i.marker))) for (const l of issue.labels) found.set(l, issue);
-    const toCreate: TicketIntent[] = [];
-    const adopted: TicketRow[] = [];
-    for (const i of items) {
-      const hit = found.get(i.marker);
-      if (hit) {
-        i.row = this.newRow(i, hit.status.category === 'done' ? 'closed' : 'open', hit.key, hit.id, {});
-        i.row.jiraStatus = hit.status.name;
-        i.row.labels = hit.labels;
-        adopted.push(i.row);
-        this.d.onStep({ op: 'adopt', role: i.role, primaryKey: i.ticket.primaryKey, key: hit.key });
-      } else {
-        toCreate.push(i);
-      }
-    }
-    if (adopted.length) this.d.tickets.put(adopted);
+    const notFound = new Set(lookFor.length ? await this.adopt(lookFor) : []);
+    const toCreate = items.filter((i) => !lookFor.includes(i) || notFound.has(i));
     if (toCreate.length === 0) return;
 
     const requests = toCreate.map((i) => ({ ref: i.marker, fields: this.fieldsOf(i) }));
@@ -210,6 +203,30 @@ export class TicketWork {
       }
       this.d.tickets.put(rows);
     }
+  }
+
+  /** Find tickets by their marker labels and take them over; returns the ones not found. */
+  private async adopt(items: TicketIntent[]): Promise<TicketIntent[]> {
+    const found = new Map<string, FoundIssue>();
+    for (const issue of await this.d.io.findByLabels(this.d.project, items.map((i) => i.marker))) for (const l of issue.labels) found.set(l, issue);
+    const adopted: TicketRow[] = [];
+    const missing: TicketIntent[] = [];
+    for (const i of items) {
+      const hit = found.get(i.marker);
+      if (!hit) {
+        missing.push(i);
+        continue;
+      }
+      i.row = this.newRow(i, hit.status.category === 'done' ? 'closed' : 'open', hit.key, hit.id, {});
+      i.row.jiraStatus = hit.status.name;
+      i.row.labels = hit.labels;
+      // A closing child may still hang on its parent: try the unlink (a no-op when there is no link).
+      if (i.role === 'child' && 'wantOpen' in i && !(i as FindingIntent).wantOpen) i.row.linked = true;
+      adopted.push(i.row);
+      this.d.onStep({ op: 'adopt', role: i.role, primaryKey: i.ticket.primaryKey, key: hit.key });
+    }
+    if (adopted.length) this.d.tickets.put(adopted);
+    return missing;
   }
 
   private stateBehind?: boolean;
@@ -265,7 +282,10 @@ export class TicketWork {
     const fields = this.fieldsOf(i);
     const labelsSame = sameSet(row.labels, i.ticket.labels);
     // Most tickets are unchanged most cycles: one hash over all fields settles it.
-    if (labelsSame && row.fieldHashes[ALL] === hashAll(fields)) return this.syncComment(i, row, findingOpen);
+    const fieldsSame = labelsSame && row.fieldHashes[ALL] === hashAll(fields);
+    const commentDue = this.commentDue(i, row, findingOpen);
+    if ((!fieldsSame || commentDue) && findingOpen && 'finding' in i) await this.noticeClosedByUser(i as FindingIntent);
+    if (fieldsSame) return this.syncComment(i, row, findingOpen);
     const hashes = hashFields(fields);
     const change: JiraFields = {};
     for (const [f, h] of Object.entries(hashes)) if (row.fieldHashes[f] !== h) change[f] = fields[f];
@@ -283,6 +303,27 @@ export class TicketWork {
       this.d.tickets.put([row]);
     }
     return (await this.syncComment(i, row, findingOpen)) || changed;
+  }
+
+  private commentDue(i: TicketIntent, row: TicketRow, findingOpen: boolean): boolean {
+    return !!i.ticket.comment && row.state === 'open' && findingOpen && row.commentHash !== undefined && row.commentHash !== hashOf(i.ticket.comment);
+  }
+
+  /**
+   * Before writing to a ticket we believe open for a finding that is still open, look
+   * whether a person closed it: then it is recorded as closed by the user and left alone
+   * (no comments) until the scanner says the finding came back. One read, only when
+   * there is something to write.
+   */
+  private async noticeClosedByUser(i: FindingIntent): Promise<void> {
+    const row = i.row as TicketRow;
+    if (row.state !== 'open') return;
+    const current = await this.d.io.status(row.jiraKey as string);
+    if (!current || current.category !== 'done') return;
+    row.jiraStatus = current.name;
+    row.state = 'closed-by-user';
+    this.d.tickets.put([row]);
+    this.d.onStep({ op: 'record', role: i.role, primaryKey: i.ticket.primaryKey, key: row.jiraKey as string, note: `closed by a person (${current.name}); left closed until the scanner reports it Re-Opened` });
   }
 
   /** The template's comment marks a re-detection (e.g. a new LAST_FOUND_DATETIME). */
@@ -421,6 +462,10 @@ export class TicketWork {
       // The host is down or we are not allowed in: stop the cycle, nothing more will work.
       if (code === 'HOST_UNREACHABLE' || code === 'AUTH_FAILED' || code === 'HOST_RATE_LIMITED' || code === 'HOST_ERROR' || code === 'ABORTED') throw err;
       if (!i) throw err;
+      if (code === 'TICKET_GONE' && i.row?.jiraKey) {
+        this.deletedInJira(i);
+        return;
+      }
       this.fail(i.finding, i.role, i.ticket.primaryKey, err);
     }
   }

@@ -21,7 +21,8 @@ export class JiraRejectedError extends SinkError {
   readonly fieldErrors: Readonly<Record<string, string>>;
   readonly messages: readonly string[];
   constructor(message: string, status: number, body: unknown, details: ErrorDetails) {
-    super('SINK_REJECTED', message, details);
+    // 404 on an issue operation: someone deleted the issue; the pipeline recreates it.
+    super(status === 404 ? 'TICKET_GONE' : 'SINK_REJECTED', message, details);
     this.status = status;
     this.body = body;
     const parsed = jiraErrorsOf(body);
