@@ -170,7 +170,12 @@ export class TicketWork {
     const toCreate = items.filter((i) => !lookFor.includes(i) || notFound.has(i));
     if (toCreate.length === 0) return;
 
-    const requests = toCreate.map((i) => ({ ref: i.marker, fields: this.fieldsOf(i) }));
+    const requests = toCreate.map((i) => ({
+      ref: i.marker,
+      fields: this.fieldsOf(i),
+      // The identity on the ticket itself, whether or not Jira has a "Primary Key" field.
+      properties: { vulnbridge: { primaryKey: i.ticket.primaryKey, role: i.role, job: this.d.job, marker: i.marker } },
+    }));
     // Intent first: if we die after Jira answers, the pending row tells the next run to look before creating.
     if (!io.dryRun) this.d.tickets.put(toCreate.map((i) => (i.row = this.newRow(i, 'pending', undefined, undefined, {}))));
     for (let start = 0; start < toCreate.length; start += 50) {

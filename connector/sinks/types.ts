@@ -17,6 +17,8 @@ export interface CreateRequest {
   /** Caller's reference, echoed in the result (we use the ticket's marker label). */
   ref: string;
   fields: JiraFields;
+  /** Issue properties set with the create (key → JSON value). */
+  properties?: Record<string, unknown>;
 }
 export interface CreateResult {
   ref: string;

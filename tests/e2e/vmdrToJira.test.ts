@@ -250,13 +250,8 @@ describe('e2e: Qualys VMDR → Jira Cloud, one ticket per detection (templates/v
     expectNoOpenApiViolations(world.jira);
   });
 
-  // BUG (minor): connector/pipeline/ticketWork.ts, syncStatus() (line ~316 in the working tree):
-  // for an `open` row without a reopen signal it returns before Jira's status is read, so the
-  // `closed-by-user` state (set at line ~331 under a condition that also needs an `open` row and no
-  // reopen signal) can never be recorded. `vulnbridge status` always shows 0 "closed by user" and
-  // counts a ticket a person closed as open, and each re-detection keeps editing and commenting on
-  // the closed ticket (in the test above, cycle 2 makes 1 update and 1 comment on it). Expected: when
-  // a re-detected finding's ticket is found closed, its row becomes `closed-by-user`.
+  // Regression (found by this suite, fixed in e27fb5c): the `closed-by-user` state could never be
+  // recorded, so `status` counted person-closed tickets as open and re-detections kept commenting.
   it('records a ticket a person closed as closed-by-user', async () => {
     const { world } = t;
     await t.run();
@@ -265,8 +260,10 @@ describe('e2e: Qualys VMDR → Jira Cloud, one ticket per detection (templates/v
     changeDetection(world.qualys.data, id as string, world.clock.qualysNow(), (d) => {
       d.LAST_FOUND_DATETIME = world.clock.qualysNow();
     });
-    await t.run();
+    const r = await t.run();
+    expect(r.counts).to.include({ commented: 0, transitioned: 0 });
     expect(t.app.state.tickets.counts('vmdr')).to.deep.include({ closedByUser: 1 });
+    expect(world.jira.issues().flatMap((i) => i.comments)).to.deep.equal([]);
   });
 });
 
@@ -452,6 +449,63 @@ for (const v of LINKING) {
       expect(world.jira.issues()).to.have.length(hostsWithOpen.size + open.size);
       expectNoOpenApiViolations(world.jira);
     });
+    it('after a lost database, a host fixed meanwhile gets its children unlinked and closed and its parent closed', async () => {
+      const { world } = t;
+      const data = world.qualys.data;
+      const all = detectionsById(data);
+      const byQid = new Map([...all].map(([id, d]) => [d.detection.QID, id]));
+      const open = openIds(data);
+      await t.run();
+      const issueCount = world.jira.issues().length;
+      const [hostId, ids] = [...new Set([...open].map((id) => id.split('|')[0] as string))]
+        .map((h) => [h, [...open].filter((id) => id.startsWith(`${h}|`))] as const)
+        .find(([, list]) => list.length >= 2) as readonly [string, DetectionId[]];
+      const parent = world.jira.issues().find((i) => !isChild(i) && hostLabel(i) === hostId) as SimIssue;
+      const children = world.jira.issues().filter((i) => isChild(i) && ids.includes(byQid.get(qidLabel(i) as string) as string));
+      expect(children).to.have.length(ids.length);
+
+      t.app.state.close();
+      rmSync(world.stateDir, { recursive: true, force: true });
+      t.reopen();
+      for (const id of ids) {
+        changeDetection(data, id, world.clock.qualysNow(), (d) => {
+          d.STATUS = 'Fixed';
+          d.LAST_FIXED_DATETIME = world.clock.qualysNow();
+        });
+      }
+      const r = await t.run();
+      expect(r.result, r.error).to.equal('ok');
+      expect(r.counts).to.include({ created: 0, failed: 0 });
+      for (const c of children) expect(world.jira.issue(c.key)?.status, c.key).to.equal(v.done);
+      expect(linkPairs(world.jira).filter((p) => p.split('~').includes(parent.key))).to.deep.equal([]);
+      expect(world.jira.issue(parent.key)?.status).to.equal(v.done);
+      expect(world.jira.issues()).to.have.length(issueCount);
+      expectNoOpenApiViolations(world.jira);
+    });
+    it('gives the same QID and port on two hosts a child ticket under each host (the reference key "QID:x-Port:y" repeats across hosts)', async () => {
+      const { world } = t;
+      const data = world.qualys.data;
+      const open = [...openIds(data)];
+      const a = open.find((id) => detectionsById(data).get(id)?.detection.PORT) as DetectionId;
+      const src = detectionsById(data).get(a)?.detection as DetectionView['detection'];
+      const hostA = a.split('|')[0] as string;
+      const b = open.find((id) => !id.startsWith(`${hostA}|`)) as DetectionId;
+      const hostB = b.split('|')[0] as string;
+      changeDetection(data, b, world.clock.qualysNow(), (d) => {
+        d.QID = src.QID;
+        d.PORT = src.PORT;
+        d.PROTOCOL = src.PROTOCOL;
+      });
+      const r = await t.run();
+      expect(r.result, r.error).to.equal('ok');
+      const twins = world.jira.issues().filter((i) => isChild(i) && qidLabel(i) === src.QID);
+      expect(twins).to.have.length(2);
+      const parents = new Map(world.jira.issues().filter((i) => !isChild(i)).map((p) => [hostLabel(p) as string, p.key]));
+      const linkedTo = twins.map((c) => linkPairs(world.jira).filter((p) => p.split('~').includes(c.key)).map((p) => p.split('~').find((k) => k !== c.key)));
+      expect(linkedTo.map((l) => l.length)).to.deep.equal([1, 1]);
+      expect(linkedTo.flat()).to.have.members([parents.get(hostA), parents.get(hostB)]);
+      expectNoOpenApiViolations(world.jira);
+    });
   });
 }
 
@@ -517,13 +571,8 @@ describe('e2e: recovery (lost database, crash between create and record)', () =>
     expectNoOpenApiViolations(world.jira);
   });
 
-  // BUG: connector/pipeline/ticketWork.ts:81 (applyPage) looks tickets up by their vb- label only for
-  // findings that want an open ticket (`i.wantOpen && !i.row?.jiraKey`), and line 86 counts a closing
-  // finding without a recorded key as "unchanged". After a lost database the first (full) pull
-  // returns detections that were Fixed meanwhile: their tickets exist in Jira but are never found,
-  // so they stay open forever (the linking scheme's parents too: line 79 only adopts parents with
-  // an open child). Expected: a closing finding without a key is looked up by label like an opening
-  // one, and its ticket is closed (or recorded as already closed).
+  // Regression (found by this suite, fixed in e27fb5c): after a lost database only findings that
+  // wanted an open ticket were looked up by label, so tickets of detections fixed meanwhile stayed open.
   it('closes tickets of detections fixed while the database was lost', async () => {
     const { world } = t;
     const data = world.qualys.data;
@@ -540,12 +589,8 @@ describe('e2e: recovery (lost database, crash between create and record)', () =>
     for (const id of closeIds) expect(byDetection(world.jira).get(id)?.status, id).to.equal('Done');
   });
 
-  // BUG: connector/pipeline/ticketWork.ts guard() (line ~424) records a 404 from the field edit
-  // (JiraTicketSink.update → "Jira rejected edit issue VULN-1 (404): Issue does not exist") as a
-  // failed finding; it goes to `pending` and is retried with the same edit every cycle, forever
-  // (result `partial`, no ticket). Only syncStatus() notices a deleted issue (status() → undefined →
-  // deletedInJira, "an open finding gets a new ticket next cycle"). Expected: a 404 on edit/comment
-  // is handled like deletedInJira — forget the key and recreate the ticket on the next cycle.
+  // Regression (found by this suite, fixed in e27fb5c): a 404 on the field edit of a deleted issue
+  // was recorded as a failed finding and retried with the same edit every cycle, forever.
   it('recreates a ticket deleted in Jira when its detection changes, instead of failing every cycle', async () => {
     const { world } = t;
     await t.run();
@@ -609,7 +654,23 @@ describe('e2e: failures (Jira 429, Jira down, truncated Qualys page)', () => {
     expectNoOpenApiViolations(world.jira);
   });
 
-  describe('Jira unreachable for a whole cycle', () => {
+  it('waits out a Qualys 409 rate limit (SECONDS_TO_WAIT) on a detection page, then completes the cycle', async () => {
+    const { world } = t;
+    const waits: number[] = [];
+    withTestRetries(t.rt, async (ms) => {
+      waits.push(ms);
+    });
+    world.qualys.failNext('hld', { kind: 'rateLimit', secondsToWait: 7 }, { skip: 1 });
+    const r = await t.run();
+    expect(r.result, r.error).to.equal('ok');
+    expect(waits).to.deep.equal([7000]);
+    expect(world.qualys.calls.filter((c) => c.api === 'hld').map((c) => c.status)).to.deep.equal([200, 409, 200, 200]);
+    expect(r.counts.created).to.equal(openIds(world.qualys.data).size);
+    expect(world.jira.issues()).to.have.length(r.counts.created);
+    expectNoOpenApiViolations(world.jira);
+  });
+
+  describe('Jira unreachable, or its answer lost', () => {
     let proxy: SwitchableProxy;
     beforeEach(async () => {
       // The same job, but reaching Jira through a forwarder the test can switch off.
@@ -654,6 +715,26 @@ describe('e2e: failures (Jira 429, Jira down, truncated Qualys page)', () => {
       expect(world.jira.issues()).to.have.length(issueCount + created.length);
       for (const id of closed) expect(byDetection(world.jira).get(id)?.status).to.equal('Done');
       expect(app.state.cursors.get('vmdr').detection_updated_since > (cursor1.detection_updated_since ?? '')).to.equal(true);
+      expectNoOpenApiViolations(world.jira);
+    });
+
+    it('a bulk create Jira performed but whose answer was lost fails the cycle; the next cycle adopts those issues, no duplicates', async () => {
+      const { world, app } = t;
+      const expected = openIds(world.qualys.data);
+      proxy.loseNextResponse(/^POST .*\/issue\/bulk$/);
+      const r1 = await t.run();
+      expect(r1.result).to.equal('failed');
+      expect(r1.error).to.include(new URL(proxy.url).host);
+      expect(world.jira.issues(), 'Jira did create them').to.have.length(expected.size);
+      expect(app.state.cursors.get('vmdr')).to.deep.equal({});
+      expect(app.state.tickets.counts('vmdr')).to.deep.include({ open: 0, pending: expected.size });
+
+      const r2 = await t.run();
+      expect(r2.result, r2.error).to.equal('ok');
+      expect(r2.counts).to.include({ created: 0, failed: 0 });
+      expect(world.jira.issues()).to.have.length(expected.size);
+      expect(jiraWrites(world.jira).filter((w) => w.endsWith('/issue/bulk'))).to.have.length(1);
+      expect(app.state.tickets.counts('vmdr')).to.deep.include({ open: expected.size, pending: 0 });
       expectNoOpenApiViolations(world.jira);
     });
   });

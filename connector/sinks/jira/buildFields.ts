@@ -12,6 +12,8 @@ export interface BuildFieldsContext {
   cloud: boolean;
   host: string;
   fieldFor(cf: RenderedCustomField): JiraField | undefined;
+  /** Custom fields to leave out because Jira has none by that name (see checkSetup). */
+  omitted?: ReadonlySet<string>;
 }
 
 /**
@@ -35,6 +37,7 @@ export function buildFields(ticket: RenderedTicket, ctx: BuildFieldsContext): Ji
   if (ticket.priority !== undefined) fields.priority = { name: ticket.priority };
   if (ctx.parentKey) fields.parent = { key: ctx.parentKey };
   for (const cf of ticket.customFields) {
+    if (ctx.omitted?.has(cf.name) && !cf.customFieldId?.trim()) continue;
     const field = ctx.fieldFor(cf);
     if (!field) {
       throw new SinkError('SINK_SETUP_INVALID', `custom field '${cf.name}' was not resolved on Jira at ${ctx.host}`, {

@@ -1,6 +1,9 @@
 import { ProblemList, SinkError } from '../../errors.js';
 import type { TicketRole, TicketScheme, TicketTemplate } from '../../templates/types.js';
 import { closeMatches } from './closeMatches.js';
+
+/** The Qualys format's identity field; optional on Jira since the identity also travels as an issue property. */
+export const PRIMARY_KEY_FIELD = 'Primary Key';
 import type { JiraApi } from './jiraApi.js';
 import { JiraRejectedError } from './mapError.js';
 import type { JiraField, JiraIssueType, JiraLinkType, JiraStatus } from './wire.js';
@@ -18,6 +21,8 @@ export interface SetupResult {
   fieldsById: ReadonlyMap<string, JiraField>;
   /** Template custom-field name → the Jira field it names. */
   fieldsByTemplateName: ReadonlyMap<string, JiraField>;
+  /** Template custom fields Jira does not have and that may be left out (`Primary Key`). */
+  omittedFields: ReadonlySet<string>;
   linkType?: JiraLinkType;
 }
 
@@ -67,6 +72,7 @@ export async function checkSetup(
 
   const fieldsById = new Map(fields.map((f) => [f.id, f]));
   const fieldsByTemplateName = new Map<string, JiraField>();
+  const omittedFields = new Set<string>();
   for (const { scheme, role, t } of templates) {
     for (const cf of t.customFields) {
       const path = `${PAYLOAD_PATH[role]}.custom_fields.${cf.name}`;
@@ -94,6 +100,10 @@ export async function checkSetup(
           path,
           hint: 'set customFieldId in the template to the one to fill',
         });
+      } else if (cf.name === PRIMARY_KEY_FIELD) {
+        // The identity also travels in the `vulnbridge` issue property and the marker
+        // label: a Jira without this field (new projects) needs no setup for it.
+        omittedFields.add(cf.name);
       } else {
         const near = closeMatches(cf.name, fields.map((f) => f.name));
         const close = near.length ? ` (close matches: ${near.map((n) => `'${n}'`).join(', ')})` : '';
@@ -169,7 +179,7 @@ export async function checkSetup(
   }
 
   if (problems.length) throw setupProblems(host, key, problems);
-  return { project: { key: project.key, id: project.id, issueTypes, statusesByType }, fieldsById, fieldsByTemplateName, linkType };
+  return { project: { key: project.key, id: project.id, issueTypes, statusesByType }, fieldsById, fieldsByTemplateName, omittedFields, linkType };
 }
 
 function setupProblems(host: string, key: string, problems: SinkError[]): ProblemList {

@@ -23,7 +23,13 @@ export async function createInBulk(
   for (let start = 0; start < items.length; start += BULK_LIMIT) {
     const chunk = items.slice(start, start + BULK_LIMIT);
     try {
-      const created = await api.createIssues(chunk.map((i) => ({ fields: i.fields })));
+      const created = await api.createIssues(
+        chunk.map((i) => ({
+          fields: i.fields,
+          // Issue properties ride along with the create: no extra call (IssueUpdateDetails.properties).
+          ...(i.properties ? { properties: Object.entries(i.properties).map(([key, value]) => ({ key, value })) } : {}),
+        })),
+      );
       results.push(...mapBulk(chunk, created, opts));
     } catch (err) {
       const bulk = err instanceof JiraRejectedError && err.status === 400 ? createdIssuesSchema.safeParse(err.body) : undefined;

@@ -152,7 +152,7 @@ export class JiraApi {
   }
 
   /** POST /issue/bulk: at most 50 issues per call (Jira's documented limit, jira-and-peers.md §1.2). */
-  createIssues(issueUpdates: Array<{ fields: Record<string, unknown> }>) {
+  createIssues(issueUpdates: Array<{ fields: Record<string, unknown>; properties?: Array<{ key: string; value: unknown }> }>) {
     return this.call(
       `create ${issueUpdates.length} issue(s) (POST /issue/bulk)`,
       () =>

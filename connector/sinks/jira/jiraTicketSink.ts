@@ -28,6 +28,7 @@ export class JiraTicketSink implements TicketSink {
   private readonly projects = new Map<string, PreparedProject>();
   private readonly fieldsById = new Map<string, JiraField>();
   private readonly fieldsByTemplateName = new Map<string, JiraField>();
+  private readonly omittedFields = new Set<string>();
   private linkTypeName: string;
   private linkTypeId?: string;
   private readonly transitioner: Transitioner;
@@ -71,6 +72,10 @@ export class JiraTicketSink implements TicketSink {
     this.projects.set(result.project.key, result.project);
     for (const [id, f] of result.fieldsById) this.fieldsById.set(id, f);
     for (const [name, f] of result.fieldsByTemplateName) this.fieldsByTemplateName.set(name, f);
+    for (const name of result.omittedFields) {
+      this.omittedFields.add(name);
+      this.log.info('Jira has no custom field for it; the identity is written as the vulnbridge issue property and marker label only', { field: name, host: this.host });
+    }
     if (result.linkType) {
       this.linkTypeName = result.linkType.name;
       this.linkTypeId = result.linkType.id;
@@ -91,6 +96,7 @@ export class JiraTicketSink implements TicketSink {
       parentKey: opts.parentKey,
       cloud: this.api.cloud,
       host: this.host,
+      omitted: this.omittedFields,
       fieldFor: (cf: RenderedCustomField) => {
         const id = cf.customFieldId?.trim();
         return id ? this.fieldsById.get(id) : this.fieldsByTemplateName.get(cf.name);

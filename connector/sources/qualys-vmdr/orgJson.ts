@@ -48,9 +48,17 @@ export interface OrgJsonFrame {
 }
 
 /**
+ * Stands in for `obj` while an element has neither attributes nor children (most
+ * elements: `<QID>38170</QID>`); it is never returned or written to. A real object is
+ * made when the first attribute or child appears, so open ancestors always have one.
+ */
+const NO_OBJ: OrgJsonObject = Object.freeze({}) as OrgJsonObject;
+
+/**
  * Called when an element closes, with its finished value and the still-open ancestors
  * (`stack[stack.length - 1]` is the parent). Return `true` to take the element: it is
  * then NOT attached to its parent, which is how streaming callers keep memory flat.
+ * Frames are reused once their element closes: read them during the call, do not keep them.
  */
 export type OnElement = (name: string, value: OrgJsonValue, stack: readonly OrgJsonFrame[]) => boolean;
 
@@ -70,11 +78,19 @@ function isBlank(text: string): boolean {
  */
 export class OrgJsonBuilder {
   private readonly parser = new SaxesParser({ xmlns: false, position: true });
+  /** Open elements; `stack.length` is the depth. */
   private readonly stack: OrgJsonFrame[] = [];
+  /**
+   * Frames by depth, reused from one element to the next: a detection is ~35 elements,
+   * and a frame per element per detection was a large share of the garbage of a pull.
+   */
+  private readonly frames: OrgJsonFrame[] = [];
   private readonly root: OrgJsonObject = {};
+  private readonly arrays: ReadonlySet<string>;
   private rootName_: string | undefined;
 
   constructor(private readonly opts: { arrays?: ReadonlySet<string>; onElement?: OnElement; onRootOpen?: (name: string) => void } = {}) {
+    this.arrays = opts.arrays ?? QUALYS_ARRAY_ELEMENTS;
     this.parser.on('opentag', (tag) => this.open(tag));
     this.parser.on('text', (text) => this.text(text));
     this.parser.on('cdata', (text) => this.text(text));
@@ -98,22 +114,38 @@ export class OrgJsonBuilder {
   }
 
   private open(tag: SaxesTagPlain): void {
-    const parent = this.stack[this.stack.length - 1];
+    const depth = this.stack.length;
+    const parent = depth > 0 ? this.stack[depth - 1] : undefined;
     if (parent) {
-      parent.hasChildren = true;
+      if (!parent.hasChildren) {
+        parent.hasChildren = true;
+        if (parent.obj === NO_OBJ) parent.obj = {};
+      }
       if (parent.text !== '' && isBlank(parent.text)) parent.text = '';
     } else if (this.rootName_ === undefined) {
       this.rootName_ = tag.name;
       this.opts.onRootOpen?.(tag.name);
     }
-    const obj: OrgJsonObject = {};
+    let obj = NO_OBJ;
     let hasAttributes = false;
     const attributes = tag.attributes;
     for (const k in attributes) {
+      if (obj === NO_OBJ) obj = {};
       obj[k] = attributes[k]!;
       hasAttributes = true;
     }
-    this.stack.push({ name: tag.name, obj, text: '', hasChildren: false, hasAttributes });
+    let frame = this.frames[depth];
+    if (frame) {
+      (frame as { name: string }).name = tag.name;
+      frame.obj = obj;
+      frame.text = '';
+      frame.hasChildren = false;
+      frame.hasAttributes = hasAttributes;
+    } else {
+      frame = { name: tag.name, obj, text: '', hasChildren: false, hasAttributes };
+      this.frames[depth] = frame;
+    }
+    this.stack.push(frame);
   }
 
   private text(text: string): void {
@@ -121,7 +153,8 @@ export class OrgJsonBuilder {
     if (!frame) return;
     // Indentation between child elements is not content; dropping it keeps a
     // DETECTION_LIST with thousands of children from growing a whitespace string.
-    if (frame.hasChildren && isBlank(text)) return;
+    // Leading blanks (the padding before a CDATA section) would be trimmed anyway.
+    if ((frame.hasChildren || frame.text === '') && isBlank(text)) return;
     frame.text += text;
   }
 
@@ -129,9 +162,11 @@ export class OrgJsonBuilder {
     const frame = this.stack.pop();
     if (!frame) return;
     const value = finish(frame);
+    // The frame is reused by the next element at this depth: let go of the value.
+    frame.obj = NO_OBJ;
     if (this.opts.onElement?.(frame.name, value, this.stack)) return;
     const parent = this.stack[this.stack.length - 1];
-    if (parent) attach(parent.obj, frame.name, value, this.opts.arrays ?? QUALYS_ARRAY_ELEMENTS);
+    if (parent) attach(parent.obj, frame.name, value, this.arrays);
     else this.root[frame.name] = value;
   }
 }

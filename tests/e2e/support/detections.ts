@@ -41,11 +41,6 @@ export function issueDetectionId(issue: SimIssue): DetectionId | undefined {
   return host && qid ? detectionId(host, qid) : undefined;
 }
 
-export function hostIdOfIssue(issue: SimIssue): string | undefined {
-  const labels = (issue.fields.labels as string[] | undefined) ?? [];
-  return labels.map((l) => /^qualys-host-(\d+)$/.exec(l)?.[1]).find(Boolean);
-}
-
 /** The QDS bands of both VMDR schemes' priorityMapping (and Qualys' own, host_detection.htm). */
 export function qdsPriority(qds: number): string {
   if (qds >= 90) return 'Highest';
