@@ -70,8 +70,10 @@ export function parseConfig(text: string, file: string, registries: Registries, 
   const report = (issues: z.core.$ZodIssue[], prefix: PropertyKey[] = []) => {
     for (const issue of issues) {
       const full = [...prefix, ...issue.path];
+      // Point at the first unknown key's own line, not its parent's.
+      const at = issue.code === 'unrecognized_keys' ? [...full, issue.keys[0]] : full;
       problems.push(
-        new ConfigError('CONFIG_INVALID', issueMessage(issue), { file, line: lineOf(doc, counter, full), path: formatPath(full) }),
+        new ConfigError('CONFIG_INVALID', issueMessage(issue), { file, line: lineOf(doc, counter, at), path: formatPath(full) }),
       );
     }
   };

@@ -290,6 +290,8 @@ export class TicketWork {
     const fieldsSame = labelsSame && row.fieldHashes[ALL] === hashAll(fields);
     const commentDue = this.commentDue(i, row, findingOpen);
     if ((!fieldsSame || commentDue) && findingOpen && 'finding' in i) await this.noticeClosedByUser(i as FindingIntent);
+    // A ticket a person closed is left alone, edits included, until the finding comes back.
+    if (row.state === 'closed-by-user') return false;
     if (fieldsSame) return this.syncComment(i, row, findingOpen);
     const hashes = hashFields(fields);
     const change: JiraFields = {};

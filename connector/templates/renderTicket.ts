@@ -2,7 +2,7 @@ import { TemplateError } from '../errors.js';
 import type { TemplateContext } from '../model/finding.js';
 import { cleanText } from './format/cleanText.js';
 import { matchPriority } from './priorityCriteria.js';
-import { allPlaceholdersEmpty, renderPlain, renderRich } from './renderText.js';
+import { renderPlain, renderRich, renderUnlessAllEmpty } from './renderText.js';
 import type { RenderedCustomField, RenderedTicket, RichText, TicketRole, TicketScheme, TicketTemplate } from './types.js';
 
 /** Jira rejects longer summaries: "Summary can't exceed 255 characters." (DefectDojo#5651). */
@@ -16,25 +16,26 @@ export const LABEL_LIMIT = 255;
  */
 export function renderTicket(scheme: TicketScheme, role: TicketRole, ctx: TemplateContext, opts: { projectKey: string }): RenderedTicket {
   const t = ticketOf(scheme, role);
-  const full: TemplateContext = { ...ctx, PROJECT_KEY: opts.projectKey };
+  // `${PROJECT_KEY}` is opts.projectKey: passed down instead of copying the context per render.
+  const pk = opts.projectKey;
   const rendered: RenderedTicket = {
     role,
-    primaryKey: oneLine(renderPlain(t.primaryKey, full)),
+    primaryKey: oneLine(renderPlain(t.primaryKey, ctx, pk)),
     issueType: t.issueType,
-    summary: cut(oneLine(renderPlain(t.summary, full)), SUMMARY_LIMIT, '…'),
-    description: renderRich(t.description, full),
-    labels: renderLabels(t.labels, full),
+    summary: cut(oneLine(renderPlain(t.summary, ctx, pk)), SUMMARY_LIMIT, '…'),
+    description: renderRich(t.description, ctx, pk),
+    labels: renderLabels(t.labels, ctx, pk),
     customFields: t.customFields.map((f): RenderedCustomField => {
-      const rich = renderRich(f.value, full);
+      const rich = renderRich(f.value, ctx, pk);
       const field: RenderedCustomField = { name: f.name, text: plainOf(rich), rich };
       if (f.customFieldId) field.customFieldId = f.customFieldId;
       return field;
     }),
   };
-  const priority = t.priority.jiraDefault ? undefined : matchPriority(t.priority, oneLine(renderPlain(t.priority.matchWith, full)));
+  const priority = t.priority.jiraDefault ? undefined : matchPriority(t.priority, oneLine(renderPlain(t.priority.matchWith, ctx, pk)));
   if (priority !== undefined) rendered.priority = priority;
-  if (t.comment) rendered.comment = renderRich(t.comment, full);
-  if (t.attachment) rendered.attachment = renderRich(t.attachment, full);
+  if (t.comment) rendered.comment = renderRich(t.comment, ctx, pk);
+  if (t.attachment) rendered.attachment = renderRich(t.attachment, ctx, pk);
   return rendered;
 }
 
@@ -58,11 +59,12 @@ function ticketOf(scheme: TicketScheme, role: TicketRole): TicketTemplate {
  * dropped when empty or when every placeholder in it is empty (`port-${PORT}` on a
  * host-level QID), at most 255 characters, deduplicated.
  */
-function renderLabels(templates: readonly string[], ctx: TemplateContext): string[] {
+function renderLabels(templates: readonly string[], ctx: TemplateContext, projectKey: string): string[] {
   const out: string[] = [];
   for (const template of templates) {
-    if (allPlaceholdersEmpty(template, ctx)) continue;
-    const label = cut(cleanText(renderPlain(template, ctx)).trim().replace(/\s+/g, '_'), LABEL_LIMIT, '');
+    const text = renderUnlessAllEmpty(template, ctx, projectKey);
+    if (text === undefined) continue;
+    const label = cut(cleanText(text).trim().replace(/\s+/g, '_'), LABEL_LIMIT, '');
     if (label !== '' && !out.includes(label)) out.push(label);
   }
   return out;

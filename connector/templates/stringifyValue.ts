@@ -41,6 +41,15 @@ export function resolvePath(ctx: TemplateContext, path: string): TemplateValue |
   return walk(ctx, path.split('.'), 0, 0);
 }
 
+/**
+ * `resolvePath` for a path already split, as if `ctx` also held `PROJECT_KEY: projectKey`
+ * (when given) — without copying the context per render to add one key.
+ */
+export function resolveSegments(ctx: TemplateContext, segs: readonly string[], projectKey?: string): TemplateValue | undefined {
+  if (projectKey !== undefined && segs[0] === 'PROJECT_KEY') return walk(projectKey, segs, 1, 1);
+  return walk(ctx, segs, 0, 0);
+}
+
 function walk(cur: TemplateValue | undefined, segs: readonly string[], i: number, depth: number): TemplateValue | undefined {
   if (i === segs.length || cur === undefined || cur === null) return cur ?? undefined;
   if (depth >= MAX_DEPTH) return undefined;

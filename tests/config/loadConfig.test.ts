@@ -73,6 +73,7 @@ describe('config/loadConfig', () => {
     const problems = problemsOf(() => parseConfig(text, 'cfg.yml', registries));
     const unknown = problems.find((p) => /unknown key: colour/.test(p.message));
     expect(unknown?.path).to.equal('jobs[0]');
+    expect(unknown?.line).to.equal(10);
     const wrong = problems.find((p) => p.path === 'jobs[0].source.pageSize');
     expect(wrong, JSON.stringify(problems.map((p) => p.describe()))).to.exist;
     expect(wrong?.line).to.equal(13);

@@ -629,7 +629,7 @@ describe('e2e: recovery (lost database, crash between create and record)', () =>
   });
 });
 
-describe('e2e: failures (Jira 429, Jira down, truncated Qualys page)', () => {
+describe('e2e: failures (Jira 429, Qualys 409, Jira down or cut off, truncated Qualys page)', () => {
   const t = new OneJob();
   beforeEach(() => t.start(PER_DETECTION, { flavor: 'cloud', data: simplifiedWorkflowData() }));
   afterEach(() => t.stop());

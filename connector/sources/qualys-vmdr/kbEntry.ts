@@ -18,11 +18,33 @@ const htmlToText = compile({
 
 const HTML_FIELDS = ['DIAGNOSIS', 'CONSEQUENCE', 'SOLUTION'] as const;
 
+/**
+ * Words separated by single spaces, with no markup, entity, line break or other
+ * whitespace: html-to-text returns such a text unchanged (checked against it on random
+ * strings), so it is not parsed at all. `\s` also excludes Unicode spaces that
+ * html-to-text keeps; U+200B it treats as whitespace.
+ */
+const PLAIN_TEXT = /^[^<&\s\u200b]+(?: [^<&\s\u200b]+)*$/;
+
+/**
+ * Converted texts by their HTML. One KB pull converts each QID once, but CONSEQUENCE and
+ * SOLUTION texts repeat across QIDs (the same advice for a whole product family), and
+ * html-to-text costs tens of microseconds per call. Bounded; cleared when full.
+ */
+const converted = new Map<string, string>();
+const CONVERTED_LIMIT = 512;
+
 export function kbHtmlToText(html: string): string {
-  return htmlToText(html)
+  if (PLAIN_TEXT.test(html)) return html;
+  const hit = converted.get(html);
+  if (hit !== undefined) return hit;
+  const text = htmlToText(html)
     .replace(/[ \t]+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
+  if (converted.size >= CONVERTED_LIMIT) converted.clear();
+  converted.set(html, text);
+  return text;
 }
 
 /**
@@ -35,18 +57,20 @@ export function kbHtmlToText(html: string): string {
 export function kbEntry(vuln: OrgJsonObject): TemplateContext {
   const cvss = objectOf(vuln.CVSS);
   const cvss3 = objectOf(vuln.CVSS_V3);
-  const out: TemplateContext = {
-    ...vuln,
-    CVSS_BASE: textOf(cvss?.BASE),
-    CVSS_TEMPORAL: textOf(cvss?.TEMPORAL),
-    CVSS_V3_BASE: textOf(cvss3?.BASE),
-    CVSS_V3_TEMPORAL: textOf(cvss3?.TEMPORAL),
-    CVSS_V3_ATTACK_VECTOR: textOf(objectOf(cvss3?.ATTACK)?.VECTOR),
-    CVES: arrayOf(objectOf(vuln.CVE_LIST)?.CVE)
-      .map((cve) => textOf(objectOf(cve)?.ID))
-      .filter(Boolean)
-      .join(', '),
-  };
+  // Built by assignment rather than `{ ...vuln, ... }`: V8 turned that spread plus ~10
+  // more keys into a dictionary-mode object, slow to build and to JSON.stringify (the
+  // lookup cache stores every entry). Same keys in the same order.
+  const out: TemplateContext = {};
+  for (const k of Object.keys(vuln)) out[k] = vuln[k]!;
+  out.CVSS_BASE = textOf(cvss?.BASE);
+  out.CVSS_TEMPORAL = textOf(cvss?.TEMPORAL);
+  out.CVSS_V3_BASE = textOf(cvss3?.BASE);
+  out.CVSS_V3_TEMPORAL = textOf(cvss3?.TEMPORAL);
+  out.CVSS_V3_ATTACK_VECTOR = textOf(objectOf(cvss3?.ATTACK)?.VECTOR);
+  out.CVES = arrayOf(objectOf(vuln.CVE_LIST)?.CVE)
+    .map((cve) => textOf(objectOf(cve)?.ID))
+    .filter(Boolean)
+    .join(', ');
   for (const field of HTML_FIELDS) {
     const html = textOf(vuln[field]);
     if (!html) continue;

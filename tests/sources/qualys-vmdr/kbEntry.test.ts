@@ -1,6 +1,7 @@
 import { QUALYS_SAMPLES } from '../../support/sharedPaths.js';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
+import { compile } from 'html-to-text';
 import { kbEntry, kbHtmlToText } from '../../../connector/sources/qualys-vmdr/kbEntry.js';
 import { parseOrgJson, type OrgJsonObject } from '../../../connector/sources/qualys-vmdr/orgJson.js';
 
@@ -53,5 +54,23 @@ describe('qualys-vmdr/kbEntry', () => {
   it('turns <P>/<BR> into line breaks and links into "text [url]"', () => {
     const text = kbHtmlToText('<P>First &amp; foremost<BR>second line</P><P>See <A HREF="https://example.com/a" TARGET="_blank">the advisory</A>.</P>');
     expect(text).to.equal('First & foremost\nsecond line\n\nSee the advisory [https://example.com/a].');
+  });
+
+  it('gives plain texts (which skip the HTML converter) and repeated texts exactly what the converter gives', () => {
+    const convert = compile({
+      wordwrap: false,
+      preserveNewlines: true,
+      selectors: [
+        { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+        { selector: 'img', format: 'skip' },
+      ],
+    });
+    const reference = (html: string) => convert(html).replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+    const samples = [
+      'Successful exploitation allows a remote attacker to execute code.',
+      'x > y * [z] _u_ (a) {b} "q" \'s\' #1 | ~ ^ `c` \\ / = : 100% 1+1 \u00e9\u00a0nbsp \u3000ideo \ud83d\ude00',
+      'two  spaces', ' leading', 'trailing ', 'tab\there', 'line\nbreak', 'zero\u200bwidth', 'a &amp; b', '<P>html</P>', '',
+    ];
+    for (const html of [...samples, ...samples]) expect(kbHtmlToText(html), JSON.stringify(html)).to.equal(reference(html));
   });
 });
