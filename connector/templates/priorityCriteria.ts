@@ -1,7 +1,6 @@
 import type { PriorityCriterion, PriorityRule } from './types.js';
 
 type RangeCriterion = Extract<PriorityCriterion, { min: number }>;
-type TextCriterion = Extract<PriorityCriterion, { equals: string }>;
 
 const RANGE = /^(-?\d+)\s*-\s*(-?\d+)$/;
 const INTEGER = /^-?\d+$/;
@@ -98,12 +97,11 @@ export function matchPriority(rule: PriorityRule, value: string): string | undef
   if (rule.jiraDefault) return undefined;
   const text = value.trim();
   if (text === '') return undefined;
-  const lower = text.toLowerCase();
-  const exact = rule.criteria.find((c): c is TextCriterion => !isRange(c) && c.equals.toLowerCase() === lower);
-  if (exact) return exact.priority;
+  const { texts, bands } = matcherOf(rule.criteria);
+  const exact = texts.get(text.toLowerCase());
+  if (exact !== undefined) return exact;
   if (!NUMERIC_VALUE.test(text)) return undefined;
   const v = Number(text);
-  const bands = sortedBands(rule.criteria);
   for (let i = 0; i < bands.length; i++) {
     const band = bands[i] as RangeCriterion;
     const next = bands[i + 1];
@@ -111,4 +109,31 @@ export function matchPriority(rule: PriorityRule, value: string): string | undef
     if (v >= band.min && upperOk) return band.priority;
   }
   return undefined;
+}
+
+interface Matcher {
+  /** Lower-cased text → priority; the first criterion wins, as `find` would. */
+  texts: Map<string, string>;
+  bands: RangeCriterion[];
+}
+
+/**
+ * The criteria sorted and indexed once per rule: matchPriority runs for every rendered
+ * ticket and used to filter, sort and lower-case them each time. Keyed by the criteria
+ * array of the loaded scheme; the length guards a list grown after its first use.
+ */
+const matchers = new WeakMap<readonly PriorityCriterion[], Matcher & { size: number }>();
+
+function matcherOf(criteria: readonly PriorityCriterion[]): Matcher {
+  const hit = matchers.get(criteria);
+  if (hit && hit.size === criteria.length) return hit;
+  const texts = new Map<string, string>();
+  for (const c of criteria) {
+    if (isRange(c)) continue;
+    const key = c.equals.toLowerCase();
+    if (!texts.has(key)) texts.set(key, c.priority);
+  }
+  const m = { texts, bands: sortedBands(criteria), size: criteria.length };
+  matchers.set(criteria, m);
+  return m;
 }

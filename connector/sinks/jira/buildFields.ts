@@ -3,7 +3,7 @@ import type { RenderedCustomField, RenderedTicket } from '../../templates/types.
 import type { JiraFields } from '../types.js';
 import type { PreparedProject } from './checkSetup.js';
 import { clip, coerceField, sanitizeLabels, TEXT_LIMIT, TEXTFIELD_LIMIT } from './coerceField.js';
-import { toAdf, toPlain, toWiki } from './richText.js';
+import { plainToAdf, toPlain, toWiki } from './richText.js';
 import type { JiraField } from './wire.js';
 
 export interface BuildFieldsContext {
@@ -29,8 +29,9 @@ export function buildFields(ticket: RenderedTicket, ctx: BuildFieldsContext): Ji
     // Jira rejects newlines in a summary and more than 255 characters (§1.6).
     summary: clip(ticket.summary.replace(/[\r\n]+/g, ' ').trim(), TEXTFIELD_LIMIT),
   };
-  if (toPlain(ticket.description).trim()) {
-    fields.description = ctx.cloud ? toAdf(ticket.description, TEXT_LIMIT) : toWiki(ticket.description, TEXT_LIMIT);
+  const plain = toPlain(ticket.description);
+  if (plain.trim()) {
+    fields.description = ctx.cloud ? plainToAdf(plain, TEXT_LIMIT) : toWiki(ticket.description, TEXT_LIMIT);
   }
   const labels = sanitizeLabels(ticket.labels);
   if (labels.length) fields.labels = labels;

@@ -1,5 +1,5 @@
 import type { RichText } from '../../templates/types.js';
-import { toAdf as adfOf, type AdfDoc } from '../../templates/format/toAdf.js';
+import { plainToAdf as adfOfPlain, toAdf as adfOf, type AdfDoc } from '../../templates/format/toAdf.js';
 
 /**
  * The one import point for rich-text formatting in the Jira sink (the template engine's
@@ -16,4 +16,9 @@ export type { AdfDoc };
  */
 export function toAdf(rich: RichText, limit?: number): AdfDoc {
   return adfOf(rich, limit, { countJson: true });
+}
+
+/** `toAdf(rich, limit)` given `toPlain(rich)`, which the caller already made (to see whether it is empty). */
+export function plainToAdf(plain: string, limit?: number): AdfDoc {
+  return adfOfPlain(plain, limit, { countJson: true });
 }

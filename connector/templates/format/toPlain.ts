@@ -4,7 +4,11 @@ import { charPieces, fitPieces, truncationNote } from './fitPieces.js';
 
 /** Rich text as plain text (no markup, nothing escaped), optionally cut to `limit` characters with a note. */
 export function toPlain(rich: RichText, limit = Number.POSITIVE_INFINITY): string {
-  const text = cleanText(rich.map((s) => s.text).join(''));
+  return fitPlain(cleanText(rich.map((s) => s.text).join('')), limit);
+}
+
+/** `toPlain(rich, limit)` from `toPlain(rich)`: callers that need both clean the text once. */
+export function fitPlain(text: string, limit: number): string {
   if (text.length <= limit) return text;
   return fitPieces(charPieces(text), limit, (n) => `\n\n${truncationNote(n)}`);
 }

@@ -78,15 +78,15 @@ export function simRoutes(store: SimStore, opts: { maxResults?: number; url: () 
       const missing = c.values.find((p) => !store.project(p));
       if (missing) return { status: 400, body: { errorMessages: [`The value '${missing}' does not exist for the field 'project'.`], errors: {}, warningMessages: [] } };
     }
-    const hits = candidates(store, query).filter((i) => matches(store, i, query));
+    const { page: pageOf, total } = searchPage(store, query);
     const onlyIds = enhanced && (!fields || fields.every((f) => f === 'id' || f === 'key'));
     const cap = onlyIds ? 5000 : Math.min(opts.maxResults ?? 100, enhanced ? 100 : 1000);
     const maxResults = Math.min(Number(src.maxResults ?? 50) || 50, cap);
     const item = (i: SimIssue) => (enhanced && !fields ? { id: i.id } : store.render(i, call.v, fields));
     if (!enhanced) {
       const startAt = Number(src.startAt ?? 0) || 0;
-      const page = firstSorted(hits, query, startAt + maxResults).slice(startAt, startAt + maxResults);
-      return { status: 200, body: { expand: 'schema,names', startAt, maxResults, total: hits.length, issues: page.map(item) } };
+      const page = pageOf(startAt, maxResults);
+      return { status: 200, body: { expand: 'schema,names', startAt, maxResults, total, issues: page.map(item) } };
     }
     let offset = 0;
     if (src.nextPageToken) {
@@ -94,8 +94,8 @@ export function simRoutes(store: SimStore, opts: { maxResults?: number; url: () 
       if (!token || token.q !== jql) return { status: 400, body: { errorMessages: ['The provided next page token is invalid or expired.'], errors: {} } };
       offset = token.o;
     }
-    const page = firstSorted(hits, query, offset + maxResults).slice(offset, offset + maxResults);
-    const isLast = offset + page.length >= hits.length;
+    const page = pageOf(offset, maxResults);
+    const isLast = offset + page.length >= total;
     const body: Record<string, unknown> = { issues: page.map(item), isLast };
     if (!isLast) body.nextPageToken = Buffer.from(JSON.stringify({ q: jql, o: offset + page.length })).toString('base64url');
     return { status: 200, body };
@@ -236,43 +236,68 @@ function priorityJson(v: ApiVersion, p: { id: string; name: string }) {
   return { self: `/rest/api/${v}/priority/${p.id}`, statusColor: '#cccccc', description: p.name, iconUrl: `/images/icons/priorities/${p.name.toLowerCase()}.svg`, name: p.name, id: p.id };
 }
 
-function matches(store: SimStore, issue: SimIssue, q: JqlQuery): boolean {
-  return q.clauses.every((c) => {
-    const ci = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-    let hit: boolean;
+/**
+ * The JQL clauses as one test per issue, with values lower-cased and put in Sets once per
+ * search instead of per issue (a search may run over a million issues).
+ */
+function matcherFor(store: SimStore, q: JqlQuery): (issue: SimIssue) => boolean {
+  const projectIds = new Map<string, string | undefined>();
+  const projectIdOf = (key: string) => {
+    if (!projectIds.has(key)) projectIds.set(key, store.project(key)?.id);
+    return projectIds.get(key);
+  };
+  const typeNames = new Map<string, string>();
+  const typeNameOf = (id: string) => {
+    let name = typeNames.get(id);
+    if (name === undefined) typeNames.set(id, (name = store.issueTypeById(id).name.toLowerCase()));
+    return name;
+  };
+  const tests = q.clauses.map((c): ((issue: SimIssue) => boolean) => {
+    const exact = new Set(c.values);
+    const lower = new Set(c.values.map((v) => v.toLowerCase()));
     switch (c.field) {
-      case 'project': {
-        const p = store.project(issue.projectKey);
-        hit = c.values.some((v) => ci(v, issue.projectKey) || v === p?.id);
-        break;
-      }
+      case 'project':
+        return (i) => lower.has(i.projectKey.toLowerCase()) || exact.has(projectIdOf(i.projectKey) as string);
       case 'labels':
-        hit = c.values.some((v) => ((issue.fields.labels as string[] | undefined) ?? []).includes(v));
-        break;
+        return (i) => ((i.fields.labels as string[] | undefined) ?? []).some((l) => exact.has(l));
       case 'key':
-        hit = c.values.some((v) => ci(v, issue.key));
-        break;
+        return (i) => lower.has(i.key.toLowerCase());
       case 'issuetype':
-        hit = c.values.some((v) => ci(v, store.issueTypeById(issue.issueTypeId).name));
-        break;
+        return (i) => lower.has(typeNameOf(i.issueTypeId));
       case 'status':
-        hit = c.values.some((v) => ci(v, issue.status));
-        break;
+        return (i) => lower.has(i.status.toLowerCase());
     }
-    return c.negate ? !hit : hit;
   });
+  return (issue) => q.clauses.every((c, n) => tests[n]!(issue) !== c.negate);
+}
+
+/**
+ * The matching issues' count and a page of them in the query's order. Every order the
+ * simulator knows is total (by id or by key), so a page near the start is picked from the
+ * hits without sorting them all: one page of `labels = vb-job-x ORDER BY created DESC`
+ * over a million issues costs one pass.
+ */
+function searchPage(store: SimStore, q: JqlQuery): { total: number; page: (offset: number, max: number) => SimIssue[] } {
+  const test = matcherFor(store, q);
+  const cmp = comparator(q);
+  const hits: SimIssue[] = [];
+  for (const i of candidates(store, q)) if (test(i)) hits.push(i);
+  return {
+    total: hits.length,
+    page: (offset, max) => firstSorted(hits, cmp, offset + max).slice(offset, offset + max),
+  };
 }
 
 /**
  * Where a search starts: the issues a positive `labels` or `key` clause names (from the
  * store's indexes), else every issue. The clauses are still checked on each candidate.
  */
-function candidates(store: SimStore, q: JqlQuery): SimIssue[] {
+function candidates(store: SimStore, q: JqlQuery): Iterable<SimIssue> {
   const labels = q.clauses.find((c) => c.field === 'labels' && !c.negate);
   if (labels) return store.issuesWithLabels(labels.values);
   const keys = q.clauses.find((c) => c.field === 'key' && !c.negate);
   if (keys) return [...new Set(keys.values.map((k) => store.issues.get(k.toUpperCase())).filter((i): i is SimIssue => i !== undefined))];
-  return [...store.issues.values()];
+  return store.issues.values();
 }
 
 function comparator(q: JqlQuery): (a: SimIssue, b: SimIssue) => number {
@@ -287,14 +312,8 @@ function comparator(q: JqlQuery): (a: SimIssue, b: SimIssue) => number {
   };
 }
 
-/**
- * The first `n` hits in the query's order. Every order the simulator knows is total (by
- * id or by key), so this equals sorting all and slicing; but one page near the start of
- * a large result (`labels = vb-job-x ORDER BY created DESC` over a million issues) does
- * not pay for sorting them all.
- */
-function firstSorted(hits: SimIssue[], q: JqlQuery, n: number): SimIssue[] {
-  const cmp = comparator(q);
+/** The first `n` hits in order: a bounded insertion when `n` is small against the hits, else a full sort. */
+function firstSorted(hits: SimIssue[], cmp: (a: SimIssue, b: SimIssue) => number, n: number): SimIssue[] {
   if (n <= 0) return [];
   if (hits.length <= n * 4 || n > 1000) return hits.sort(cmp);
   const best: SimIssue[] = [];

@@ -96,10 +96,11 @@ export class SimStore {
   }
 
   /** Issues carrying any of the labels (each once); a superset is fine, callers still match the JQL. */
-  issuesWithLabels(labels: readonly string[]): SimIssue[] {
+  issuesWithLabels(labels: readonly string[]): Iterable<SimIssue> {
     if (labels.length === 1) {
       const hit = this.byLabel.get(labels[0]);
-      return hit === undefined ? [] : hit instanceof Set ? [...hit] : [hit];
+      // The Set itself, not a copy: `labels = vb-job-x` names every issue of a job.
+      return hit === undefined ? [] : hit instanceof Set ? hit : [hit];
     }
     const out = new Set<SimIssue>();
     for (const label of labels) {

@@ -103,4 +103,30 @@ describe('templates/format/toAdf', () => {
     expect(JSON.stringify(doc).length).to.be.at.most(2000);
     expect(textOf(doc)).to.match(/\[truncated by vulnbridge: \d+ characters omitted\]$/);
   });
+
+  it('with countJson, skips serializing only documents that surely fit: same result as always measuring', () => {
+    // The result of always serializing to measure (the behaviour before the size bound).
+    const measured = (rich: RichText, limit: number): AdfDoc => {
+      let budget = limit;
+      let doc = toAdf(rich, budget);
+      for (let size = JSON.stringify(doc).length; size > limit && budget > 0; size = JSON.stringify(doc).length) {
+        budget = Math.max(0, Math.min(budget - 1, Math.floor((budget * limit) / size)));
+        doc = toAdf(rich, budget);
+      }
+      return doc;
+    };
+    const alphabet = ['a', ' ', '\n', '\n\n', '"', '\\', '\t', '\u0001', '\r', '\u2028', '\ud83d\ude00', '\ud800', 'é'];
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let n = 0; n < 25; n++) {
+      let text = '';
+      for (let i = Math.floor(rnd() * 300); i > 0; i--) text += alphabet[Math.floor(rnd() * alphabet.length)];
+      const rich: RichText = [{ text, value: true }];
+      const full = JSON.stringify(toAdf(rich, 1e9)).length;
+      for (const limit of [full, full - 1, Math.floor(full / 2), Math.floor(full * 0.9)]) {
+        expect(toAdf(rich, limit, { countJson: true })).to.deep.equal(measured(rich, limit));
+      }
+    }
+  });
 });
+
