@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { TicketRole } from '../templates/types.js';
 
 /**
@@ -21,6 +21,7 @@ export function scopedKey(role: TicketRole, primaryKey: string, parentPrimaryKey
   return role === 'child' ? `${parentPrimaryKey ?? ''}\n${primaryKey}` : primaryKey;
 }
 
+/** Change detection, not security: SHA-1's one-shot form is the cheapest digest Node offers. */
 export function hashOf(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value) ?? 'undefined').digest('base64url').slice(0, 22);
+  return hash('sha1', JSON.stringify(value) ?? 'undefined', 'base64url');
 }

@@ -75,7 +75,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
   const scratchDir = dryRun ? mkdtempSync(path.join(os.tmpdir(), 'vulnbridge-dry-run-')) : undefined;
   const scratch = scratchDir ? openState(scratchDir) : undefined;
   const runId = dryRun ? undefined : state.runs.start(job, started);
-  const staging = new Staging(scratch ?? state.db, runId ?? 0);
+  const staging = new Staging(scratch ?? state.db, runId ?? 0, rt.scheme.kind === 'linked' ? 'parent' : 'lookup');
   const lookups = dryRun ? new LookupCache(state.db, scratch) : state.lookups;
   const io: TicketIo = dryRun ? new DryRunIo() : new SinkIo(rt.sink);
 

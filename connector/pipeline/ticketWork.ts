@@ -59,7 +59,7 @@ const REOPEN_SIGNAL = /^re-?opened/i;
 /** Fields that are set once at create and never diffed. */
 const NOT_DIFFED = new Set(['project', 'issuetype', 'parent', 'labels']);
 /** Absent priority means "Jira default": never clear what Jira (or a person) chose. */
-const NEVER_CLEARED = new Set(['priority']);
+const NEVER_CLEARED = new Set(['priority', '*', '#']);
 
 /**
  * Plans and applies the ticket work for one page of staged findings: evaluate each
@@ -191,7 +191,7 @@ export class TicketWork {
           if (owner) this.fail(owner, i.role, i.ticket.primaryKey, result?.error ?? new Error('Jira returned no key'));
           continue;
         }
-        i.row = this.newRow(i, 'open', result.key, result.id, hashFields(requests[start + n].fields));
+        i.row = this.newRow(i, 'open', result.key, result.id, { ...hashFields(requests[start + n].fields), [TICKET]: ticketHash(i.ticket) });
         i.row.commentHash = i.ticket.comment ? hashOf(i.ticket.comment) : undefined;
         i.fresh = true;
         rows.push(i.row);
@@ -284,19 +284,30 @@ export class TicketWork {
   private async syncFields(i: TicketIntent, findingOpen = true): Promise<boolean> {
     const row = i.row as TicketRow;
     const key = row.jiraKey as string;
-    const fields = this.fieldsOf(i);
     const labelsSame = sameSet(row.labels, i.ticket.labels);
-    // Most tickets are unchanged most cycles: one hash over all fields settles it.
-    const fieldsSame = labelsSame && row.fieldHashes[ALL] === hashAll(fields);
+    // Most tickets are unchanged most cycles: one hash of the rendered ticket settles it,
+    // without building Jira's fields (ADF) at all; else one hash over all fields.
+    const rendered = ticketHash(i.ticket);
+    let fields: JiraFields | undefined;
+    let hashes: Record<string, string> | undefined;
+    let fieldsSame = labelsSame && row.fieldHashes[TICKET] === rendered;
+    if (!fieldsSame) {
+      fields = this.fieldsOf(i);
+      hashes = { ...hashFields(fields), [TICKET]: rendered };
+      fieldsSame = labelsSame && row.fieldHashes[ALL] === hashes[ALL];
+      if (fieldsSame) {
+        row.fieldHashes = { ...row.fieldHashes, [TICKET]: rendered };
+        this.d.tickets.put([row]);
+      }
+    }
     const commentDue = this.commentDue(i, row, findingOpen);
     if ((!fieldsSame || commentDue) && findingOpen && 'finding' in i) await this.noticeClosedByUser(i as FindingIntent);
     // A ticket a person closed is left alone, edits included, until the finding comes back.
     if (row.state === 'closed-by-user') return false;
-    if (fieldsSame) return this.syncComment(i, row, findingOpen);
-    const hashes = hashFields(fields);
+    if (fieldsSame || !fields || !hashes) return this.syncComment(i, row, findingOpen);
     const change: JiraFields = {};
-    for (const [f, h] of Object.entries(hashes)) if (row.fieldHashes[f] !== h) change[f] = fields[f];
-    for (const f of Object.keys(row.fieldHashes)) if (!(f in hashes) && f !== ALL && !NEVER_CLEARED.has(f)) change[f] = null;
+    for (const [f, h] of Object.entries(hashes)) if (f !== ALL && f !== TICKET && row.fieldHashes[f] !== h) change[f] = fields[f];
+    for (const f of Object.keys(row.fieldHashes)) if (!(f in hashes) && !NEVER_CLEARED.has(f)) change[f] = null;
     const addLabels = i.ticket.labels.filter((l) => !row.labels.includes(l));
     const removeLabels = row.labels.filter((l) => !i.ticket.labels.includes(l));
     let changed = false;
@@ -307,6 +318,10 @@ export class TicketWork {
       row.fieldHashes = hashes;
       row.labels = i.ticket.labels;
       changed = true;
+      this.d.tickets.put([row]);
+    } else {
+      // Nothing Jira would see changed (e.g. hashes from an older version): remember the new ones.
+      row.fieldHashes = hashes;
       this.d.tickets.put([row]);
     }
     return (await this.syncComment(i, row, findingOpen)) || changed;
@@ -505,8 +520,14 @@ export class TicketWork {
   }
 }
 
-/** Key of the hash over all diffed fields together. */
+/** Keys of the hash over all diffed fields together, and of the rendered ticket's hash. */
 const ALL = '*';
+const TICKET = '#';
+
+/** What the template rendered, minus labels (diffed as a set) and the comment (its own hash). */
+function ticketHash(t: RenderedTicket): string {
+  return hashOf([t.issueType, t.summary, t.description, t.priority ?? null, t.customFields.map((c) => [c.name, c.customFieldId ?? '', c.rich])]);
+}
 
 function diffed(fields: JiraFields): JiraFields {
   const out: JiraFields = {};
@@ -514,13 +535,11 @@ function diffed(fields: JiraFields): JiraFields {
   return out;
 }
 
-function hashAll(fields: JiraFields): string {
-  return hashOf(diffed(fields));
-}
-
+/** Per-field hashes plus one over all of them (each field is serialized once). */
 function hashFields(fields: JiraFields): Record<string, string> {
-  const out: Record<string, string> = { [ALL]: hashAll(fields) };
+  const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(diffed(fields))) out[k] = hashOf(v);
+  out[ALL] = hashOf(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
   return out;
 }
 

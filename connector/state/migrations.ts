@@ -103,4 +103,9 @@ export const migrations: readonly string[] = [
   `ALTER TABLE tickets ADD COLUMN last_status TEXT;`,
   // 3: look tickets up by Jira key (noticing issues the state does not know)
   `CREATE INDEX tickets_jira_key ON tickets(jira_key);`,
+  // 4: plan flat schemes in lookup order, so findings sharing a KB entry come together
+  // (the parent or the lookup, as the scheme needs: one index to keep up per insert)
+  `ALTER TABLE staged ADD COLUMN sort_key TEXT NOT NULL DEFAULT '';
+   DROP INDEX staged_parent;
+   CREATE INDEX staged_sort ON staged(run_id, sort_key, seq);`,
 ];

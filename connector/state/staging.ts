@@ -37,11 +37,19 @@ export class Staging {
 
   private readonly insert;
 
+  /**
+   * `parent` order brings a parent's children together (linking schemes); `lookup` order
+   * brings findings that share their first lookup (the same KB entry) together, so it is
+   * parsed once, not once per host.
+   */
   constructor(
     private readonly db: Db,
     readonly runId: number,
+    private readonly order: 'parent' | 'lookup' = 'parent',
   ) {
-    this.insert = db.prepare(`INSERT INTO staged (run_id, seq, fkey, parent_key, status, ignored, data, lookups) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`);
+    this.insert = db.prepare(
+      `INSERT INTO staged (run_id, seq, fkey, parent_key, status, ignored, data, lookups, sort_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
   }
 
   add(findings: readonly Finding[]): void {
@@ -53,7 +61,19 @@ export class Staging {
           if (!ids) this.lookupIds.set(ref.ns, (ids = new Set()));
           ids.add(ref.id);
         }
-        stmt.run(this.runId, ++this.seq, f.key, f.parentKey ?? '', f.status, f.ignored ? 1 : 0, JSON.stringify(f.data), JSON.stringify(f.lookups ?? []));
+        const first = f.lookups?.[0];
+        const sortKey = this.order === 'parent' ? (f.parentKey ?? '') : first ? `${first.ns}\n${first.id}` : '';
+        stmt.run(
+          this.runId,
+          ++this.seq,
+          f.key,
+          f.parentKey ?? '',
+          f.status,
+          f.ignored ? 1 : 0,
+          JSON.stringify(f.data),
+          JSON.stringify(f.lookups ?? []),
+          sortKey,
+        );
       }
     })();
   }
@@ -74,20 +94,20 @@ export class Staging {
     return rows.length;
   }
 
-  /** Pages of staged findings ordered by parent, so a parent's children arrive together. */
+  /** Pages of staged findings in the order chosen at construction. */
   *pages(pageSize = 2000): Generator<StagedFinding[]> {
     const stmt = this.db.prepare(
-      `SELECT seq, fkey, parent_key, status, ignored, data, lookups FROM staged
-       WHERE run_id = ? AND (parent_key > ? OR (parent_key = ? AND seq > ?))
-       ORDER BY parent_key, seq LIMIT ?`,
+      `SELECT seq, fkey, parent_key, status, ignored, data, lookups, sort_key AS k FROM staged
+       WHERE run_id = ? AND (sort_key > ? OR (sort_key = ? AND seq > ?))
+       ORDER BY sort_key, seq LIMIT ?`,
     );
-    let lastParent = '';
+    let lastKey = '';
     let lastSeq = -1;
     for (;;) {
-      const rows = stmt.all(this.runId, lastParent, lastParent, lastSeq, pageSize) as StagedRow[];
+      const rows = stmt.all(this.runId, lastKey, lastKey, lastSeq, pageSize) as Array<StagedRow & { k: string }>;
       if (rows.length === 0) return;
       const last = rows[rows.length - 1];
-      lastParent = last.parent_key;
+      lastKey = last.k;
       lastSeq = last.seq;
       yield rows.map(toFinding);
     }

@@ -12,6 +12,14 @@ import { MemorySink } from '../support/memorySink.js';
 
 const REFERENCE = path.resolve(process.cwd(), '../shared/reference/qualys-ticketing-templates');
 
+/** The Jira key of a detection's ticket, by the Primary Key the reference template writes. */
+function keyOf(sink: MemorySink, host: string, qid: string, port: string): string {
+  const pk = `Host ID:${host}-QID:${qid}-Port:${port}`;
+  const issue = [...sink.issues.values()].find((i) => i.fields['cf:Primary Key'] === pk);
+  if (!issue) throw new Error(`no issue for ${pk}`);
+  return issue.key;
+}
+
 function runtime(template: string, source: FakeVmdrSource, sink: MemorySink): JobRuntime {
   const config = { name: 'vmdr', project: 'VULN', timeoutMinutes: 5, schedule: '* * * * *', enabled: true, templatePath: template } as JobConfig;
   return { config, source, sink, scheme: loadScheme(template), log: silentLogger(), prepared: false };
@@ -43,7 +51,7 @@ describe('pipeline/runCycle: one ticket per detection', () => {
     expect(r.result).to.equal('ok');
     expect(r.counts).to.include({ findings: 4, created: 3, unchanged: 1, failed: 0 });
     expect(sink.issues.size).to.equal(3);
-    const first = sink.issues.get('VULN-1');
+    const first = sink.issues.get(keyOf(sink, '1', '100', '443'));
     expect(first?.fields.summary).to.equal('QID: 100 : Title of 100');
     expect(first?.fields.priority).to.deep.equal({ name: 'Highest' });
     expect(first?.labels).to.include.members(['qualys-host-1', 'qid-100', 'port-443', 'vb-job-vmdr']);
@@ -70,25 +78,27 @@ describe('pipeline/runCycle: one ticket per detection', () => {
     sink.log.length = 0;
     const r = await runCycle(rt, state);
     expect(r.counts).to.include({ created: 1, updated: 2, transitioned: 1 });
-    expect(sink.issues.get('VULN-1')?.fields.priority).to.deep.equal({ name: 'Medium' });
-    const update = sink.log.find((l) => l.startsWith('update VULN-1'));
+    const k1 = keyOf(sink, '1', '100', '443');
+    expect(sink.issues.get(k1)?.fields.priority).to.deep.equal({ name: 'Medium' });
+    const update = sink.log.find((l) => l.startsWith(`update ${k1} `));
     expect(update).to.match(/priority/);
     expect(update).to.not.match(/summary/);
-    expect(sink.issues.get('VULN-3')?.status.name).to.equal('Closed');
+    expect(sink.issues.get(keyOf(sink, '2', '100', '443'))?.status.name).to.equal('Closed');
     expect(r.writes).to.equal(r.minimumWrites);
   });
 
   it('leaves a ticket a person closed alone until the scanner says Re-Opened', async () => {
     await runCycle(rt, state);
-    sink.setStatus('VULN-1', 'Done');
+    const k1 = keyOf(sink, '1', '100', '443');
+    sink.setStatus(k1, 'Done');
     source.detections[0].qds = 91;
     source.detections[0].lastFound = '2026-11-02T00:00:00Z';
     await runCycle(rt, state);
-    expect(sink.issues.get('VULN-1')?.status.name).to.equal('Done');
+    expect(sink.issues.get(k1)?.status.name).to.equal('Done');
     source.detections[0].status = 'Re-Opened';
     const r = await runCycle(rt, state);
     expect(r.counts.transitioned).to.equal(1);
-    expect(sink.issues.get('VULN-1')?.status.name).to.equal('Reopened');
+    expect(sink.issues.get(k1)?.status.name).to.equal('Reopened');
   });
 
   it('adds the template comment when a detection is found again', async () => {
@@ -96,7 +106,7 @@ describe('pipeline/runCycle: one ticket per detection', () => {
     source.detections[0].lastFound = '2026-11-20T10:00:00Z';
     const r = await runCycle(rt, state);
     expect(r.counts.commented).to.equal(1);
-    expect(sink.issues.get('VULN-1')?.comments).to.have.length(1);
+    expect(sink.issues.get(keyOf(sink, '1', '100', '443'))?.comments).to.have.length(1);
   });
 
   it('finds its tickets again after the database is lost instead of creating duplicates', async () => {
@@ -152,7 +162,7 @@ describe('pipeline/runCycle: one ticket per detection', () => {
     source.detections[1].ignored = true;
     const r = await runCycle(rt, state);
     expect(r.counts.transitioned).to.equal(1);
-    expect(sink.issues.get('VULN-2')?.status.name).to.equal('Closed');
+    expect(sink.issues.get(keyOf(sink, '1', '101', '22'))?.status.name).to.equal('Closed');
   });
 });
 
