@@ -92,7 +92,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
       jql,
       searchUrl: rt.sink.searchUrl(jql),
       writes: calls.writes - callsBefore.writes,
-      minimumWrites: io.minimumWrites,
+      minimumWrites: minimumWrites(counts),
       reads: calls.reads - callsBefore.reads,
       startedAt: started.toISOString(),
       durationMs: now().getTime() - started.getTime(),
@@ -135,6 +135,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
       await work.applyPage(page);
       progress({ phase: 'tickets', findings: counts.findings });
     }
+    await work.finish();
 
     const result = counts.failed > 0 ? 'partial' : 'ok';
     if (!dryRun) {
@@ -158,6 +159,11 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
     scratch?.close();
     if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
   }
+}
+
+/** The fewest Jira writes that do a cycle's work: bulk creates of 50, one call per other change. */
+export function minimumWrites(c: CycleCounts): number {
+  return Math.ceil(c.created / 50) + c.updated + c.commented + c.transitioned + c.linked + c.unlinked;
 }
 
 async function pull(

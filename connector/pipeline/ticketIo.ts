@@ -18,41 +18,32 @@ export interface TicketIo {
   unlink(parentKey: string, childKey: string): Promise<boolean>;
   findByLabels(project: string, labels: readonly string[]): Promise<FoundIssue[]>;
   newestWithLabel(project: string, label: string, limit: number): Promise<FoundIssue[]>;
-  /** Writes the plan needed at the least (bulk creates count one per 50). */
-  readonly minimumWrites: number;
 }
 
 export class SinkIo implements TicketIo {
   readonly dryRun = false;
-  minimumWrites = 0;
 
   constructor(private readonly sink: TicketSink) {}
 
   async createMany(items: readonly CreateRequest[]): Promise<CreateResult[]> {
-    this.minimumWrites += Math.ceil(items.length / 50);
     return this.sink.createMany(items);
   }
   async update(key: string, change: { fields: JiraFields; addLabels?: readonly string[]; removeLabels?: readonly string[] }) {
-    this.minimumWrites++;
     await this.sink.update(key, change);
   }
   status(key: string) {
     return this.sink.status(key);
   }
   async transition(key: string, target: string) {
-    this.minimumWrites++;
     return (await this.sink.transition(key, target)).to;
   }
   async comment(key: string, body: RichText) {
-    this.minimumWrites++;
     await this.sink.comment(key, body);
   }
   async link(parentKey: string, childKey: string) {
-    this.minimumWrites++;
     await this.sink.link(parentKey, childKey);
   }
   async unlink(parentKey: string, childKey: string) {
-    this.minimumWrites++;
     return this.sink.unlink(parentKey, childKey);
   }
   findByLabels(project: string, labels: readonly string[]) {
@@ -65,7 +56,6 @@ export class SinkIo implements TicketIo {
 
 export class DryRunIo implements TicketIo {
   readonly dryRun = true;
-  readonly minimumWrites = 0;
   private next = 1;
 
   async createMany(items: readonly CreateRequest[]): Promise<CreateResult[]> {

@@ -1,6 +1,6 @@
 import { describeError, TemplateError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { FoundIssue, JiraFields, TicketSink } from '../sinks/types.js';
+import type { CreateRequest, FoundIssue, JiraFields, TicketSink } from '../sinks/types.js';
 import type { FindingLog } from '../state/findingLog.js';
 import type { LookupCache } from '../state/lookupCache.js';
 import type { StagedFinding, PendingFindings } from '../state/staging.js';
@@ -9,6 +9,7 @@ import { decideOperation, renderTicket } from '../templates/render.js';
 import type { OperationDecision, RenderedTicket, TicketRole, TicketScheme } from '../templates/types.js';
 import { buildContext } from './buildContext.js';
 import type { CycleCounts } from './cycleCounts.js';
+import { ALL, hashFields, NEVER_CLEARED, sameSet, TICKET, ticketHash } from './fieldHashes.js';
 import { hashOf, jobLabel, markerLabel, scopedKey } from './markers.js';
 import type { StepListener } from './planStep.js';
 import type { TicketIo } from './ticketIo.js';
@@ -56,10 +57,6 @@ interface ParentIntent extends TicketIntent {
 
 const OPENING = new Set(['open', 'link', 'linkDiff', 'openDiff']);
 const REOPEN_SIGNAL = /^re-?opened/i;
-/** Fields that are set once at create and never diffed. */
-const NOT_DIFFED = new Set(['project', 'issuetype', 'parent', 'labels']);
-/** Absent priority means "Jira default": never clear what Jira (or a person) chose. */
-const NEVER_CLEARED = new Set(['priority', '*', '#']);
 
 /**
  * Plans and applies the ticket work for one page of staged findings: evaluate each
@@ -83,10 +80,16 @@ export class TicketWork {
       ...[...parents.values()].filter((p) => !p.row?.jiraKey && !p.children.some((c) => c.wantOpen)),
       ...intents.filter((i) => !i.wantOpen && !i.row?.jiraKey),
     ];
-    if (unknownClosing.length && (await this.stateBehindJira())) await this.adopt(unknownClosing);
-    await this.createMissing([...parents.values()].filter((p) => !p.row?.jiraKey && p.children.some((c) => c.wantOpen)));
+    if (unknownClosing.length) {
+      const lookFor = (await this.stateBehindJira()) ? unknownClosing : unknownClosing.filter((i) => i.row?.state === 'pending');
+      if (lookFor.length) await this.adopt(lookFor);
+    }
+    // Parents and their children go in the same bulk calls: link schemes link after creating.
+    await this.createMissing([
+      ...[...parents.values()].filter((p) => !p.row?.jiraKey && p.children.some((c) => c.wantOpen)),
+      ...intents.filter((i) => i.wantOpen && !i.row?.jiraKey),
+    ]);
     for (const p of parents.values()) if (!p.row?.jiraKey) this.failChildrenOfMissingParent(p);
-    await this.createMissing(intents.filter((i) => i.wantOpen && !i.row?.jiraKey && (!i.parent || i.parent.row?.jiraKey)));
 
     for (const p of parents.values()) if (p.row?.jiraKey && !p.fresh) await this.guard(p.children[0], () => this.syncFields(p));
     for (const i of intents) {
@@ -115,6 +118,7 @@ export class TicketWork {
     const { scheme, project } = this.d;
     const intents: FindingIntent[] = [];
     const parents = new Map<string, ParentIntent>();
+    const byPk = new Map<string, FindingIntent>();
     for (const finding of page) {
       this.d.counts.findings++;
       try {
@@ -141,6 +145,23 @@ export class TicketWork {
           wantOpen: OPENING.has(decision.op),
           parent,
         };
+        // Two findings can render the same Primary Key (the Qualys key has no protocol:
+        // 443/tcp and 443/udp). They share one ticket: an open one wins over a closing one.
+        if (this.carriedPks.has(pk)) {
+          // Its ticket is queued for creation from an earlier page: one ticket, not two.
+          this.d.counts.unchanged++;
+          continue;
+        }
+        const same = byPk.get(pk);
+        if (same) {
+          this.d.counts.unchanged++;
+          if (same.wantOpen || !intent.wantOpen) continue;
+          intents[intents.indexOf(same)] = intent;
+          if (parent) parent.children[parent.children.indexOf(same)] = intent;
+          byPk.set(pk, intent);
+          continue;
+        }
+        byPk.set(pk, intent);
         parent?.children.push(intent);
         intents.push(intent);
       } catch (err) {
@@ -161,21 +182,47 @@ export class TicketWork {
 
   private async createMissing(items: TicketIntent[]): Promise<void> {
     if (items.length === 0) return;
-    const { io } = this.d;
     // A ticket may exist although we hold no key for it: we crashed between Jira's answer
     // and our write (a pending row), or the database was lost or restored from a backup.
     // Its marker label finds it.
     const lookFor = (await this.stateBehindJira()) ? items : items.filter((i) => i.row?.state === 'pending');
     const notFound = new Set(lookFor.length ? await this.adopt(lookFor) : []);
     const toCreate = items.filter((i) => !lookFor.includes(i) || notFound.has(i));
-    if (toCreate.length === 0) return;
+    const queue = [...this.carry, ...toCreate.map((i) => ({ i, req: this.createRequest(i) }))];
+    // Flat schemes send full batches of 50 only and carry the rest to the next page (or
+    // finish()), so a pull makes ceil(creates / 50) bulk calls. Linking schemes need their
+    // keys within the page (to link children), so they send everything now.
+    const now = this.linked ? queue.length : queue.length - (queue.length % 50);
+    this.carry = queue.slice(now);
+    this.carriedPks = new Set(this.carry.map((c) => c.i.pk));
+    await this.send(queue.slice(0, now));
+  }
 
-    const requests = toCreate.map((i) => ({
+  /** Create what earlier pages carried over; call once after the last page. */
+  async finish(): Promise<void> {
+    const rest = this.carry;
+    this.carry = [];
+    this.carriedPks.clear();
+    await this.send(rest);
+  }
+
+  private carry: Array<{ i: TicketIntent; req: CreateRequest }> = [];
+  private carriedPks = new Set<string>();
+
+  private createRequest(i: TicketIntent): CreateRequest {
+    return {
       ref: i.marker,
       fields: this.fieldsOf(i),
       // The identity on the ticket itself, whether or not Jira has a "Primary Key" field.
       properties: { vulnbridge: { primaryKey: i.ticket.primaryKey, role: i.role, job: this.d.job, marker: i.marker } },
-    }));
+    };
+  }
+
+  private async send(queue: ReadonlyArray<{ i: TicketIntent; req: CreateRequest }>): Promise<void> {
+    if (queue.length === 0) return;
+    const { io } = this.d;
+    const toCreate = queue.map((q) => q.i);
+    const requests = queue.map((q) => q.req);
     // Intent first: if we die after Jira answers, the pending row tells the next run to look before creating.
     if (!io.dryRun) this.d.tickets.put(toCreate.map((i) => (i.row = this.newRow(i, 'pending', undefined, undefined, {}))));
     for (let start = 0; start < toCreate.length; start += 50) {
@@ -493,7 +540,8 @@ export class TicketWork {
   }
 
   private failChildrenOfMissingParent(p: ParentIntent): void {
-    for (const c of p.children) if (c.wantOpen && !c.row?.jiraKey && !this.failedKeys.has(c.finding.key)) this.fail(c.finding, 'child', c.ticket.primaryKey, new Error('its parent ticket could not be created'));
+    // Retried next cycle, parent first, so each child gets linked then.
+    for (const c of p.children) if (c.wantOpen && !this.failedKeys.has(c.finding.key)) this.fail(c.finding, 'child', c.ticket.primaryKey, new Error('its parent ticket could not be created'));
   }
 
   private readonly failedKeys = new Set<string>();
@@ -518,33 +566,6 @@ export class TicketWork {
     const ok = intents.filter((i) => !this.failedKeys.has(i.finding.key)).map((i) => i.finding.key);
     this.d.pending?.resolved(this.d.job, ok);
   }
-}
-
-/** Keys of the hash over all diffed fields together, and of the rendered ticket's hash. */
-const ALL = '*';
-const TICKET = '#';
-
-/** What the template rendered, minus labels (diffed as a set) and the comment (its own hash). */
-function ticketHash(t: RenderedTicket): string {
-  return hashOf([t.issueType, t.summary, t.description, t.priority ?? null, t.customFields.map((c) => [c.name, c.customFieldId ?? '', c.rich])]);
-}
-
-function diffed(fields: JiraFields): JiraFields {
-  const out: JiraFields = {};
-  for (const [k, v] of Object.entries(fields)) if (!NOT_DIFFED.has(k)) out[k] = v;
-  return out;
-}
-
-/** Per-field hashes plus one over all of them (each field is serialized once). */
-function hashFields(fields: JiraFields): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(diffed(fields))) out[k] = hashOf(v);
-  out[ALL] = hashOf(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
-  return out;
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x) => b.includes(x));
 }
 
 /** The parent's status when its children are all gone (close) or when one returns (reopen). */

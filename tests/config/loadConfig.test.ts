@@ -117,3 +117,14 @@ describe('config/secrets', () => {
     expect(() => readSecret({ file: path.join(dir, 'nope') }, 'token')).to.throw(ConfigError, /cannot read secret file/);
   });
 });
+
+describe('config/vulnbridge.example.yml', () => {
+  it('is a valid config for the real sources and sinks, and its templates load', async () => {
+    const { sourceFactories } = await import('../../connector/sources/registry.js');
+    const { sinkFactories } = await import('../../connector/sinks/registry.js');
+    const { loadScheme } = await import('../../connector/templates/loadScheme.js');
+    const config = loadConfig('config/vulnbridge.example.yml', { sources: sourceFactories, sinks: sinkFactories });
+    expect(config.jobs.map((j) => j.name)).to.deep.equal(['vmdr-detections', 'vmdr-hosts']);
+    for (const job of config.jobs) expect(loadScheme(job.templatePath).moduleName).to.equal('VMDR');
+  });
+});

@@ -157,6 +157,19 @@ describe('pipeline/runCycle: one ticket per detection', () => {
     expect(state.db.prepare('SELECT COUNT(*) AS n FROM lookups').get()).to.deep.equal({ n: 0 });
   });
 
+  it('gives two findings with the same Primary Key one ticket, kept open while either is open', async () => {
+    source.detections = [
+      { host: '1', qid: '100', port: '443', proto: 'tcp', status: 'Active', qds: 95 },
+      { host: '1', qid: '100', port: '443', proto: 'udp', status: 'Fixed', qds: 95 },
+    ];
+    const r = await runCycle(rt, state);
+    expect(r.counts).to.include({ created: 1, transitioned: 0, failed: 0 });
+    expect(sink.issues.size).to.equal(1);
+    const again = await runCycle(rt, state);
+    expect(again.counts).to.include({ created: 0, transitioned: 0 });
+    expect([...sink.issues.values()][0].status.name).to.equal('Open');
+  });
+
   it('closes ignored detections through <STATUS>/Ignored', async () => {
     await runCycle(rt, state);
     source.detections[1].ignored = true;

@@ -6,6 +6,7 @@ export interface FakeDetection {
   host: string;
   qid: string;
   port?: string;
+  proto?: string;
   status: string;
   qds?: number;
   ignored?: boolean;
@@ -56,7 +57,7 @@ function toFinding(d: FakeDetection): Finding {
     IS_IGNORED: d.ignored ? '1' : '0',
   };
   return {
-    key: `host:${d.host}|qid:${d.qid}|port:${d.port ?? ''}`,
+    key: `host:${d.host}|qid:${d.qid}|port:${d.port ?? ''}${d.proto ? `|proto:${d.proto}` : ''}`,
     parentKey: `host:${d.host}`,
     status: d.status,
     ignored: d.ignored ?? false,

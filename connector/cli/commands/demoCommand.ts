@@ -101,7 +101,7 @@ export async function demoCommand(opts: { root?: string; out?: (t: string) => vo
       );
       out('== Cycle 2: incremental pull, only what changed is acted on');
       exit |= (await syncCommand(app, { dryRun: false, json: false, out, progress: true })).exitCode;
-      out(`\nJira now holds ${jira.issues().length} issues and ${jira.links().length} links.`);
+      out(`\nJira now holds ${jira.issues().length} issues and ${jira.links().length} links (the simulators stop with the demo; against a real Jira the links above open the tickets).`);
       out(`State: ${path.relative(root, path.join(dir, 'vulnbridge.db'))}. Look at it with:`);
       out(`  npx vulnbridge status --config ${path.relative(root, file)}`);
     } finally {

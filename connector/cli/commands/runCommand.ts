@@ -1,4 +1,5 @@
 import { JobScheduler } from '../../daemon/jobScheduler.js';
+import { describeError } from '../../errors.js';
 import { runCycle } from '../../pipeline/runCycle.js';
 import type { AppContext } from '../appContext.js';
 
@@ -30,6 +31,21 @@ export async function runCommand(app: AppContext, opts: { runNow: boolean }): Pr
       },
     })),
     log,
+  );
+  // Check every job's Jira side at startup, so a wrong project or field shows now and not
+  // at the first scheduled run; a job that fails here stays scheduled and checks again then.
+  await Promise.all(
+    app.jobs.map(async (rt) => {
+      try {
+        await rt.sink.prepare({ project: rt.config.project, schemes: [rt.scheme] });
+        rt.prepared = true;
+      } catch (err) {
+        log.error('job cannot reach a usable Jira yet; it stays scheduled and checks again at its next run', {
+          job: rt.config.name,
+          error: describeError(err),
+        });
+      }
+    }),
   );
   scheduler.start();
   log.info('vulnbridge daemon started', { jobs: app.jobs.map((j) => j.config.name), stateDir: app.config.stateDir });

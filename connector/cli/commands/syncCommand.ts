@@ -49,7 +49,7 @@ export function progressPrinter(tty: boolean = process.stderr.isTTY === true): (
   return (p) => {
     const now = Date.now();
     const where = p.page ? ` ${p.page}` : '';
-    const text = `${p.job}: ${p.phase}${where}: ${p.findings.toLocaleString('en-US')} findings`;
+    const text = p.phase === 'prepare' ? `${p.job}: checking the ticketing system` : `${p.job}: ${p.phase}${where}: ${p.findings.toLocaleString('en-US')} findings`;
     if (!tty) {
       if (p.phase !== lastPhase || now - last > 10_000) process.stderr.write(`${text}\n`);
       lastPhase = p.phase;

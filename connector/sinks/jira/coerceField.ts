@@ -72,7 +72,9 @@ export function coerceField(field: JiraField, cf: RenderedCustomField, cloud: bo
       return Number.isFinite(n) ? n : undefined;
     }
     case 'labels': {
-      const labels = sanitizeLabels(text.split(/[\s,]+/));
+      // Values come comma-separated (`${TAGS}` renders "Cloud Agent, PCI"); a value with
+      // spaces stays one label, its spaces made `_` by sanitizeLabels (Jira refuses spaces).
+      const labels = sanitizeLabels(text.split(/\s*,\s*/));
       return labels.length ? labels : undefined;
     }
     case 'textarea':

@@ -8,6 +8,7 @@
  * SIGTERM/SIGINT.
  */
 import { parseArgs } from 'node:util';
+import { stopOnSignal } from '../stopOnSignal.js';
 import { simplifiedWorkflowData } from '../../../connector/cli/commands/demoCommand.js';
 import { SIM_CREDENTIALS, startJiraSim } from './startJiraSim.js';
 
@@ -29,11 +30,4 @@ const sim = await startJiraSim({
 });
 process.stdout.write(`${JSON.stringify({ url: sim.url, ...SIM_CREDENTIALS })}\n`);
 
-let closing = false;
-const stop = (): void => {
-  if (closing) return;
-  closing = true;
-  void sim.close().then(() => process.exit(0));
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+stopOnSignal(() => sim.close());

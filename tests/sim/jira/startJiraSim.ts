@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { OpenApiValidator } from './openApiValidator.js';
+import type { OpenApiValidator } from './openApiValidator.js';
 import { defaultSimData, type SimData } from './simData.js';
 import { simRoutes, type SimCall, type SimReply } from './simRoutes.js';
 import { SimStore, type ApiVersion, type SimFlavor, type SimIssue, type SimLink } from './simStore.js';
@@ -80,6 +80,10 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
   const cloud = opts.flavor === 'cloud';
   const validateRequests = cloud && (opts.validateAgainstOpenApi ?? true);
   const validateResponses = cloud && (opts.validateResponses ?? opts.validateAgainstOpenApi ?? true);
+  // Loaded only when validating: ajv is a dev dependency, and `vulnbridge demo` in the
+  // production image runs this simulator without it.
+  const validator: typeof OpenApiValidator | undefined =
+    validateRequests || validateResponses ? (await import('./openApiValidator.js')).OpenApiValidator : undefined;
   let url = '';
   const store = new SimStore(data, opts.flavor, () => url);
   const routes = simRoutes(store, { maxResults: opts.maxResults, url: () => url, email: creds.email });
@@ -129,7 +133,7 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
       return { status: 401, headers: seraph, body: { errorMessages: ['You are not authenticated. Authentication required to perform this operation.'], errors: {} } };
     }
     if (validateRequests && m[1] === '3' && body !== undefined && (method === 'POST' || method === 'PUT')) {
-      const check = OpenApiValidator.get().checkRequest(method, u.pathname, body);
+      const check = (validator as typeof OpenApiValidator).get().checkRequest(method, u.pathname, body);
       if (check.errors.length) {
         openApiViolations.push({ method, path: u.pathname, operationId: check.operationId, errors: check.errors });
         return { status: 400, body: { errorMessages: check.errors.map((e) => `request body does not match the OpenAPI schema: ${e}`), errors: {} } };
@@ -139,7 +143,7 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
     if (!route) return { status: 404, body: { errorMessages: [`null for uri: ${url}${u.pathname}`], errors: {} } };
     const out = route.handler(call, call.rest.match(route.pattern) as RegExpMatchArray);
     if (validateResponses && m[1] === '3' && out.status < 300) {
-      const check = OpenApiValidator.get().checkResponse(method, u.pathname, out.status, out.body);
+      const check = (validator as typeof OpenApiValidator).get().checkResponse(method, u.pathname, out.status, out.body);
       if (check.errors.length) responseViolations.push({ method, path: u.pathname, status: out.status, operationId: check.operationId, errors: check.errors });
     }
     return out;

@@ -7,6 +7,7 @@
  * it listens; stops on SIGTERM/SIGINT.
  */
 import { parseArgs } from 'node:util';
+import { stopOnSignal } from '../stopOnSignal.js';
 import { QUALYS_SIM_CREDENTIALS, startQualysSim } from './startQualysSim.js';
 
 const { values } = parseArgs({
@@ -29,11 +30,4 @@ const sim = await startQualysSim({
 });
 process.stdout.write(`${JSON.stringify({ url: sim.url, ...QUALYS_SIM_CREDENTIALS })}\n`);
 
-let closing = false;
-const stop = (): void => {
-  if (closing) return;
-  closing = true;
-  void sim.close().then(() => process.exit(0));
-};
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
+stopOnSignal(() => sim.close());

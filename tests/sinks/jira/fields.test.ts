@@ -44,7 +44,7 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       expect(fields.labels).to.deep.equal(['qualys-host-101', 'qid-38170']);
       expect(fields.customfield_10100).to.equal(101); // Host ID: float
       expect(fields).not.to.have.property('customfield_10112'); // QID: NaN is left out
-      expect(fields.customfield_10109).to.deep.equal(['Cloud', 'Agent', 'linux', 'prod-db']); // Asset Tag: labels split on commas/spaces
+      expect(fields.customfield_10109).to.deep.equal(['Cloud_Agent', 'linux_prod-db']); // Asset Tag: one label per comma-separated value, spaces made _
       expect((fields.customfield_10130 as string).length).to.equal(255); // Primary Key: textfield ≤ 255
       expect(fields.customfield_10200).to.equal('2024-03-05T10:20:30.000+0000'); // datetime
       expect(fields.customfield_10201).to.equal('2024-04-01'); // datepicker
