@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo } from 'node:net';
+import { closedPort, nockLocalOnly } from '../../support/net.js';
 import { expect } from 'chai';
 import nock from 'nock';
 import { ExternalHostError, SinkError, VulnbridgeError } from '../../../connector/errors.js';
@@ -23,21 +23,8 @@ async function rejection(p: Promise<unknown>): Promise<VulnbridgeError> {
   expect.fail('expected a rejection');
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe('sinks/jira: HTTP errors, retries and auth (nock)', () => {
-  before(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-  });
-  afterEach(() => nock.cleanAll());
-  after(() => nock.enableNetConnect());
+  nockLocalOnly();
 
   it('429 with Retry-After: waits the asked time through the injected sleep, then succeeds', async () => {
     const scope = nock(CLOUD)

@@ -1,4 +1,5 @@
 import { QUALYS_SAMPLES } from '../../support/sharedPaths.js';
+import { nockLocalOnly } from '../../support/net.js';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import nock from 'nock';
@@ -25,12 +26,7 @@ const hostList = (hosts: Array<{ id: string; trurisk?: string; acs?: string }>):
   '</HOST_LIST></RESPONSE></HOST_LIST_OUTPUT>';
 
 describe('qualys-vmdr: enrich (KnowledgeBase and Host List, nock)', () => {
-  before(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-  });
-  afterEach(() => nock.cleanAll());
-  after(() => nock.enableNetConnect());
+  nockLocalOnly();
 
   it('fetches KB entries in batches of kbBatchSize and stores them flattened; warns about QIDs the KB lacks', async () => {
     const bodies: Array<Record<string, string>> = [];

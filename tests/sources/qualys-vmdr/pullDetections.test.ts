@@ -1,4 +1,5 @@
 import { QUALYS_SAMPLES } from '../../support/sharedPaths.js';
+import { nockLocalOnly } from '../../support/net.js';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import nock from 'nock';
@@ -27,12 +28,7 @@ function hldPage(hosts: Array<{ id: string; qids: Array<string | null> }>, next?
 }
 
 describe('qualys-vmdr: pulling detections (HLD, nock)', () => {
-  before(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-  });
-  afterEach(() => nock.cleanAll());
-  after(() => nock.enableNetConnect());
+  nockLocalOnly();
 
   it('turns the real HLD sample into two findings with host and detection fields', async () => {
     let body: Record<string, string> = {};

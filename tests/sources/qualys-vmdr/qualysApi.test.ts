@@ -1,7 +1,6 @@
 import { QUALYS_SAMPLES } from '../../support/sharedPaths.js';
+import { closedPort, nockLocalOnly } from '../../support/net.js';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import nock from 'nock';
 import { ExternalHostError, SourceError } from '../../../connector/errors.js';
@@ -19,21 +18,8 @@ const page = (next?: string): string =>
   (next ? `<WARNING><CODE>1980</CODE><TEXT>limit</TEXT><URL><![CDATA[${next}]]></URL></WARNING>` : '') +
   '</RESPONSE></HOST_LIST_VM_DETECTION_OUTPUT>';
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe('qualys-vmdr: HTTP, auth and Qualys limits (nock)', () => {
-  before(() => {
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-  });
-  afterEach(() => nock.cleanAll());
-  after(() => nock.enableNetConnect());
+  nockLocalOnly();
 
   it('409 CODE 1965: waits SECONDS_TO_WAIT, logs the wait at info, then succeeds', async () => {
     const body = BODY_1965.replace('68928', '42');
