@@ -40,34 +40,21 @@ function numericIds(ids: readonly string[] | undefined, ns: string, ctx: EnrichC
  * return are logged and left out, so they are asked for again next cycle.
  */
 export async function enrichKb(api: QualysApi, config: QualysVmdrConfig, ctx: EnrichContext): Promise<void> {
-  const qids = numericIds(ctx.wanted.get(KB_NS), KB_NS, ctx);
-  for (const batch of batches(qids, config.kbBatchSize)) {
-    const missing = new Set(batch);
-    const pages = qualysPages({
-      api,
-      path: kbPath(config.kbApiVersion),
-      params: { action: 'list', details: 'All', ids: batch.join(',') },
-      what: 'KnowledgeBase',
-      root: 'KNOWLEDGE_BASE_VULN_LIST_OUTPUT',
-      pick: pickUnder('VULN', 'VULN_LIST'),
-      signal: ctx.signal,
-      log: ctx.log,
+  const missing = await fetchByIds(api, ctx, numericIds(ctx.wanted.get(KB_NS), KB_NS, ctx), config.kbBatchSize, {
+    path: kbPath(config.kbApiVersion),
+    params: (ids) => ({ action: 'list', details: 'All', ids }),
+    what: 'KnowledgeBase',
+    root: 'KNOWLEDGE_BASE_VULN_LIST_OUTPUT',
+    pick: pickUnder('VULN', 'VULN_LIST'),
+    idOf: (vuln) => textOf(vuln.QID),
+    found: (qid, vuln) => ctx.put(KB_NS, qid, kbEntry(vuln)),
+  });
+  if (missing.length > 0) {
+    ctx.log.warn('the Qualys KnowledgeBase did not return some QIDs; their VULN.* fields stay empty', {
+      host: api.host,
+      count: missing.length,
+      qids: missing.slice(0, 20),
     });
-    for await (const page of pages) {
-      for (const vuln of page.records) {
-        const qid = textOf(vuln.QID);
-        if (!qid) continue;
-        missing.delete(qid);
-        ctx.put(KB_NS, qid, kbEntry(vuln));
-      }
-    }
-    if (missing.size > 0) {
-      ctx.log.warn('the Qualys KnowledgeBase did not return some QIDs; their VULN.* fields stay empty', {
-        host: api.host,
-        count: missing.size,
-        qids: [...missing].slice(0, 20),
-      });
-    }
   }
 }
 
@@ -77,30 +64,59 @@ export async function enrichKb(api: QualysApi, config: QualysVmdrConfig, ctx: En
  * scores so the templates render '' rather than a stale value.
  */
 export async function enrichHosts(api: QualysApi, config: QualysVmdrConfig, ctx: EnrichContext): Promise<void> {
-  const ids = numericIds(ctx.wanted.get(HOST_NS), HOST_NS, ctx);
-  for (const batch of batches(ids, config.hostListBatchSize)) {
-    const missing = new Set(batch);
+  const missing = await fetchByIds(api, ctx, numericIds(ctx.wanted.get(HOST_NS), HOST_NS, ctx), config.hostListBatchSize, {
+    path: hostListPath(config.hostListApiVersion),
+    params: (ids) => ({ action: 'list', details: 'Basic', show_trurisk: '1', show_asset_id: '1', ids, truncation_limit: '0' }),
+    what: 'Host List',
+    root: 'HOST_LIST_OUTPUT',
+    pick: pickUnder('HOST', 'HOST_LIST'),
+    idOf: (host) => textOf(host.ID),
+    found: (id, host) => ctx.put(HOST_NS, id, hostScores(host)),
+  });
+  if (missing.length > 0) ctx.log.debug('Qualys Host List did not return some hosts', { host: api.host, count: missing.length });
+  for (const id of missing) ctx.put(HOST_NS, id, hostScores({}));
+}
+
+/** One Qualys list API asked for `ids` in batches (`ids=a,b,…`); returns the ids it did not return. */
+async function fetchByIds(
+  api: QualysApi,
+  ctx: EnrichContext,
+  ids: readonly string[],
+  batchSize: number,
+  call: {
+    path: string;
+    params: (ids: string) => Record<string, string>;
+    what: string;
+    root: string;
+    pick: RecordPicker<OrgJsonObject>;
+    idOf: (record: OrgJsonObject) => string;
+    found: (id: string, record: OrgJsonObject) => void;
+  },
+): Promise<string[]> {
+  const missing: string[] = [];
+  for (const batch of batches(ids, batchSize)) {
+    const unseen = new Set(batch);
     const pages = qualysPages({
       api,
-      path: hostListPath(config.hostListApiVersion),
-      params: { action: 'list', details: 'Basic', show_trurisk: '1', show_asset_id: '1', ids: batch.join(','), truncation_limit: '0' },
-      what: 'Host List',
-      root: 'HOST_LIST_OUTPUT',
-      pick: pickUnder('HOST', 'HOST_LIST'),
+      path: call.path,
+      params: call.params(batch.join(',')),
+      what: call.what,
+      root: call.root,
+      pick: call.pick,
       signal: ctx.signal,
       log: ctx.log,
     });
     for await (const page of pages) {
-      for (const host of page.records) {
-        const id = textOf(host.ID);
+      for (const record of page.records) {
+        const id = call.idOf(record);
         if (!id) continue;
-        missing.delete(id);
-        ctx.put(HOST_NS, id, hostScores(host));
+        unseen.delete(id);
+        call.found(id, record);
       }
     }
-    if (missing.size > 0) ctx.log.debug('Qualys Host List did not return some hosts', { host: api.host, count: missing.size });
-    for (const id of missing) ctx.put(HOST_NS, id, hostScores({}));
+    missing.push(...unseen);
   }
+  return missing;
 }
 
 function hostScores(host: OrgJsonObject): { TRURISK_SCORE: string; ASSET_CRITICALITY_SCORE: string; ASSET_RISK_SCORE: string } {
