@@ -55,11 +55,4 @@ export class RunLog {
     const row = this.db.prepare(`SELECT * FROM runs WHERE job = ? ORDER BY id DESC LIMIT 1`).get(job) as RunRow | undefined;
     return row ? toRecord(row) : undefined;
   }
-
-  lastSuccessful(job: string): RunRecord | undefined {
-    const row = this.db
-      .prepare(`SELECT * FROM runs WHERE job = ? AND result IN ('ok','partial') ORDER BY id DESC LIMIT 1`)
-      .get(job) as RunRow | undefined;
-    return row ? toRecord(row) : undefined;
-  }
 }

@@ -74,7 +74,6 @@ export interface Tickets {
   get(job: string, pk: string): TicketRow | undefined;
   children(job: string, parentPk: string): TicketRow[];
   put(rows: readonly TicketRow[]): void;
-  pendingCreates(job: string): TicketRow[];
   counts(job: string): TicketCounts;
   /** Whether a ticket of the job has this Jira key. */
   hasKey(job: string, jiraKey: string): boolean;
@@ -143,10 +142,6 @@ export class TicketStore implements Tickets {
     return this.db.prepare(`SELECT 1 FROM tickets WHERE jira_key = ? AND job = ?`).get(jiraKey, job) !== undefined;
   }
 
-  pendingCreates(job: string): TicketRow[] {
-    return (this.db.prepare(`SELECT * FROM tickets WHERE job = ? AND state = 'pending'`).all(job) as SqlRow[]).map(fromSql);
-  }
-
   counts(job: string): TicketCounts {
     const rows = this.db.prepare(`SELECT state, COUNT(*) AS n FROM tickets WHERE job = ? GROUP BY state`).all(job) as Array<{
       state: TicketState;
@@ -180,10 +175,6 @@ export class OverlayTickets implements Tickets {
 
   put(rows: readonly TicketRow[]): void {
     this.scratch.put(rows);
-  }
-
-  pendingCreates(job: string): TicketRow[] {
-    return this.base.pendingCreates(job);
   }
 
   hasKey(job: string, jiraKey: string): boolean {
