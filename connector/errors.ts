@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'HOST_RATE_LIMITED'
   | 'HOST_ERROR'
   | 'STATE_ERROR'
+  /** A pushed payload (webhook) we cannot accept: wrong shape, bad JSON. */
+  | 'WEBHOOK_INVALID'
   | 'ABORTED';
 
 export interface ErrorDetails {

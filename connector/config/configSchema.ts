@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { serverConfigSchema, webhookAuthSchema } from '../server/serverConfig.js';
 
 /** Jobs, sources and sinks are named in messages and in labels: keep names simple. */
 const jobName = z
@@ -23,6 +24,9 @@ export const jobSchema = z
     timeoutMinutes: z.number().positive().default(240).describe('a run longer than this is aborted'),
     source: z.looseObject({ type: z.string() }).describe('the scanner to pull from; keys depend on `type`'),
     sink: z.looseObject({ type: z.string() }).describe('where tickets go; keys depend on `type`'),
+    webhook: webhookAuthSchema
+      .optional()
+      .describe('accept pushed findings at POST /webhooks/<kind>/<job> (Xray: kind xray); how the sender authenticates'),
   })
   .strict();
 
@@ -36,6 +40,9 @@ export const configSchema = z
       })
       .strict()
       .default({ level: 'info', format: 'text' }),
+    server: serverConfigSchema
+      .optional()
+      .describe('the HTTP listener for webhooks and /healthz; started by `run` when set or when a job has `webhook:`'),
     jobs: z.array(jobSchema).min(1, 'configure at least one job'),
   })
   .strict();

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, ProblemList, type VulnbridgeError } from '../errors.js';
+import type { ServerConfig, WebhookAuthConfig } from '../server/serverConfig.js';
 import type { SinkFactory } from '../sinks/types.js';
 import type { SourceFactory } from '../sources/types.js';
 import { configSchema, type RawJob } from './configSchema.js';
@@ -18,12 +19,16 @@ export interface JobConfig {
   timeoutMinutes: number;
   source: { factory: SourceFactory<unknown>; config: unknown };
   sink: { factory: SinkFactory<unknown>; config: unknown };
+  /** Pushed findings accepted for this job, and how the sender authenticates. */
+  webhook?: WebhookAuthConfig;
 }
 
 export interface Config {
   file: string;
   stateDir: string;
   log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'text' | 'json' };
+  /** Absent unless configured; `run` starts it with defaults when a job takes webhooks. */
+  server?: ServerConfig;
   jobs: JobConfig[];
 }
 
@@ -111,7 +116,14 @@ export function parseConfig(text: string, file: string, registries: Registries, 
       timeoutMinutes: job.timeoutMinutes,
       source,
       sink,
+      ...(job.webhook ? { webhook: job.webhook } : {}),
     });
+    if (job.webhook && !source.factory.webhookKind) {
+      report(
+        [{ code: 'custom', path: ['webhook'], message: `source type "${source.factory.type}" takes no webhooks`, input: job.webhook } as z.core.$ZodIssue],
+        ['jobs', i],
+      );
+    }
   });
   if (problems.length > 0) throw new ProblemList('CONFIG_INVALID', `${file}: invalid configuration`, problems);
 
@@ -119,6 +131,7 @@ export function parseConfig(text: string, file: string, registries: Registries, 
     file,
     stateDir: path.resolve(baseDir, parsed.data.stateDir),
     log: parsed.data.log,
+    ...(parsed.data.server ? { server: parsed.data.server } : {}),
     jobs,
   };
 }

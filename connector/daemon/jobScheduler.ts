@@ -2,12 +2,15 @@ import cron from 'node-cron';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log.js';
 
+/** `pull`: the scheduled cycle. `push`: process pushed payloads (webhooks) now. */
+export type RunKind = 'pull' | 'push';
+
 export interface ScheduledJob {
   name: string;
   schedule: string;
   timezone?: string;
   /** One cycle; must honour the signal. */
-  run(signal: AbortSignal): Promise<void>;
+  run(signal: AbortSignal, kind: RunKind): Promise<void>;
 }
 
 /** The part of node-cron we use, injectable so tests tick by hand instead of waiting. */
@@ -17,12 +20,16 @@ const nodeCronSchedule: ScheduleFn = (expression, tick, opts) =>
   cron.schedule(expression, tick, { name: opts.name, timezone: opts.timezone, noOverlap: true });
 
 /**
- * One cron schedule per job. A job never runs twice at once (a tick while it runs is
- * skipped and logged); one job failing never stops the others; `stop()` stops the
- * schedules, asks running cycles to abort and waits for them (graceful, then forceful).
+ * One cron schedule per job. A job never runs twice at once: a tick while its pull runs
+ * is skipped and logged; a push (webhook) or a tick arriving while another kind of run
+ * is going is queued and runs right after it (many pushes become one run). One job
+ * failing never stops the others; `stop()` stops the schedules, asks running cycles to
+ * abort and waits for them (graceful, then forceful).
  */
 export class JobScheduler {
-  private readonly running = new Map<string, { promise: Promise<void>; abort: AbortController }>();
+  private readonly running = new Map<string, { promise: Promise<void>; abort: AbortController; kind: RunKind }>();
+  /** Runs asked for while the job was busy; a queued pull also takes the pushed payloads. */
+  private readonly queued = new Map<string, RunKind>();
   private readonly tasks: Array<{ stop(): void | Promise<void> }> = [];
   private stopping = false;
 
@@ -39,23 +46,35 @@ export class JobScheduler {
     }
   }
 
-  /** Run a job now unless it is already running; resolves when that run ends. */
-  trigger(name: string): Promise<void> {
+  /**
+   * Run a job now unless it is already running; resolves when that run ends (a queued
+   * run: when the run ahead of it ends).
+   */
+  trigger(name: string, kind: RunKind = 'pull'): Promise<void> {
     const job = this.jobs.find((j) => j.name === name);
     if (!job || this.stopping) return Promise.resolve();
     const current = this.running.get(name);
     if (current) {
-      this.log.info('job is still running; this tick is skipped', { job: name });
+      if (kind === 'pull' && current.kind === 'pull') {
+        this.log.info('job is still running; this tick is skipped', { job: name });
+      } else if (this.queued.get(name) !== 'pull') {
+        this.queued.set(name, kind);
+      }
       return current.promise;
     }
     const abort = new AbortController();
     const promise = job
-      .run(abort.signal)
+      .run(abort.signal, kind)
       .catch((err: unknown) => {
-        this.log.error('job run failed', { job: name, error: describeError(err) });
+        this.log.error('job run failed', { job: name, kind, error: describeError(err) });
       })
-      .finally(() => this.running.delete(name));
-    this.running.set(name, { promise, abort });
+      .finally(() => {
+        this.running.delete(name);
+        const next = this.queued.get(name);
+        this.queued.delete(name);
+        if (next) void this.trigger(name, next);
+      });
+    this.running.set(name, { promise, abort, kind });
     return promise;
   }
 

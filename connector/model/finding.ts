@@ -31,6 +31,16 @@ export interface Finding {
   /** Template context as produced by the source (org.json-compatible shape). */
   data: TemplateContext;
   lookups?: LookupRef[];
+  /**
+   * The unit a source lists completely (Xray: the watch). For sources that resolve by
+   * absence, a finding of a completely listed scope that is no longer listed is gone.
+   */
+  scope?: string;
+  /**
+   * The data is a partial view (a webhook payload carries fewer fields than the API):
+   * values it lacks are taken from the finding's last known data instead of cleared.
+   */
+  partial?: boolean;
 }
 
 /**

@@ -1,7 +1,9 @@
 import type { JobConfig } from '../config/loadConfig.js';
 import { readSecret } from '../config/secrets.js';
 import { TemplateError } from '../errors.js';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '../log.js';
+import { resolveWebhookAuth, webhookAuthenticator } from '../server/webhookAuth.js';
 import type { TicketSink } from '../sinks/types.js';
 import type { Source } from '../sources/types.js';
 import { loadScheme } from '../templates/loadScheme.js';
@@ -16,6 +18,10 @@ export interface JobRuntime {
   log: Logger;
   /** The sink checked this job's needs on Jira (once per process). */
   prepared: boolean;
+  /** Checks a webhook sender's credentials; absent when the job has no `webhook:` secret. */
+  authenticateWebhook?: (headers: IncomingHttpHeaders) => boolean;
+  /** How a webhook sender authenticates (a failed Basic login is told so: WWW-Authenticate). */
+  webhookAuthScheme?: 'basic' | 'header';
 }
 
 export function buildJob(config: JobConfig, log: Logger): JobRuntime {
@@ -31,5 +37,11 @@ export function buildJob(config: JobConfig, log: Logger): JobRuntime {
     );
   }
   const sink = config.sink.factory.create(config.sink.config, { log: jobLog.child({ sink: config.sink.factory.type }), secret });
-  return { config, source, sink, scheme, log: jobLog, prepared: false };
+  const rt: JobRuntime = { config, source, sink, scheme, log: jobLog, prepared: false };
+  if (config.webhook) {
+    const auth = resolveWebhookAuth(config.webhook, secret, `webhook of job ${config.name}`);
+    rt.authenticateWebhook = webhookAuthenticator(auth);
+    rt.webhookAuthScheme = auth.kind;
+  }
+  return rt;
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeError, VulnbridgeError } from '../errors.js';
-import type { TemplateContext } from '../model/finding.js';
+import type { Finding, TemplateContext, TemplateValue } from '../model/finding.js';
 import type { PullResult } from '../sources/types.js';
 import { LookupCache } from '../state/lookupCache.js';
 import { openState } from '../state/openState.js';
@@ -30,6 +30,11 @@ export interface CycleProgress {
 }
 
 export interface CycleOptions {
+  /**
+   * `pull` (the schedule): pull from the scanner, plus any pushed payloads waiting.
+   * `push` (a webhook arrived): only the pushed payloads waiting; cursors stay.
+   */
+  mode?: 'pull' | 'push';
   dryRun?: boolean;
   signal?: AbortSignal;
   onStep?: StepListener;
@@ -75,7 +80,10 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
   const scratchDir = dryRun ? mkdtempSync(path.join(os.tmpdir(), 'vulnbridge-dry-run-')) : undefined;
   const scratch = scratchDir ? openState(scratchDir) : undefined;
   const runId = dryRun ? undefined : state.runs.start(job, started);
-  const staging = new Staging(scratch ?? state.db, runId ?? 0, rt.scheme.kind === 'linked' ? 'parent' : 'lookup');
+  const mode = opts.mode ?? 'pull';
+  // Sources that resolve by absence or take pushes keep each finding's scope and data.
+  const keepData = !!(rt.source.resolvesByAbsence || rt.source.webhook);
+  const staging = new Staging(scratch ?? state.db, runId ?? 0, rt.scheme.kind === 'linked' ? 'parent' : 'lookup', keepData);
   const lookups = dryRun ? new LookupCache(state.db, scratch) : state.lookups;
   const io: TicketIo = dryRun ? new DryRunIo() : new SinkIo(rt.sink);
 
@@ -108,7 +116,10 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
       rt.prepared = true;
     }
 
-    const nextCursors = await pull(rt, state, staging, counts, signal, started, progress);
+    const pulled: PullResult =
+      mode === 'pull' ? await pull(rt, state, staging, counts, signal, started, progress) : { nextCursors: state.cursors.get(job) };
+    const inboxIds = rt.source.webhook ? await intakePushed(rt, state, staging, counts, signal, mode) : [];
+    if (mode === 'pull' && rt.source.resolvesByAbsence) resolveGone(rt, state, staging, pulled.completeScopes ?? [], rt.source.resolvesByAbsence.status, started);
     const hadPending = !dryRun && state.pending.any(job);
     if (hadPending) staging.addPending(job);
 
@@ -129,6 +140,9 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
       counts,
       log: rt.log,
       onStep: opts.onStep ?? (() => {}),
+      keepData,
+      now,
+      ...(rt.source.resolvesByAbsence ? { goneStatus: rt.source.resolvesByAbsence.status } : {}),
     });
     for (const page of staging.pages(PAGE_SIZE)) {
       signal.throwIfAborted();
@@ -139,7 +153,8 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
 
     const result = counts.failed > 0 ? 'partial' : 'ok';
     if (!dryRun) {
-      state.cursors.set(job, nextCursors, now());
+      if (mode === 'pull') state.cursors.set(job, pulled.nextCursors, now());
+      state.inbox.done(inboxIds);
       staging.clear();
       state.runs.finish(runId as number, result, { ...counts }, undefined, now());
     }
@@ -174,7 +189,7 @@ async function pull(
   signal: AbortSignal,
   started: Date,
   progress: (p: Omit<CycleProgress, 'job'>) => void,
-): Promise<Record<string, string>> {
+): Promise<PullResult> {
   const gen = rt.source.pull({
     cursors: state.cursors.get(rt.config.name),
     cycleStartedAt: started,
@@ -185,7 +200,7 @@ async function pull(
   for (;;) {
     signal.throwIfAborted();
     const next = await gen.next();
-    if (next.done) return (next.value as PullResult).nextCursors;
+    if (next.done) return next.value as PullResult;
     const page = next.value;
     staging.add(page.findings);
     for (const r of page.rejected ?? []) {
@@ -193,6 +208,79 @@ async function pull(
       rt.log.warn('skipped a malformed record from the scanner', { page: page.label, reason: r.reason, host: rt.source.host });
     }
     progress({ phase: 'pull', page: page.label, findings: staging.count });
+  }
+}
+
+/**
+ * Stage the findings of pushed payloads (webhooks) waiting for this job, newest payload
+ * first so the freshest copy of a finding wins; a copy this cycle's pull already staged
+ * wins over all. A payload that cannot be read is counted as a failed attempt and set
+ * aside after a few; the others go on. Returns the ids to drop once the cycle succeeds.
+ */
+async function intakePushed(
+  rt: JobRuntime,
+  state: State,
+  staging: Staging,
+  counts: CycleCounts,
+  signal: AbortSignal,
+  mode: 'pull' | 'push',
+): Promise<number[]> {
+  const intake = rt.source.webhook as NonNullable<typeof rt.source.webhook>;
+  const job = rt.config.name;
+  const rows = state.inbox.waiting(job).reverse();
+  const ids: number[] = [];
+  for (const row of rows) {
+    signal.throwIfAborted();
+    let page;
+    try {
+      page = await intake.findings(JSON.parse(row.body) as unknown, { signal, log: rt.log });
+    } catch (err) {
+      if (err instanceof VulnbridgeError && (err.code === 'ABORTED' || err.code === 'AUTH_FAILED')) throw err;
+      const message = describeError(err);
+      rt.log.warn('a stored webhook payload could not be read; it is tried again next cycle', { inboxId: row.id, payload: row.description, error: message });
+      state.inbox.failed([row.id], message);
+      counts.rejected++;
+      continue;
+    }
+    for (const r of page.rejected ?? []) {
+      counts.rejected++;
+      rt.log.warn('skipped a malformed record in a webhook payload', { inboxId: row.id, reason: r.reason });
+    }
+    staging.addUnstaged(completePartial(state, job, page.findings));
+    ids.push(row.id);
+  }
+  if (rows.length) rt.log.info('webhook payloads taken into the cycle', { payloads: ids.length, mode });
+  return ids;
+}
+
+/** A pushed finding lacks fields a pull carries: keep their last known values rather than clear them. */
+function completePartial(state: State, job: string, findings: readonly Finding[]): Finding[] {
+  const partial = findings.filter((f) => f.partial);
+  if (partial.length === 0) return [...findings];
+  const last = state.findings.lastData(job, partial.map((f) => f.key));
+  return findings.map((f) => {
+    const known = f.partial ? last.get(f.key) : undefined;
+    if (!known) return f;
+    const data: TemplateContext = { ...known };
+    for (const [k, v] of Object.entries(f.data)) if (!isEmptyValue(v)) data[k] = v;
+    return { ...f, data };
+  });
+}
+
+function isEmptyValue(v: TemplateValue): boolean {
+  return v === null || v === '' || (Array.isArray(v) && v.length === 0);
+}
+
+/**
+ * A complete listing of a scope (an Xray watch) no longer holds findings it held
+ * before: they are gone, and go through the template as `goneStatus` (closing their
+ * tickets). Only scopes the source listed completely, only findings last seen before
+ * this cycle began (a finding pushed meanwhile is not "gone").
+ */
+function resolveGone(rt: JobRuntime, state: State, staging: Staging, scopes: readonly string[], goneStatus: string, started: Date): void {
+  for (const scope of scopes) {
+    const n = staging.addUnstaged(state.findings.lastSeenBefore(rt.config.name, scope, started, goneStatus));
+    if (n > 0) rt.log.info('findings no longer listed by the scanner: resolving them', { scope, findings: n, status: goneStatus });
   }
 }
 

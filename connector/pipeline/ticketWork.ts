@@ -30,6 +30,14 @@ export interface WorkDeps {
   counts: CycleCounts;
   log: Logger;
   onStep: StepListener;
+  /** Record each finding's scope and data (sources that resolve by absence or take pushes). */
+  keepData?: boolean;
+  now?: () => Date;
+  /**
+   * The status a source that resolves by absence gives gone findings (Xray: Resolved).
+   * A finding that comes back after it counts as re-opened, like Qualys's Re-Opened.
+   */
+  goneStatus?: string;
 }
 
 /** The ticket a finding (or a group of them) should have, with what we hold for it. */
@@ -421,7 +429,7 @@ export class TicketWork {
     const row = i.row as TicketRow;
     const key = row.jiraKey as string;
     // "Re-Opened" stays on a detection until the next scan: act on it once, when it appears.
-    const reopenSignal = REOPEN_SIGNAL.test(i.decision.key) && row.lastStatus !== i.decision.key;
+    const reopenSignal = (REOPEN_SIGNAL.test(i.decision.key) && row.lastStatus !== i.decision.key) || this.cameBack(i, row);
     if (i.wantOpen) {
       if (row.state === 'open' && !reopenSignal) return false;
       if (row.state === 'closed-by-user' && !reopenSignal) return false;
@@ -445,6 +453,12 @@ export class TicketWork {
     const target = i.decision.workflowStatus;
     if (!target) return false;
     return this.move(i, row, target, i.wantOpen ? `finding ${i.decision.key}` : `finding ${i.decision.key}`);
+  }
+
+  /** Gone from a complete listing last time, listed again now (sources that resolve by absence). */
+  private cameBack(i: FindingIntent, row: TicketRow): boolean {
+    const gone = this.d.goneStatus;
+    return !!gone && i.wantOpen && row.lastStatus !== undefined && row.lastStatus.split('/')[0]?.toLowerCase() === gone.toLowerCase();
   }
 
   private async syncLink(i: FindingIntent): Promise<boolean> {
@@ -560,7 +574,14 @@ export class TicketWork {
     if (!this.d.findingLog) return;
     this.d.findingLog.record(
       this.d.job,
-      intents.map((i) => ({ fkey: i.finding.key, parentKey: i.finding.parentKey, status: i.decision.key, operation: i.decision.op })),
+      intents.map((i) => ({
+        fkey: i.finding.key,
+        parentKey: i.finding.parentKey,
+        status: i.decision.key,
+        operation: i.decision.op,
+        finding: this.d.keepData ? i.finding : undefined,
+      })),
+      this.d.now?.(),
     );
     if (!this.d.hadPending) return;
     const ok = intents.filter((i) => !this.failedKeys.has(i.finding.key)).map((i) => i.finding.key);

@@ -20,6 +20,34 @@ export interface PullContext {
 export interface PullResult {
   /** Cursors to store once the whole cycle (pull, plan, apply) completes. */
   nextCursors: Record<string, string>;
+  /**
+   * Scopes (Finding.scope) this pull listed completely and without a rejected record:
+   * for a source that resolves by absence, findings of these scopes seen in earlier
+   * cycles and not listed now are gone.
+   */
+  completeScopes?: string[];
+}
+
+/** What a webhook payload is, said back to the sender and logged: `schema 1.1 alert 66fc…: 3 issues`. */
+export interface WebhookCheck {
+  description: string;
+}
+
+export interface WebhookContext {
+  signal: AbortSignal;
+  log: Logger;
+}
+
+/**
+ * Push intake. `check` runs when the payload arrives, before it is stored: it throws a
+ * VulnbridgeError with code WEBHOOK_INVALID (answered 400 with its message) for a shape
+ * it does not know. `findings` runs when the stored payload is processed; it may call
+ * the scanner's API (e.g. to resolve an id the payload lacks) and marks findings
+ * `partial` when the payload carries fewer fields than a pull.
+ */
+export interface WebhookIntake {
+  check(body: unknown): WebhookCheck;
+  findings(body: unknown, ctx: WebhookContext): Promise<FindingPage>;
 }
 
 export interface EnrichContext {
@@ -45,6 +73,13 @@ export interface Source {
   readonly lookupTtlSec: Readonly<Record<string, number>>;
   pull(ctx: PullContext): AsyncGenerator<FindingPage, PullResult, void>;
   enrich(ctx: EnrichContext): Promise<void>;
+  /**
+   * Set when the scanner stops listing a resolved finding instead of reporting it fixed
+   * (Xray): a finding gone from a complete listing of its scope gets this status.
+   */
+  readonly resolvesByAbsence?: { status: string };
+  /** Set when the scanner can push findings to the daemon (Xray webhooks). */
+  readonly webhook?: WebhookIntake;
 }
 
 export interface SourceDeps {
@@ -55,6 +90,8 @@ export interface SourceDeps {
 
 export interface SourceFactory<C = unknown> {
   readonly type: string;
+  /** The `<kind>` of `POST /webhooks/<kind>/<job>` when this source takes pushes (Xray: `xray`). */
+  readonly webhookKind?: string;
   /** Schema of the `source:` block of a job for this type (validated at config load). */
   readonly configSchema: z.ZodType<C>;
   create(config: C, deps: SourceDeps): Source;

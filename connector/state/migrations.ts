@@ -108,4 +108,24 @@ export const migrations: readonly string[] = [
   `ALTER TABLE staged ADD COLUMN sort_key TEXT NOT NULL DEFAULT '';
    DROP INDEX staged_parent;
    CREATE INDEX staged_sort ON staged(run_id, sort_key, seq);`,
+  // 5: sources that resolve by absence (Xray) close what a complete listing no longer
+  // holds, which needs each finding's scope and last data; pushed payloads (webhooks)
+  // wait in the inbox until the job's pipeline has processed them.
+  `ALTER TABLE findings ADD COLUMN scope TEXT;
+   ALTER TABLE findings ADD COLUMN source_status TEXT;
+   ALTER TABLE findings ADD COLUMN data TEXT;
+   ALTER TABLE findings ADD COLUMN lookups TEXT;
+   CREATE INDEX findings_scope ON findings(job, scope);
+   ALTER TABLE staged ADD COLUMN scope TEXT;
+   ALTER TABLE pending ADD COLUMN scope TEXT;
+   CREATE TABLE inbox (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     job TEXT NOT NULL,
+     received_at TEXT NOT NULL,
+     description TEXT NOT NULL,
+     body TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     error TEXT
+   );
+   CREATE INDEX inbox_job ON inbox(job, id);`,
 ];

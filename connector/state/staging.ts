@@ -14,9 +14,11 @@ interface StagedRow {
   ignored: number;
   data: string;
   lookups: string;
+  scope: string | null;
 }
 
 const toFinding = (r: StagedRow): StagedFinding => ({
+  ...(r.scope === null ? {} : { scope: r.scope }),
   seq: r.seq,
   key: r.fkey,
   parentKey: r.parent_key,
@@ -34,6 +36,11 @@ export class Staging {
   private seq = 0;
   /** Lookup ids the staged findings name, per namespace (small: one per QID or host). */
   readonly lookupIds = new Map<string, Set<string>>();
+  /**
+   * Keys staged so far, when the caller needs "is it staged?" (absence resolution, pushed
+   * findings); off for the million-detection Qualys pulls that never ask.
+   */
+  private readonly keys?: Set<string>;
 
   private readonly insert;
 
@@ -46,9 +53,11 @@ export class Staging {
     private readonly db: Db,
     readonly runId: number,
     private readonly order: 'parent' | 'lookup' = 'parent',
+    trackKeys = false,
   ) {
+    if (trackKeys) this.keys = new Set();
     this.insert = db.prepare(
-      `INSERT INTO staged (run_id, seq, fkey, parent_key, status, ignored, data, lookups, sort_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO staged (run_id, seq, fkey, parent_key, status, ignored, data, lookups, sort_key, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
   }
 
@@ -56,6 +65,7 @@ export class Staging {
     const stmt = this.insert;
     this.db.transaction(() => {
       for (const f of findings) {
+        this.keys?.add(f.key);
         for (const ref of f.lookups ?? []) {
           let ids = this.lookupIds.get(ref.ns);
           if (!ids) this.lookupIds.set(ref.ns, (ids = new Set()));
@@ -73,9 +83,29 @@ export class Staging {
           JSON.stringify(f.data),
           JSON.stringify(f.lookups ?? []),
           sortKey,
+          f.scope ?? null,
         );
       }
     })();
+  }
+
+  /** Stage those of `findings` whose key is not staged yet (needs trackKeys); returns how many. */
+  addUnstaged(findings: Iterable<Finding>, batch = 500): number {
+    if (!this.keys) throw new Error('Staging.addUnstaged needs trackKeys');
+    let added = 0;
+    let buffer: Finding[] = [];
+    for (const f of findings) {
+      if (this.keys.has(f.key)) continue;
+      this.keys.add(f.key);
+      buffer.push(f);
+      if (buffer.length >= batch) {
+        this.add(buffer);
+        added += buffer.length;
+        buffer = [];
+      }
+    }
+    this.add(buffer);
+    return added + buffer.length;
   }
 
   get count(): number {
@@ -86,7 +116,7 @@ export class Staging {
   addPending(job: string): number {
     const rows = this.db
       .prepare(
-        `SELECT p.fkey, p.parent_key, p.status, p.ignored, p.data, p.lookups FROM pending p
+        `SELECT p.fkey, p.parent_key, p.status, p.ignored, p.data, p.lookups, p.scope FROM pending p
          WHERE p.job = ? AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.run_id = ? AND s.fkey = p.fkey)`,
       )
       .all(job, this.runId) as Array<Omit<StagedRow, 'seq'>>;
@@ -97,7 +127,7 @@ export class Staging {
   /** Pages of staged findings in the order chosen at construction. */
   *pages(pageSize = 2000): Generator<StagedFinding[]> {
     const stmt = this.db.prepare(
-      `SELECT seq, fkey, parent_key, status, ignored, data, lookups, sort_key AS k FROM staged
+      `SELECT seq, fkey, parent_key, status, ignored, data, lookups, scope, sort_key AS k FROM staged
        WHERE run_id = ? AND (sort_key > ? OR (sort_key = ? AND seq > ?))
        ORDER BY sort_key, seq LIMIT ?`,
     );
@@ -134,11 +164,11 @@ export class PendingFindings {
   markFailed(job: string, f: Finding, error: string): void {
     this.db
       .prepare(
-        `INSERT INTO pending (job, fkey, parent_key, status, ignored, data, lookups, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO pending (job, fkey, parent_key, status, ignored, data, lookups, error, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(job, fkey) DO UPDATE SET status = excluded.status, ignored = excluded.ignored, data = excluded.data,
-           lookups = excluded.lookups, error = excluded.error, attempts = pending.attempts + 1`,
+           lookups = excluded.lookups, error = excluded.error, scope = excluded.scope, attempts = pending.attempts + 1`,
       )
-      .run(job, f.key, f.parentKey ?? '', f.status, f.ignored ? 1 : 0, JSON.stringify(f.data), JSON.stringify(f.lookups ?? []), error);
+      .run(job, f.key, f.parentKey ?? '', f.status, f.ignored ? 1 : 0, JSON.stringify(f.data), JSON.stringify(f.lookups ?? []), error, f.scope ?? null);
   }
 
   resolved(job: string, fkeys: readonly string[]): void {

@@ -1,5 +1,6 @@
 import { CursorStore } from './cursorStore.js';
 import { FindingLog } from './findingLog.js';
+import { Inbox } from './inbox.js';
 import { LookupCache } from './lookupCache.js';
 import { openState, type Db } from './openState.js';
 import { RunLog } from './runLog.js';
@@ -15,6 +16,7 @@ export interface State {
   tickets: TicketStore;
   findings: FindingLog;
   pending: PendingFindings;
+  inbox: Inbox;
   close(): void;
 }
 
@@ -28,6 +30,7 @@ export function openStateBundle(stateDir: string): State {
     tickets: new TicketStore(db),
     findings: new FindingLog(db),
     pending: new PendingFindings(db),
+    inbox: new Inbox(db),
     close: () => db.close(),
   };
 }

@@ -19,6 +19,19 @@ function deferred() {
   return { promise, resolve };
 }
 
+/** Job `x` whose first run waits for the gate; records the kind of every run. */
+function gatedJob() {
+  const sched = manualSchedule();
+  const gate = deferred();
+  const kinds: string[] = [];
+  const run = async (_signal: AbortSignal, kind: string) => {
+    kinds.push(kind);
+    if (kinds.length === 1) await gate.promise;
+  };
+  const s = new JobScheduler([{ name: 'x', schedule: '* * * * *', run }], silentLogger(), sched.fn);
+  return { sched, gate, kinds, s };
+}
+
 describe('daemon/JobScheduler', () => {
   it('never runs a job twice at once and keeps other jobs going when one fails', async () => {
     const sched = manualSchedule();
@@ -74,5 +87,33 @@ describe('daemon/JobScheduler', () => {
     expect(aborted).to.equal(true);
     sched.tick('slow');
     expect(s.isRunning('slow')).to.equal(false);
+  });
+
+  it('queues pushes behind a running cycle and coalesces them into one run', async () => {
+    const { sched, gate, kinds, s } = gatedJob();
+    s.start();
+    sched.tick('x');
+    void s.trigger('x', 'push');
+    void s.trigger('x', 'push');
+    void s.trigger('x', 'push');
+    expect(kinds).to.deep.equal(['pull']);
+    gate.resolve();
+    await new Promise((r) => setImmediate(r));
+    await s.stop(1000);
+    expect(kinds).to.deep.equal(['pull', 'push']);
+  });
+
+  it('runs a tick that arrives during a push right after it, and a pull wins over queued pushes', async () => {
+    const { sched, gate, kinds, s } = gatedJob();
+    s.start();
+    void s.trigger('x', 'push');
+    void s.trigger('x', 'push');
+    sched.tick('x');
+    void s.trigger('x', 'push');
+    gate.resolve();
+    await new Promise((r) => setImmediate(r));
+    await s.stop(1000);
+    // The pull takes the waiting payloads too: no separate push run is needed.
+    expect(kinds).to.deep.equal(['push', 'pull']);
   });
 });

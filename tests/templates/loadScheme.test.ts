@@ -193,7 +193,7 @@ describe('templates/loadScheme', () => {
     expect(rest).to.have.length(0);
     expect(p?.path).to.equal('template.metadata.moduleName');
     expect(p?.message).to.equal('unknown moduleName "PC"');
-    expect(p?.hint).to.equal('known modules: VMDR, WAS, CS-Container, CS-Image');
+    expect(p?.hint).to.equal('known modules: VMDR, WAS, CS-Container, CS-Image, XRAY');
   });
 
   it('reports workflowMappings problems', () => {

@@ -1,4 +1,7 @@
 import { JobScheduler } from '../../daemon/jobScheduler.js';
+import { webhookTargets } from '../../daemon/webhookTargets.js';
+import { startHttpServer } from '../../server/httpServer.js';
+import { serverConfigSchema } from '../../server/serverConfig.js';
 import { describeError } from '../../errors.js';
 import { runCycle } from '../../pipeline/runCycle.js';
 import type { AppContext } from '../appContext.js';
@@ -18,10 +21,10 @@ export async function runCommand(app: AppContext, opts: { runNow: boolean }): Pr
       name: rt.config.name,
       schedule: rt.config.schedule,
       timezone: rt.config.timezone,
-      run: async (signal) => {
-        const report = await runCycle(rt, app.state, { signal });
+      run: async (signal, kind) => {
+        const report = await runCycle(rt, app.state, { signal, mode: kind });
         const level = report.result === 'failed' ? 'error' : 'info';
-        log.log(level, 'cycle finished', {
+        log.log(level, kind === 'push' ? 'webhook payloads processed' : 'cycle finished', {
           job: report.job,
           result: report.result,
           ...report.counts,
@@ -47,6 +50,9 @@ export async function runCommand(app: AppContext, opts: { runNow: boolean }): Pr
       }
     }),
   );
+  // The listener takes webhooks only once every job is checked, so a payload that arrives
+  // at startup is processed by a prepared job; it is stored and acknowledged regardless.
+  const server = await startListener(app, scheduler);
   scheduler.start();
   log.info('vulnbridge daemon started', { jobs: app.jobs.map((j) => j.config.name), stateDir: app.config.stateDir });
   if (opts.runNow) for (const rt of app.jobs) void scheduler.trigger(rt.config.name);
@@ -56,7 +62,8 @@ export async function runCommand(app: AppContext, opts: { runNow: boolean }): Pr
       log.info('stopping', { signal });
       process.off('SIGTERM', onTerm);
       process.off('SIGINT', onInt);
-      void scheduler.stop().then(resolve);
+      // Stop taking webhooks first: what was acknowledged is stored and is processed next start.
+      void (server?.close() ?? Promise.resolve()).then(() => scheduler.stop()).then(resolve);
     };
     const onTerm = () => stop('SIGTERM');
     const onInt = () => stop('SIGINT');
@@ -66,4 +73,27 @@ export async function runCommand(app: AppContext, opts: { runNow: boolean }): Pr
   app.state.close();
   log.info('stopped');
   return 0;
+}
+
+/** The HTTP listener (webhooks, /healthz), when configured or when a job takes webhooks. */
+async function startListener(app: AppContext, scheduler: JobScheduler) {
+  const wanted = app.config.server ?? (app.jobs.some((j) => j.config.webhook) ? serverConfigSchema.parse({}) : undefined);
+  if (!wanted) return undefined;
+  const server = await startHttpServer({
+    ...wanted,
+    log: app.log,
+    webhookTarget: webhookTargets(app.jobs, app.state.inbox, (job) => void scheduler.trigger(job, 'push')),
+    health: () => ({
+      status: 'ok',
+      jobs: app.jobs.map((rt) => {
+        const last = app.state.runs.last(rt.config.name);
+        return { job: rt.config.name, running: scheduler.isRunning(rt.config.name), lastRun: last?.result ?? null, lastRunAt: last?.startedAt ?? null };
+      }),
+    }),
+  });
+  app.log.info('listening for webhooks', {
+    url: server.url,
+    webhooks: app.jobs.filter((j) => j.config.webhook).map((j) => `POST /webhooks/${j.config.source.factory.webhookKind ?? '?'}/${j.config.name}`),
+  });
+  return server;
 }

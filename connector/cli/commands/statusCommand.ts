@@ -7,8 +7,10 @@ export function statusCommand(config: Config, opts: { json: boolean; out?: (t: s
   const out = opts.out ?? ((t: string) => process.stdout.write(`${t}\n`));
   const state = openStateBundle(config.stateDir);
   try {
+    const inbox = new Map(state.inbox.counts().map((c) => [c.job, c]));
     const jobs = config.jobs.map((j) => {
       const last = state.runs.last(j.name);
+      const pushed = inbox.get(j.name);
       return {
         job: j.name,
         enabled: j.enabled,
@@ -18,6 +20,7 @@ export function statusCommand(config: Config, opts: { json: boolean; out?: (t: s
         cursor: state.cursors.get(j.name),
         retrying: state.pending.list(j.name),
         findings: state.findings.countsByStatus(j.name),
+        webhooks: { waiting: pushed?.waiting ?? 0, setAside: pushed?.setAside ?? 0, lastError: pushed?.lastError ?? null },
       };
     });
     if (opts.json) {
@@ -26,7 +29,7 @@ export function statusCommand(config: Config, opts: { json: boolean; out?: (t: s
     }
     out(
       table(
-        ['job', 'last run', 'result', 'created', 'updated', 'transitioned', 'open', 'closed', 'closed by user', 'retrying', 'cursor'],
+        ['job', 'last run', 'result', 'created', 'updated', 'transitioned', 'open', 'closed', 'closed by user', 'retrying', 'webhooks waiting', 'cursor'],
         jobs.map((j) => [
           j.job,
           j.lastRun?.started ?? 'never',
@@ -38,6 +41,7 @@ export function statusCommand(config: Config, opts: { json: boolean; out?: (t: s
           String(j.tickets.closed),
           String(j.tickets.closedByUser),
           String(j.retrying.length),
+          String(j.webhooks.waiting),
           Object.entries(j.cursor).map(([k, v]) => `${k}=${v}`).join(' ') || '(none: next run pulls everything)',
         ]),
       ),
@@ -45,6 +49,9 @@ export function statusCommand(config: Config, opts: { json: boolean; out?: (t: s
     for (const j of jobs) {
       if (j.lastRun?.error) out(`\n${j.job}: last error: ${j.lastRun.error}`);
       for (const r of j.retrying.slice(0, 10)) out(`${j.job}: retrying ${r.fkey} (${r.attempts}x): ${r.error}`);
+      if (j.webhooks.setAside > 0) {
+        out(`${j.job}: ${j.webhooks.setAside} webhook payload(s) set aside after repeated failures (kept in the inbox table): ${j.webhooks.lastError ?? ''}`);
+      }
     }
     return 0;
   } finally {

@@ -9,6 +9,26 @@ import type { EnrichContext, PullContext, PullResult, Source } from '../../../co
 export const TEST_USER = 'qualys-test-user';
 export const TEST_PASSWORD = 'Sup3r-S3cret-Qualys-PW';
 
+/**
+ * Source deps for tests: secrets from `creds` by env var name (registered for redaction
+ * like real ones), a sleep that does not wait, and no backoff between attempts.
+ */
+export function testSourceDeps(
+  creds: Record<string, string>,
+  opts: { log?: Logger; sleep?: (ms: number) => Promise<void>; retry?: { retries?: number; minTimeoutMs?: number; maxTimeoutMs?: number } } = {},
+) {
+  return {
+    log: opts.log ?? captureLogger().log,
+    secret: (ref: { env?: string; file?: string }) => {
+      const value = creds[ref.env ?? ''] ?? '';
+      registerSecret(value);
+      return value;
+    },
+    sleep: opts.sleep ?? (async () => {}),
+    retry: opts.retry ?? { minTimeoutMs: 0, maxTimeoutMs: 0 },
+  };
+}
+
 export interface LogLine {
   level: string;
   message: string;
@@ -62,17 +82,7 @@ export function makeSource(
   opts: { log?: Logger; sleep?: (ms: number) => Promise<void>; username?: string; password?: string } = {},
 ): Source {
   const creds: Record<string, string> = { QUALYS_USERNAME: opts.username ?? TEST_USER, QUALYS_PASSWORD: opts.password ?? TEST_PASSWORD };
-  return qualysVmdrSource.create(makeConfig(overrides), {
-    log: opts.log ?? captureLogger().log,
-    secret: (ref) => {
-      const value = creds[ref.env ?? ''] ?? '';
-      registerSecret(value);
-      return value;
-    },
-    sleep: opts.sleep ?? (async () => {}),
-    // No backoff between attempts: tests must not really wait.
-    retry: { minTimeoutMs: 0, maxTimeoutMs: 0 },
-  });
+  return qualysVmdrSource.create(makeConfig(overrides), testSourceDeps(creds, opts));
 }
 
 export interface PullOutcome {

@@ -1,0 +1,2 @@
+export { jfrogXraySource, type JfrogXrayDeps } from './source.js';
+export { jfrogXrayConfigSchema, type JfrogXrayConfig } from './jfrogXrayConfig.js';

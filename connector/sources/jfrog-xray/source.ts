@@ -1,0 +1,70 @@
+import { sleep as realSleep, type Sleep } from '../../http/sleep.js';
+import type { Source, SourceDeps, SourceFactory } from '../types.js';
+import { checkWatches } from './checkWatches.js';
+import { jfrogXrayConfigSchema, type JfrogXrayConfig, type SecretRefConfig } from './jfrogXrayConfig.js';
+import { pullViolations } from './pullViolations.js';
+import { createWebhookIntake } from './webhookIntake.js';
+import { XrayApi, type XrayAuth, type XrayRetryTuning } from './xrayApi.js';
+
+/** What tests may add to the standard deps. */
+export interface JfrogXrayDeps extends SourceDeps {
+  sleep?: Sleep;
+  retry?: XrayRetryTuning;
+}
+
+/** `XRAY_TOKEN` / `the file /run/secrets/x`: where a credential comes from, never its value. */
+function refName(ref: SecretRefConfig): string {
+  return ref.env ?? `the file ${ref.file ?? '?'}`;
+}
+
+function authOf(config: JfrogXrayConfig, deps: SourceDeps): { auth: XrayAuth; credentialNames: string } {
+  if (config.token) return { auth: { token: deps.secret(config.token, 'Xray access token') }, credentialNames: refName(config.token) };
+  // The config schema guarantees username + password when there is no token.
+  const username = config.username ?? {};
+  const password = config.password ?? {};
+  return {
+    auth: { username: deps.secret(username, 'Xray username'), password: deps.secret(password, 'Xray password') },
+    credentialNames: `${refName(username)}/${refName(password)}`,
+  };
+}
+
+/**
+ * JFrog Xray policy violations: pulled per watch from Get Violations, or pushed by Xray
+ * policy webhooks. Xray stops listing a violation once it is fixed instead of marking
+ * it, so a violation gone from a complete listing of its watch is Resolved.
+ */
+export const jfrogXraySource: SourceFactory<JfrogXrayConfig> & { create(config: JfrogXrayConfig, deps: JfrogXrayDeps): Source } = {
+  type: 'jfrog-xray',
+  webhookKind: 'xray',
+  configSchema: jfrogXrayConfigSchema,
+  create(config: JfrogXrayConfig, deps: JfrogXrayDeps): Source {
+    const log = deps.log.child({ source: 'jfrog-xray' });
+    const api = new XrayApi({
+      baseUrl: config.url,
+      ...authOf(config, deps),
+      timeoutMs: config.timeoutSeconds * 1000,
+      projectKey: config.projectKey,
+      log,
+      sleep: deps.sleep ?? realSleep,
+      retry: deps.retry,
+    });
+    let watchesChecked = false;
+    return {
+      type: 'jfrog-xray',
+      host: api.host,
+      moduleName: 'XRAY',
+      lookupTtlSec: {},
+      resolvesByAbsence: { status: 'Resolved' },
+      webhook: createWebhookIntake(api, config),
+      async *pull(ctx) {
+        if (!watchesChecked) {
+          await checkWatches(api, config.watches, ctx.signal, ctx.log);
+          watchesChecked = true;
+        }
+        return yield* pullViolations(api, config, ctx);
+      },
+      // Violations carry everything the templates use: no lookups to fetch.
+      async enrich() {},
+    };
+  },
+};
