@@ -4,6 +4,9 @@ import { createLogger } from '../../log.js';
 import { defaultSimData, type SimData } from '../../../tests/sim/jira/simData.js';
 import { SIM_CREDENTIALS, startJiraSim } from '../../../tests/sim/jira/startJiraSim.js';
 import { QUALYS_SIM_CREDENTIALS, startQualysSim } from '../../../tests/sim/qualys/startQualysSim.js';
+import { startXraySim, XRAY_SIM_CREDENTIALS, type XraySim } from '../../../tests/sim/xray/startXraySim.js';
+import { buildWebhookPayloadV11, sendXrayWebhook } from '../../../tests/sim/xray/webhookPayloads.js';
+import { startDaemon } from '../../daemon/startDaemon.js';
 import { openApp, readConfig } from '../appContext.js';
 import { syncCommand } from './syncCommand.js';
 
@@ -24,7 +27,9 @@ export function simplifiedWorkflowData(): SimData {
   return data;
 }
 
-function demoConfig(qualysUrl: string, jiraUrl: string, stateDir: string, templates: string): string {
+const DEMO_WEBHOOK = { username: 'xray-demo-hook', password: 'demo-hook-secret' } as const;
+
+function demoConfig(qualysUrl: string, xrayUrl: string, jiraUrl: string, stateDir: string, templates: string): string {
   return `# Written by \`vulnbridge demo\`: both jobs point at the simulators it started.
 stateDir: ${JSON.stringify(stateDir)}
 log: { level: warn }
@@ -36,6 +41,13 @@ x-qualys: &qualys
   password: { env: VB_DEMO_QUALYS_PASSWORD }
   includeIgnored: true
   truncationLimit: 5
+
+x-xray: &xray
+  type: jfrog-xray
+  url: ${xrayUrl}
+  token: { env: VB_DEMO_XRAY_TOKEN }
+  watches: [prod-docker-watch, npm-apps-watch]
+  pageSize: 10
 
 x-jira: &jira
   type: jira
@@ -58,6 +70,19 @@ jobs:
     project: OPS
     source: *qualys
     sink: *jira
+  - name: xray-violations
+    schedule: "*/30 * * * *"
+    template: ${JSON.stringify(path.join(templates, 'xray-per-violation.json'))}
+    project: SEC
+    source: *xray
+    sink: *jira
+    webhook:
+      basicAuth:
+        username: { env: VB_DEMO_WEBHOOK_USER }
+        password: { env: VB_DEMO_WEBHOOK_PASSWORD }
+
+# The webhook listener on any free loopback port.
+server: { host: 127.0.0.1, port: 0 }
 `;
 }
 
@@ -73,15 +98,22 @@ export async function demoCommand(opts: { root?: string; out?: (t: string) => vo
   mkdirSync(dir, { recursive: true });
 
   const qualys = await startQualysSim({ seed: 7, hosts: opts.hosts ?? 12, detectionsPerHost: 5 });
-  const jira = await startJiraSim({ flavor: 'cloud', data: simplifiedWorkflowData(), validateAgainstOpenApi: false });
+  const xray = await startXraySim({ seed: 3, watches: 2, violationsPerWatch: 8 });
+  const jiraData = simplifiedWorkflowData();
+  jiraData.projects.push({ id: '10002', key: 'SEC', name: 'Security' });
+  const jira = await startJiraSim({ flavor: 'cloud', data: jiraData, validateAgainstOpenApi: false });
   try {
     // The simulators' credentials, handed over the way real secrets are: by env var.
     process.env.VB_DEMO_QUALYS_USERNAME = QUALYS_SIM_CREDENTIALS.username;
     process.env.VB_DEMO_QUALYS_PASSWORD = QUALYS_SIM_CREDENTIALS.password;
     process.env.VB_DEMO_JIRA_TOKEN = SIM_CREDENTIALS.token;
+    process.env.VB_DEMO_XRAY_TOKEN = XRAY_SIM_CREDENTIALS.token;
+    process.env.VB_DEMO_WEBHOOK_USER = DEMO_WEBHOOK.username;
+    process.env.VB_DEMO_WEBHOOK_PASSWORD = DEMO_WEBHOOK.password;
     const file = path.join(dir, 'vulnbridge.yml');
-    writeFileSync(file, demoConfig(qualys.url, jira.url, dir, path.join(root, 'templates')));
+    writeFileSync(file, demoConfig(qualys.url, xray.url, jira.url, dir, path.join(root, 'templates')));
     out(`Qualys simulator: ${qualys.url} (${qualys.data.totalDetections()} detections)`);
+    out(`JFrog Xray simulator: ${xray.url} (${xray.data.violations.length} violations in ${xray.data.watches.length} watches)`);
     out(`Jira Cloud simulator: ${jira.url}`);
     out(`Config: ${path.relative(root, file)}\n`);
 
@@ -95,12 +127,16 @@ export async function demoCommand(opts: { root?: string; out?: (t: string) => vo
       const reopened = qualys.data.reopenOne();
       const moved = qualys.data.moveQds(3);
       const host = qualys.data.addHost(3);
+      const added = xray.addViolation({ watch_name: 'npm-apps-watch', type: 'Security', severity: 'High' });
       out(
         `\n== Scanner data changed: ${fixed.length} detections Fixed, ${reopened.length} Re-Opened, ` +
-          `QDS moved on ${moved.length}, new host ${host.ID} with 3 detections`,
+          `QDS moved on ${moved.length}, new host ${host.ID} with 3 detections; ` +
+          `Xray: new violation ${added.issue_id} in ${added.infected_components.join(', ')}`,
       );
       out('== Cycle 2: incremental pull, only what changed is acted on');
       exit |= (await syncCommand(app, { dryRun: false, json: false, out, progress: true })).exitCode;
+
+      exit |= await webhookRound(app, xray, out);
       out(`\nJira now holds ${jira.issues().length} issues and ${jira.links().length} links (the simulators stop with the demo; against a real Jira the links above open the tickets).`);
       out(`State: ${path.relative(root, path.join(dir, 'vulnbridge.db'))}. Look at it with:`);
       out(`  npx vulnbridge status --config ${path.relative(root, file)}`);
@@ -109,6 +145,33 @@ export async function demoCommand(opts: { root?: string; out?: (t: string) => vo
     }
     return exit;
   } finally {
-    await Promise.all([qualys.close(), jira.close()]);
+    await Promise.all([qualys.close(), xray.close(), jira.close()]);
+  }
+}
+
+/**
+ * The daemon's webhook path: Xray pushes a new violation (schema 1.1 payload, Basic
+ * auth), the daemon stores it, answers 202 and tickets it without waiting for the schedule.
+ */
+async function webhookRound(app: ReturnType<typeof openApp>, xray: XraySim, out: (t: string) => void): Promise<number> {
+  out('\n== Xray webhook: a new violation pushed to the daemon (POST /webhooks/xray/xray-violations)');
+  const started = Date.now();
+  let ticketed: string | undefined;
+  const daemon = await startDaemon(app, {
+    schedule: () => ({ stop: () => {} }),
+    onCycle: (report, kind) => {
+      if (kind === 'push') ticketed = `${report.counts.created} created (${report.result}) in ${Date.now() - started} ms after the POST`;
+    },
+  });
+  try {
+    const v = xray.addViolation({ watch_name: 'prod-docker-watch', type: 'Security', severity: 'Critical' });
+    const res = await sendXrayWebhook(`${daemon.server?.url ?? ''}/webhooks/xray/xray-violations`, buildWebhookPayloadV11([v]), { auth: { basic: DEMO_WEBHOOK } });
+    out(`Xray → daemon: HTTP ${res.status} ${res.body}`);
+    // Bounded wait for the push cycle the webhook started (it runs at once).
+    for (let i = 0; i < 1000 && (ticketed === undefined || daemon.scheduler.isRunning('xray-violations')); i++) await new Promise((r) => setTimeout(r, 10));
+    out(`Ticket for ${v.issue_id} in ${v.infected_components.join(', ')}: ${ticketed ?? 'not processed yet'}`);
+    return res.status === 202 && ticketed !== undefined ? 0 : 1;
+  } finally {
+    await daemon.stop(0);
   }
 }

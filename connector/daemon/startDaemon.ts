@@ -1,0 +1,104 @@
+import type { AppContext } from '../cli/appContext.js';
+import { describeError } from '../errors.js';
+import { runCycle, type CycleReport } from '../pipeline/runCycle.js';
+import { startHttpServer, type RunningHttpServer } from '../server/httpServer.js';
+import { serverConfigSchema } from '../server/serverConfig.js';
+import { JobScheduler, type RunKind, type ScheduleFn } from './jobScheduler.js';
+import { webhookTargets } from './webhookTargets.js';
+
+export interface Daemon {
+  scheduler: JobScheduler;
+  /** The HTTP listener, when configured or when a job takes webhooks. */
+  server?: RunningHttpServer;
+  /** Stop taking webhooks, then stop the schedules (running cycles get `graceMs`). */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface DaemonOptions {
+  runNow?: boolean;
+  /** Tests tick by hand instead of node-cron. */
+  schedule?: ScheduleFn;
+  /** Every cycle's report, as it ends (tests, metrics). */
+  onCycle?: (report: CycleReport, kind: RunKind) => void;
+}
+
+/**
+ * The daemon's parts, started: every job's sink checked, one schedule per job, and the
+ * HTTP listener whose webhooks are stored in the inbox and processed by push cycles.
+ */
+export async function startDaemon(app: AppContext, opts: DaemonOptions = {}): Promise<Daemon> {
+  const { log } = app;
+  const scheduler = new JobScheduler(
+    app.jobs.map((rt) => ({
+      name: rt.config.name,
+      schedule: rt.config.schedule,
+      timezone: rt.config.timezone,
+      run: async (signal, kind) => {
+        const report = await runCycle(rt, app.state, { signal, mode: kind });
+        opts.onCycle?.(report, kind);
+        const level = report.result === 'failed' ? 'error' : 'info';
+        log.log(level, kind === 'push' ? 'webhook payloads processed' : 'cycle finished', {
+          job: report.job,
+          result: report.result,
+          ...report.counts,
+          error: report.error,
+          durationSeconds: Math.round(report.durationMs / 100) / 10,
+        });
+      },
+    })),
+    log,
+    opts.schedule,
+  );
+  // Check every job's Jira side at startup, so a wrong project or field shows now and not
+  // at the first scheduled run; a job that fails here stays scheduled and checks again then.
+  await Promise.all(
+    app.jobs.map(async (rt) => {
+      try {
+        await rt.sink.prepare({ project: rt.config.project, schemes: [rt.scheme] });
+        rt.prepared = true;
+      } catch (err) {
+        log.error('job cannot reach a usable Jira yet; it stays scheduled and checks again at its next run', {
+          job: rt.config.name,
+          error: describeError(err),
+        });
+      }
+    }),
+  );
+  const server = await startListener(app, scheduler);
+  scheduler.start();
+  log.info('vulnbridge daemon started', { jobs: app.jobs.map((j) => j.config.name), stateDir: app.config.stateDir });
+  if (opts.runNow) for (const rt of app.jobs) void scheduler.trigger(rt.config.name);
+  // Payloads acknowledged before a restart and not yet processed.
+  for (const rt of app.jobs) if (rt.source.webhook && app.state.inbox.any(rt.config.name)) void scheduler.trigger(rt.config.name, 'push');
+  return {
+    scheduler,
+    ...(server ? { server } : {}),
+    async stop(graceMs) {
+      // Stop taking webhooks first: what was acknowledged is stored and processed at the next start.
+      await server?.close();
+      await scheduler.stop(graceMs);
+    },
+  };
+}
+
+async function startListener(app: AppContext, scheduler: JobScheduler): Promise<RunningHttpServer | undefined> {
+  const wanted = app.config.server ?? (app.jobs.some((j) => j.config.webhook) ? serverConfigSchema.parse({}) : undefined);
+  if (!wanted) return undefined;
+  const server = await startHttpServer({
+    ...wanted,
+    log: app.log,
+    webhookTarget: webhookTargets(app.jobs, app.state.inbox, (job) => void scheduler.trigger(job, 'push')),
+    health: () => ({
+      status: 'ok',
+      jobs: app.jobs.map((rt) => {
+        const last = app.state.runs.last(rt.config.name);
+        return { job: rt.config.name, running: scheduler.isRunning(rt.config.name), lastRun: last?.result ?? null, lastRunAt: last?.startedAt ?? null };
+      }),
+    }),
+  });
+  app.log.info('listening for webhooks', {
+    url: server.url,
+    webhooks: app.jobs.filter((j) => j.config.webhook).map((j) => `POST /webhooks/${j.config.source.factory.webhookKind ?? '?'}/${j.config.name}`),
+  });
+  return server;
+}
