@@ -54,7 +54,7 @@ function normalize(raw: unknown, opts: NormalizeOptions): Finding[] {
   const detailsQuery = queryOf(str(v, 'violation_details_url'));
 
   let components = unique(strList(v, 'infected_components'));
-  if (components.length === 0) components = [new URLSearchParams(detailsQuery).get('comp_id') ?? ''];
+  if (components.length === 0) components = [queryParam(detailsQuery, 'comp_id')];
   // Xray samples write impacted_artifacts, jfrog-client-go's tag is impact_artifacts (§1.3).
   const artifacts = unique([...artifactList(v, 'impacted_artifacts'), ...artifactList(v, 'impact_artifacts')]);
 
@@ -182,6 +182,24 @@ function queryOf(url: string): string {
   } catch {
     return '';
   }
+}
+
+/**
+ * One parameter of that query, percent-decoded only: Xray escapes component ids like Go's
+ * url.PathEscape, which leaves `+` raw (Debian versions: `1.1.1d-0+deb10u3`), and
+ * URLSearchParams would read it as a space.
+ */
+function queryParam(query: string, name: string): string {
+  for (const pair of query.split('&')) {
+    const eq = pair.indexOf('=');
+    if (eq < 0 || pair.slice(0, eq) !== name) continue;
+    try {
+      return decodeURIComponent(pair.slice(eq + 1));
+    } catch {
+      return pair.slice(eq + 1);
+    }
+  }
+  return '';
 }
 
 function str(o: Record<string, unknown>, key: string, name = key): string {

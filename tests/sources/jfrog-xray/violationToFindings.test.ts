@@ -180,6 +180,15 @@ describe('jfrog-xray/normalization', () => {
 
     const fallback = only(securityViolation({ infected_components: undefined }));
     expect(fallback.data.COMPONENT).to.equal('npm://lodash:4.17.19');
+    // Xray escapes like Go's url.PathEscape: `+` stays raw and is not a space.
+    const plus = only(
+      securityViolation({
+        infected_components: undefined,
+        violation_details_url: 'http://localhost:8046/xray/api/v1/violations?comp_id=deb:%2F%2Fdebian:buster:libssl1.1:1.1.1d-0+deb10u3&issue_id=XRAY-1&watch_id=ab',
+      }),
+    );
+    expect(plus.data.COMPONENT).to.equal('deb://debian:buster:libssl1.1:1.1.1d-0+deb10u3');
+    expect(plus.data.DETAILS_URL).to.equal('https://acme.jfrog.io/xray/api/v1/violations?comp_id=deb:%2F%2Fdebian:buster:libssl1.1:1.1.1d-0+deb10u3&issue_id=XRAY-1&watch_id=ab');
     const none = only(securityViolation({ infected_components: [], violation_details_url: undefined }));
     expect(none.data.COMPONENT).to.equal('');
     expect(none.parentKey).to.equal(undefined);

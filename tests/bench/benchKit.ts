@@ -1,0 +1,49 @@
+import type { JobRuntime } from '../../connector/pipeline/jobRuntime.js';
+import { runCycle, type CycleReport } from '../../connector/pipeline/runCycle.js';
+import type { State } from '../../connector/state/stateBundle.js';
+
+export interface TimedCycle {
+  report: CycleReport;
+  ms: number;
+}
+
+/** One cycle, timed; a failed cycle ends the benchmark (its figures would mean nothing). */
+export async function timedCycle(rt: JobRuntime, state: State, name: string, dryRun: boolean, log: (t: string) => void): Promise<TimedCycle> {
+  const t = performance.now();
+  const report = await runCycle(rt, state, { dryRun });
+  const ms = performance.now() - t;
+  if (report.result === 'failed') throw new Error(`${name} failed: ${report.error}`);
+  log(`${name}: ${report.counts.findings} findings in ${(ms / 1000).toFixed(1)} s (${report.writes} writes, ${report.reads} reads)`);
+  return { report, ms };
+}
+
+export function cycleFigures({ report: r, ms }: TimedCycle) {
+  return { seconds: ms / 1000, created: r.counts.created, updated: r.counts.updated, unchanged: r.counts.unchanged, writes: r.writes, minimumWrites: r.minimumWrites, reads: r.reads };
+}
+
+/** Jira writes over the fewest that could do the same work (1 = optimal). */
+export function callsToMinimum(r: CycleReport): number | null {
+  return r.minimumWrites ? Math.round((r.writes / r.minimumWrites) * 100) / 100 : null;
+}
+
+type CycleFigures = ReturnType<typeof cycleFigures>;
+
+/** The lines both benchmarks print for their first (creating) and second (unchanged) cycles. */
+export function cycleLines(first: CycleFigures, second: CycleFigures, ratio: number | null): string[] {
+  const n = (x: number) => x.toLocaleString('en-US');
+  return [
+    `first cycle                    ${n(first.created)} created in ${first.seconds.toFixed(1)} s`,
+    `Jira writes / minimum          ${n(first.writes)} / ${n(first.minimumWrites)} = ${ratio} (reads: ${first.reads})`,
+    `second cycle, unchanged        ${second.writes} Jira writes (${n(second.unchanged)} unchanged, ${second.seconds.toFixed(1)} s)`,
+  ];
+}
+
+/** Figures as JSON (--json) or as aligned lines, on stdout. */
+export function printFigures(json: boolean, figures: object, lines: string[]): void {
+  process.stdout.write(json ? `${JSON.stringify(figures, null, 2)}\n` : `${lines.join('\n')}\n`);
+}
+
+/** The `sink:` block of a bench job: the Jira Cloud simulator, its token from VB_BENCH_JIRA_TOKEN. */
+export function jiraSinkYaml(jira: { url: string; email: string }): string {
+  return ['    sink:', '      type: jira', `      url: ${jira.url}`, '      flavor: cloud', `      email: ${jira.email}`, '      token: { env: VB_BENCH_JIRA_TOKEN }', ''].join('\n');
+}
