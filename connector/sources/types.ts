@@ -80,6 +80,8 @@ export interface Source {
   readonly resolvesByAbsence?: { status: string };
   /** Set when the scanner can push findings to the daemon (Xray webhooks). */
   readonly webhook?: WebhookIntake;
+  /** `validate --online`: reach the scanner with the configured credentials and check what the job names (reads only). */
+  check?(signal: AbortSignal, log: Logger): Promise<void>;
 }
 
 export interface SourceDeps {

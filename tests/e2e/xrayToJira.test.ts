@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { AppContext } from '../../connector/cli/appContext.js';
+import { validateCommand } from '../../connector/cli/commands/validateCommand.js';
 import { startDaemon, type Daemon } from '../../connector/daemon/startDaemon.js';
 import type { ScheduleFn } from '../../connector/daemon/jobScheduler.js';
 import type { JobRuntime } from '../../connector/pipeline/jobRuntime.js';
@@ -174,6 +175,17 @@ describe('e2e: JFrog Xray violations → Jira (simulators)', function () {
       expect(r.error).to.include('prod-wacth');
       for (const w of world.xray.data.watches) expect(r.error).to.include(w.name);
     });
+  });
+
+  it('validate --online reaches Xray and Jira, and names a misspelt watch with the ones Xray has', async () => {
+    const lines: string[] = [];
+    const good = world.writeConfig([{ name: 'xray', template: PER_VIOLATION }]);
+    expect(await validateCommand({ config: good, configGiven: true, online: true, templates: world.dir, out: (t) => lines.push(t) })).to.equal(0);
+    expect(lines.join('\n')).to.include(`${new URL(world.xray.url).host} and Jira`);
+    lines.length = 0;
+    const bad = world.writeConfig([{ name: 'xray', template: PER_VIOLATION, watches: ['prod-wacth'] }]);
+    expect(await validateCommand({ config: bad, configGiven: true, online: true, templates: world.dir, out: (t) => lines.push(t) })).to.equal(1);
+    expect(lines.join('\n')).to.include('"prod-wacth" not found').and.include(world.xray.data.watches[0]!.name);
   });
 
   describe('the daemon takes Xray webhooks', () => {

@@ -34,8 +34,12 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
         checked.add(path.resolve(job.templatePath));
         try {
           const rt = buildJob(job, silentLogger());
-          if (opts.online) await rt.sink.prepare({ project: job.project, schemes: [rt.scheme] });
-          out(`✓ job ${job.name}: ${path.relative(process.cwd(), job.templatePath)} (${rt.scheme.moduleName}, ${rt.scheme.kind})${opts.online ? `, Jira ${rt.sink.host} ready` : ''}`);
+          if (opts.online) {
+            await rt.source.check?.(AbortSignal.timeout(60_000), silentLogger());
+            await rt.sink.prepare({ project: job.project, schemes: [rt.scheme] });
+          }
+          const ready = rt.source.check ? `${rt.source.host} and Jira ${rt.sink.host} ready` : `Jira ${rt.sink.host} ready`;
+          out(`✓ job ${job.name}: ${path.relative(process.cwd(), job.templatePath)} (${rt.scheme.moduleName}, ${rt.scheme.kind})${opts.online ? `, ${ready}` : ''}`);
         } catch (err) {
           fail(`job ${job.name}`, err);
         }

@@ -65,6 +65,10 @@ export const jfrogXraySource: SourceFactory<JfrogXrayConfig> & { create(config: 
       },
       // Violations carry everything the templates use: no lookups to fetch.
       async enrich() {},
+      async check(signal, checkLog) {
+        await checkWatches(api, config.watches, signal, checkLog);
+        watchesChecked = true;
+      },
     };
   },
 };
