@@ -40,5 +40,9 @@ export function describeStep(s: PlanStep): string {
       return `note   ${s.role.padEnd(6)} ${s.key}: ${s.note}`;
     case 'fail':
       return `FAILED ${s.role.padEnd(6)} {${s.primaryKey}}: ${s.error}`;
+    case 'route':
+      return `route  ${s.findingKey} -> ${s.rule ? `rule "${s.rule}": ${s.actions.join(', ')}` : 'no rule matched: no action'}`;
+    case 'alert':
+      return `${s.action.padEnd(6)} alert  [${s.severity}] ${s.summary}  {${s.dedupKey}} via ${s.lane}`;
   }
 }

@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { z } from 'zod';
+import { routesSchema } from '../routing/routesSchema.js';
 import { serverConfigSchema, webhookAuthSchema } from '../server/serverConfig.js';
 
 /** Jobs, sources and sinks are named in messages and in labels: keep names simple. */
@@ -24,6 +25,9 @@ export const jobSchema = z
     timeoutMinutes: z.number().positive().default(240).describe('a run longer than this is aborted'),
     source: z.looseObject({ type: z.string() }).describe('the scanner to pull from; keys depend on `type`'),
     sink: z.looseObject({ type: z.string() }).describe('where tickets go; keys depend on `type`'),
+    routes: routesSchema
+      .optional()
+      .describe('ordered rules: the first whose `when` matches a finding decides its actions (jira, pagerduty, webhook, none); default: every finding to `template` in `project`'),
     webhook: webhookAuthSchema
       .optional()
       .describe('accept pushed findings at POST /webhooks/<kind>/<job> (Xray: kind xray); how the sender authenticates'),

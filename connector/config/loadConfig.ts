@@ -3,6 +3,8 @@ import path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, ProblemList, type VulnbridgeError } from '../errors.js';
+import type { Routes } from '../routing/routesSchema.js';
+import { validateRoutes } from '../routing/validateRoutes.js';
 import type { ServerConfig, WebhookAuthConfig } from '../server/serverConfig.js';
 import type { SinkFactory } from '../sinks/types.js';
 import type { SourceFactory } from '../sources/types.js';
@@ -21,6 +23,8 @@ export interface JobConfig {
   sink: { factory: SinkFactory<unknown>; config: unknown };
   /** Pushed findings accepted for this job, and how the sender authenticates. */
   webhook?: WebhookAuthConfig;
+  /** Routing rules (jira template paths resolved); absent: every finding to `templatePath` in `project`. */
+  routes?: Routes;
 }
 
 export interface Config {
@@ -117,7 +121,16 @@ export function parseConfig(text: string, file: string, registries: Registries, 
       source,
       sink,
       ...(job.webhook ? { webhook: job.webhook } : {}),
+      ...(job.routes ? { routes: resolveRoutePaths(job.routes, baseDir) } : {}),
     });
+    if (job.routes) {
+      const scope = { types: (source.config as { types?: string[] }).types };
+      const found = validateRoutes(job.routes, source.factory.moduleName as Parameters<typeof validateRoutes>[1], scope);
+      report(
+        found.map((p) => ({ code: 'custom', path: p.path, message: p.hint ? `${p.message} (${p.hint})` : p.message, input: undefined }) as z.core.$ZodIssue),
+        ['jobs', i, 'routes'],
+      );
+    }
     if (job.webhook && !source.factory.webhookKind) {
       report(
         [{ code: 'custom', path: ['webhook'], message: `source type "${source.factory.type}" takes no webhooks`, input: job.webhook } as z.core.$ZodIssue],
@@ -134,6 +147,18 @@ export function parseConfig(text: string, file: string, registries: Registries, 
     ...(parsed.data.server ? { server: parsed.data.server } : {}),
     jobs,
   };
+}
+
+/** Template paths in actions are relative to the working directory, like the job's. */
+function resolveRoutePaths(routes: Routes, baseDir: string): Routes {
+  return routes.map((rule) => ({
+    ...rule,
+    actions: rule.actions.map((a) => {
+      if (a !== 'none' && 'jira' in a && a.jira.template) return { jira: { ...a.jira, template: path.resolve(baseDir, a.jira.template) } };
+      if (a !== 'none' && 'webhook' in a && a.webhook.template) return { webhook: { ...a.webhook, template: path.resolve(baseDir, a.webhook.template) } };
+      return a;
+    }),
+  }));
 }
 
 function resolvePart<F extends { type: string; configSchema: z.ZodType<unknown> }>(

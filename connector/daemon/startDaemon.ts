@@ -1,5 +1,6 @@
 import type { AppContext } from '../cli/appContext.js';
 import { describeError } from '../errors.js';
+import { prepareJob } from '../pipeline/jobRuntime.js';
 import { runCycle, type CycleReport } from '../pipeline/runCycle.js';
 import { startHttpServer, type RunningHttpServer } from '../server/httpServer.js';
 import { serverConfigSchema } from '../server/serverConfig.js';
@@ -54,8 +55,7 @@ export async function startDaemon(app: AppContext, opts: DaemonOptions = {}): Pr
   await Promise.all(
     app.jobs.map(async (rt) => {
       try {
-        await rt.sink.prepare({ project: rt.config.project, schemes: [rt.scheme] });
-        rt.prepared = true;
+        await prepareJob(rt);
       } catch (err) {
         log.error('job cannot reach a usable Jira yet; it stays scheduled and checks again at its next run', {
           job: rt.config.name,

@@ -10,6 +10,11 @@ export interface CycleCounts {
   unchanged: number;
   failed: number;
   rejected: number;
+  /** Incident events queued: alerts triggered (or re-triggered with news) and resolved. */
+  triggered: number;
+  resolved: number;
+  /** Findings no routing rule matched: no action. */
+  unrouted: number;
 }
 
 export const COUNT_COLUMNS: ReadonlyArray<keyof CycleCounts> = [
@@ -23,8 +28,11 @@ export const COUNT_COLUMNS: ReadonlyArray<keyof CycleCounts> = [
   'unchanged',
   'failed',
   'rejected',
+  'triggered',
+  'resolved',
+  'unrouted',
 ];
 
 export function zeroCounts(): CycleCounts {
-  return { findings: 0, created: 0, updated: 0, commented: 0, transitioned: 0, linked: 0, unlinked: 0, unchanged: 0, failed: 0, rejected: 0 };
+  return { findings: 0, created: 0, updated: 0, commented: 0, transitioned: 0, linked: 0, unlinked: 0, unchanged: 0, failed: 0, rejected: 0, triggered: 0, resolved: 0, unrouted: 0 };
 }

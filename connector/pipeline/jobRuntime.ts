@@ -7,6 +7,7 @@ import { resolveWebhookAuth, webhookAuthenticator } from '../server/webhookAuth.
 import type { TicketSink } from '../sinks/types.js';
 import type { Source } from '../sources/types.js';
 import { loadScheme } from '../templates/loadScheme.js';
+import { buildLanes, type JobLanes } from './lanes.js';
 import type { TicketScheme } from '../templates/types.js';
 
 /** A configured job, built once per process: its source, its sink and its template. */
@@ -22,6 +23,17 @@ export interface JobRuntime {
   authenticateWebhook?: (headers: IncomingHttpHeaders) => boolean;
   /** How a webhook sender authenticates (a failed Basic login is told so: WWW-Authenticate). */
   webhookAuthScheme?: 'basic' | 'header';
+  /** Where findings go: Jira lanes (templates × projects) and incident lanes, by routing rules. */
+  lanes: JobLanes;
+}
+
+/** Check each Jira project the job writes to, with the templates it uses there (once per process). */
+export async function prepareJob(rt: JobRuntime, signal?: AbortSignal): Promise<void> {
+  const byProject = new Map<string, TicketScheme[]>();
+  for (const lane of rt.lanes.jira) byProject.set(lane.project, [...(byProject.get(lane.project) ?? []), lane.scheme]);
+  if (byProject.size === 0) byProject.set(rt.config.project, [rt.scheme]);
+  for (const [project, schemes] of byProject) await rt.sink.prepare({ project, schemes, signal });
+  rt.prepared = true;
 }
 
 export function buildJob(config: JobConfig, log: Logger): JobRuntime {
@@ -37,7 +49,8 @@ export function buildJob(config: JobConfig, log: Logger): JobRuntime {
     );
   }
   const sink = config.sink.factory.create(config.sink.config, { log: jobLog.child({ sink: config.sink.factory.type }), secret });
-  const rt: JobRuntime = { config, source, sink, scheme, log: jobLog, prepared: false };
+  const lanes = buildLanes(config, scheme, config.routes, { log: jobLog, secret });
+  const rt: JobRuntime = { config, source, sink, scheme, log: jobLog, prepared: false, lanes };
   if (config.webhook) {
     const auth = resolveWebhookAuth(config.webhook, secret, `webhook of job ${config.name}`);
     rt.authenticateWebhook = webhookAuthenticator(auth);

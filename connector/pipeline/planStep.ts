@@ -10,6 +10,8 @@ export type PlanStep =
   | { op: 'link'; parentKey: string; childKey: string; primaryKey: string }
   | { op: 'unlink'; parentKey: string; childKey: string; primaryKey: string }
   | { op: 'record'; role: TicketRole; primaryKey: string; key: string; note: string }
-  | { op: 'fail'; role: TicketRole; primaryKey: string; findingKey: string; error: string };
+  | { op: 'fail'; role: TicketRole; primaryKey: string; findingKey: string; error: string }
+  | { op: 'route'; findingKey: string; rule?: string; actions: string[] }
+  | { op: 'alert'; action: 'trigger' | 'resolve'; lane: string; dedupKey: string; summary: string; severity: string };
 
 export type StepListener = (step: PlanStep) => void;

@@ -1,16 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describeError, VulnbridgeError } from '../errors.js';
+import { describeError, TemplateError, VulnbridgeError } from '../errors.js';
 import type { Finding, TemplateContext, TemplateValue } from '../model/finding.js';
 import type { PullResult } from '../sources/types.js';
 import { LookupCache } from '../state/lookupCache.js';
 import { openState } from '../state/openState.js';
 import type { State } from '../state/stateBundle.js';
-import { Staging } from '../state/staging.js';
+import { Staging, type StagedFinding } from '../state/staging.js';
+import { decideOperation } from '../templates/render.js';
+import { buildContext } from './buildContext.js';
+import { IncidentWork } from './incidentWork.js';
 import { OverlayTickets, TicketStore } from '../state/ticketStore.js';
-import { zeroCounts, type CycleCounts } from './cycleCounts.js';
-import type { JobRuntime } from './jobRuntime.js';
+import { COUNT_COLUMNS, zeroCounts, type CycleCounts } from './cycleCounts.js';
+import { prepareJob, type JobRuntime } from './jobRuntime.js';
 import { jobLabel } from './markers.js';
 import type { StepListener } from './planStep.js';
 import { DryRunIo, SinkIo, type TicketIo } from './ticketIo.js';
@@ -111,10 +114,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
     // Check the sink first: wrong credentials or an unknown project should not cost a
     // full scanner pull before they are reported.
     progress({ phase: 'prepare', findings: 0 });
-    if (!rt.prepared) {
-      await rt.sink.prepare({ project: rt.config.project, schemes: [rt.scheme], signal });
-      rt.prepared = true;
-    }
+    if (!rt.prepared) await prepareJob(rt, signal);
 
     const pulled: PullResult =
       mode === 'pull' ? await pull(rt, state, staging, counts, signal, started, progress) : { nextCursors: state.cursors.get(job) };
@@ -126,30 +126,67 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
     progress({ phase: 'enrich', findings: staging.count });
     await enrich(rt, staging, lookups, signal, started);
 
-    const work = new TicketWork({
-      job,
-      project: rt.config.project,
-      scheme: rt.scheme,
-      sink: rt.sink,
-      io,
-      tickets: scratch ? new OverlayTickets(state.tickets, new TicketStore(scratch)) : state.tickets,
-      lookups,
-      findingLog: dryRun ? undefined : state.findings,
-      pending: dryRun ? undefined : state.pending,
-      hadPending,
-      counts,
-      log: rt.log,
-      onStep: opts.onStep ?? (() => {}),
-      keepData,
-      now,
-      ...(rt.source.resolvesByAbsence ? { goneStatus: rt.source.resolvesByAbsence.status } : {}),
-    });
+    const tickets = scratch ? new OverlayTickets(state.tickets, new TicketStore(scratch)) : state.tickets;
+    const onStep = opts.onStep ?? (() => {});
+    const { lanes } = rt;
+    // Which lanes each finding of the current page goes to (routing rules), by finding key.
+    let routedTo = new Map<string, ReadonlySet<string>>();
+    const routedHere = (laneId: string) => (lanes.router ? (f: StagedFinding) => routedTo.get(f.key)?.has(laneId) ?? false : undefined);
+    const laneCounts = lanes.jira.map(() => zeroCounts());
+    const works = lanes.jira.map(
+      (lane, n) =>
+        new TicketWork({
+          job: lane.ticketJob,
+          project: lane.project,
+          scheme: lane.scheme,
+          sink: rt.sink,
+          io,
+          tickets,
+          lookups,
+          // One lane keeps the job's finding log (and retries): the findings are the same in every lane.
+          findingLog: dryRun || n > 0 ? undefined : state.findings,
+          pending: dryRun ? undefined : state.pending,
+          hadPending,
+          counts: laneCounts[n] as CycleCounts,
+          log: rt.log,
+          onStep,
+          keepData,
+          now,
+          ...(routedHere(lane.id) ? { routedHere: routedHere(lane.id) } : {}),
+          ...(rt.source.resolvesByAbsence ? { goneStatus: rt.source.resolvesByAbsence.status } : {}),
+        }),
+    );
+    const incidentWorks = lanes.incidents.map(
+      (lane) =>
+        new IncidentWork({
+          job,
+          project: rt.config.project,
+          lane,
+          scheme: rt.scheme,
+          lookups,
+          outbox: state.outbox,
+          counts,
+          onStep,
+          dryRun,
+          now,
+          ticketOf: (fkey) => {
+            const key = state.tickets.jiraKeyOfFinding(job, fkey);
+            return key ? { key, url: rt.sink.issueUrl(key) } : undefined;
+          },
+        }),
+    );
     for (const page of staging.pages(PAGE_SIZE)) {
       signal.throwIfAborted();
-      await work.applyPage(page);
+      if (lanes.router) routedTo = routePage(rt, page, lookups, counts, onStep, dryRun);
+      for (const w of works) await w.applyPage(page);
+      for (const w of incidentWorks) w.applyPage(page, routedHere(w.laneId));
+      if (works.length === 0 && !dryRun) recordFindings(rt, state, page, lookups, keepData, now);
+      counts.findings += page.length;
       progress({ phase: 'tickets', findings: counts.findings });
     }
-    await work.finish();
+    for (const w of works) await w.finish();
+    for (const w of incidentWorks) w.finish();
+    for (const c of laneCounts) addCounts(counts, c);
 
     const result = counts.failed > 0 ? 'partial' : 'ok';
     if (!dryRun) {
@@ -282,6 +319,45 @@ function resolveGone(rt: JobRuntime, state: State, staging: Staging, scopes: rea
     const n = staging.addUnstaged(state.findings.lastSeenBefore(rt.config.name, scope, started, goneStatus));
     if (n > 0) rt.log.info('findings no longer listed by the scanner: resolving them', { scope, findings: n, status: goneStatus });
   }
+}
+
+/** Route each finding of a page: the lanes it goes to, by key; unmatched findings are counted (and shown in a dry run). */
+function routePage(
+  rt: JobRuntime,
+  page: readonly StagedFinding[],
+  lookups: LookupCache,
+  counts: CycleCounts,
+  onStep: StepListener,
+  dryRun: boolean,
+): Map<string, ReadonlySet<string>> {
+  const { lanes } = rt;
+  const router = lanes.router as NonNullable<typeof lanes.router>;
+  const out = new Map<string, ReadonlySet<string>>();
+  for (const f of page) {
+    const match = router.route(buildContext(f, lookups, rt.config.project));
+    if (!match) counts.unrouted++;
+    out.set(f.key, match ? lanes.lanesOf(match) : new Set());
+    if (dryRun) onStep({ op: 'route', findingKey: f.key, ...(match ? { rule: match.rule, actions: lanes.describe(match) } : { actions: [] }) });
+  }
+  return out;
+}
+
+/** No Jira lane records the job's findings (routes send them to incident tools only): record them here. */
+function recordFindings(rt: JobRuntime, state: State, page: readonly StagedFinding[], lookups: LookupCache, keepData: boolean, now: () => Date): void {
+  const rows = [];
+  for (const f of page) {
+    try {
+      const d = decideOperation(rt.scheme, buildContext(f, lookups, rt.config.project), f.ignored);
+      rows.push({ fkey: f.key, parentKey: f.parentKey, status: d.key, operation: d.op, ...(keepData ? { finding: f } : {}) });
+    } catch (err) {
+      if (!(err instanceof TemplateError)) throw err;
+    }
+  }
+  state.findings.record(rt.config.name, rows, now());
+}
+
+function addCounts(into: CycleCounts, from: CycleCounts): void {
+  for (const k of COUNT_COLUMNS) if (k !== 'findings') into[k] += from[k];
 }
 
 async function enrich(rt: JobRuntime, staging: Staging, lookups: LookupCache, signal: AbortSignal, started: Date): Promise<void> {

@@ -34,6 +34,11 @@ export interface WorkDeps {
   keepData?: boolean;
   now?: () => Date;
   /**
+   * Routing rules: a finding not routed to this lane is treated as closing here (its
+   * ticket, if any, closes; none is created), whatever its scanner status.
+   */
+  routedHere?: (f: StagedFinding) => boolean;
+  /**
    * The status a source that resolves by absence gives gone findings (Xray: Resolved).
    * A finding that comes back after it counts as re-opened, like Qualys's Re-Opened.
    */
@@ -131,7 +136,8 @@ export class TicketWork {
       this.d.counts.findings++;
       try {
         const ctx = buildContext(finding, this.d.lookups, project);
-        const decision = decideOperation(scheme, ctx, finding.ignored);
+        let decision = decideOperation(scheme, ctx, finding.ignored);
+        if (this.d.routedHere && OPENING.has(decision.op) && !this.d.routedHere(finding)) decision = this.notRouted(decision);
         let parent: ParentIntent | undefined;
         if (this.linked) {
           const rendered = renderTicket(scheme, 'parent', ctx, { projectKey: project });
@@ -178,6 +184,15 @@ export class TicketWork {
       }
     }
     return { intents, parents };
+  }
+
+  /** The finding keeps its status key (so a later return is seen) but its ticket closes. */
+  private notRouted(decision: OperationDecision): OperationDecision {
+    const closing = Object.entries(this.d.scheme.operationMappings).find(([k, op]) => !OPENING.has(op) && !k.includes('/'));
+    if (!closing) return decision;
+    const [key, op] = closing;
+    const workflowStatus = this.d.scheme.workflowMappings[key];
+    return { key: decision.key, op, ...(workflowStatus ? { workflowStatus } : {}) };
   }
 
   private intentFor(role: TicketRole, ticket: RenderedTicket, pk: string, parentPk?: string): TicketIntent {

@@ -73,6 +73,8 @@ export interface TicketSink {
   newestWithLabel(project: string, label: string, limit: number): Promise<FoundIssue[]>;
   /** A browser URL that shows the JQL's result. */
   searchUrl(jql: string): string;
+  /** A browser URL of one issue. */
+  issueUrl(key: string): string;
   calls(): SinkCallCounts;
 }
 

@@ -128,4 +128,36 @@ export const migrations: readonly string[] = [
      error TEXT
    );
    CREATE INDEX inbox_job ON inbox(job, id);`,
+  // 6: incident tools (PagerDuty, webhooks). `alerts` holds what each alert is (or, for
+  // a finding counted in a group alert, whether it counts); `outbox` the events to send,
+  // written in the same transaction as the alert state that caused them.
+  `CREATE TABLE alerts (
+     job TEXT NOT NULL,
+     lane TEXT NOT NULL,
+     dedup_key TEXT NOT NULL,
+     kind TEXT NOT NULL,             -- alert (sent) | member (a finding counted in a group alert)
+     group_key TEXT,                 -- member: the group alert it counts in
+     state TEXT NOT NULL,            -- triggered | resolved (members: open | closed)
+     payload_hash TEXT NOT NULL DEFAULT '',
+     label TEXT NOT NULL DEFAULT '', -- member: one line for the group alert's list
+     updated_at TEXT NOT NULL,
+     PRIMARY KEY (job, lane, dedup_key)
+   );
+   CREATE INDEX alerts_group ON alerts(job, lane, group_key, state);
+   CREATE TABLE outbox (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     job TEXT NOT NULL,
+     lane TEXT NOT NULL,
+     dedup_key TEXT NOT NULL,
+     action TEXT NOT NULL,           -- trigger | resolve
+     event TEXT NOT NULL,            -- the IncidentEvent, JSON
+     created_at TEXT NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at INTEGER NOT NULL DEFAULT 0,
+     last_error TEXT,
+     failed INTEGER NOT NULL DEFAULT 0  -- rejected for good (400): kept for status, never sent
+   );
+   CREATE INDEX outbox_lane ON outbox(job, lane, failed, id);
+   CREATE INDEX outbox_key ON outbox(job, lane, dedup_key, id);
+   CREATE INDEX tickets_finding ON tickets(job, finding_key);`,
 ];

@@ -3,6 +3,7 @@ import { FindingLog } from './findingLog.js';
 import { Inbox } from './inbox.js';
 import { LookupCache } from './lookupCache.js';
 import { openState, type Db } from './openState.js';
+import { Outbox } from './outbox.js';
 import { RunLog } from './runLog.js';
 import { PendingFindings } from './staging.js';
 import { TicketStore } from './ticketStore.js';
@@ -17,6 +18,7 @@ export interface State {
   findings: FindingLog;
   pending: PendingFindings;
   inbox: Inbox;
+  outbox: Outbox;
   close(): void;
 }
 
@@ -31,6 +33,7 @@ export function openStateBundle(stateDir: string): State {
     findings: new FindingLog(db),
     pending: new PendingFindings(db),
     inbox: new Inbox(db),
+    outbox: new Outbox(db),
     close: () => db.close(),
   };
 }

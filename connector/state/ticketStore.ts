@@ -142,6 +142,14 @@ export class TicketStore implements Tickets {
     return this.db.prepare(`SELECT 1 FROM tickets WHERE jira_key = ? AND job = ?`).get(jiraKey, job) !== undefined;
   }
 
+  /** The Jira key of a finding's ticket (its single or child ticket), if it has one. */
+  jiraKeyOfFinding(job: string, findingKey: string): string | undefined {
+    const r = this.db.prepare(`SELECT jira_key FROM tickets WHERE job = ? AND finding_key = ? AND jira_key IS NOT NULL LIMIT 1`).get(job, findingKey) as
+      | { jira_key: string }
+      | undefined;
+    return r?.jira_key;
+  }
+
   counts(job: string): TicketCounts {
     const rows = this.db.prepare(`SELECT state, COUNT(*) AS n FROM tickets WHERE job = ? GROUP BY state`).all(job) as Array<{
       state: TicketState;

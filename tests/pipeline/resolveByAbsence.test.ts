@@ -5,6 +5,7 @@ import { VulnbridgeError } from '../../connector/errors.js';
 import { silentLogger } from '../../connector/log.js';
 import type { Finding, FindingPage } from '../../connector/model/finding.js';
 import type { JobRuntime } from '../../connector/pipeline/jobRuntime.js';
+import { singleLane } from '../../connector/pipeline/lanes.js';
 import { runCycle } from '../../connector/pipeline/runCycle.js';
 import type { PullContext, PullResult, Source, WebhookIntake } from '../../connector/sources/types.js';
 import { openStateBundle, type State } from '../../connector/state/stateBundle.js';
@@ -92,7 +93,7 @@ describe('pipeline: sources that resolve by absence and take pushes', () => {
     sink = new MemorySink();
     sink.statuses['To Do'] = 'new';
     const config = { name: 'xray', project: 'SEC', timeoutMinutes: 5, schedule: '* * * * *', enabled: true, templatePath: PER_VIOLATION } as JobConfig;
-    rt = { config, source, sink, scheme: loadScheme(PER_VIOLATION), log: silentLogger(), prepared: false };
+    rt = { config, source, sink, scheme: loadScheme(PER_VIOLATION), log: silentLogger(), prepared: false, lanes: singleLane(config, loadScheme(PER_VIOLATION)) };
   });
   afterEach(() => state.close());
 

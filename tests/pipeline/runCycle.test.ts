@@ -4,6 +4,7 @@ import type { JobConfig } from '../../connector/config/loadConfig.js';
 import { silentLogger } from '../../connector/log.js';
 import type { JobRuntime } from '../../connector/pipeline/jobRuntime.js';
 import type { PlanStep } from '../../connector/pipeline/planStep.js';
+import { singleLane } from '../../connector/pipeline/lanes.js';
 import { runCycle } from '../../connector/pipeline/runCycle.js';
 import { openStateBundle, type State } from '../../connector/state/stateBundle.js';
 import { loadScheme } from '../../connector/templates/loadScheme.js';
@@ -22,7 +23,7 @@ function keyOf(sink: MemorySink, host: string, qid: string, port: string): strin
 
 function runtime(template: string, source: FakeVmdrSource, sink: MemorySink): JobRuntime {
   const config = { name: 'vmdr', project: 'VULN', timeoutMinutes: 5, schedule: '* * * * *', enabled: true, templatePath: template } as JobConfig;
-  return { config, source, sink, scheme: loadScheme(template), log: silentLogger(), prepared: false };
+  return { config, source, sink, scheme: loadScheme(template), log: silentLogger(), prepared: false, lanes: singleLane(config, loadScheme(template)) };
 }
 
 describe('pipeline/runCycle: one ticket per detection', () => {

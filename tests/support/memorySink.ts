@@ -115,6 +115,10 @@ export class MemorySink implements TicketSink {
       .map((i) => ({ key: i.key, id: i.key.slice(5), labels: i.labels, status: i.status }));
   }
 
+  issueUrl(key: string) {
+    return `memory://browse/${key}`;
+  }
+
   searchUrl(jql: string) {
     return `memory://search?jql=${encodeURIComponent(jql)}`;
   }

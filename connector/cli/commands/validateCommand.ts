@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describeError } from '../../errors.js';
 import { silentLogger } from '../../log.js';
-import { buildJob } from '../../pipeline/jobRuntime.js';
+import { buildJob, prepareJob } from '../../pipeline/jobRuntime.js';
 import { loadScheme } from '../../templates/loadScheme.js';
 import { readConfig } from '../appContext.js';
 
@@ -36,7 +36,7 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
           const rt = buildJob(job, silentLogger());
           if (opts.online) {
             await rt.source.check?.(AbortSignal.timeout(60_000), silentLogger());
-            await rt.sink.prepare({ project: job.project, schemes: [rt.scheme] });
+            await prepareJob(rt);
           }
           const ready = rt.source.check ? `${rt.source.host} and Jira ${rt.sink.host} ready` : `Jira ${rt.sink.host} ready`;
           out(`✓ job ${job.name}: ${path.relative(process.cwd(), job.templatePath)} (${rt.scheme.moduleName}, ${rt.scheme.kind})${opts.online ? `, ${ready}` : ''}`);

@@ -179,6 +179,10 @@ export class JiraTicketSink implements TicketSink {
     return `${this.config.url}/issues/?jql=${encodeURIComponent(jql)}`;
   }
 
+  issueUrl(key: string): string {
+    return `${this.config.url}/browse/${encodeURIComponent(key)}`;
+  }
+
   calls(): SinkCallCounts {
     return this.api.calls();
   }

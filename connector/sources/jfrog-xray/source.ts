@@ -36,6 +36,7 @@ function authOf(config: JfrogXrayConfig, deps: SourceDeps): { auth: XrayAuth; cr
 export const jfrogXraySource: SourceFactory<JfrogXrayConfig> & { create(config: JfrogXrayConfig, deps: JfrogXrayDeps): Source } = {
   type: 'jfrog-xray',
   webhookKind: 'xray',
+  moduleName: 'XRAY',
   configSchema: jfrogXrayConfigSchema,
   create(config: JfrogXrayConfig, deps: JfrogXrayDeps): Source {
     const log = deps.log.child({ source: 'jfrog-xray' });

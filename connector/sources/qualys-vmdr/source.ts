@@ -23,6 +23,7 @@ function refName(ref: SecretRefConfig): string {
  */
 export const qualysVmdrSource: SourceFactory<QualysVmdrConfig> & { create(config: QualysVmdrConfig, deps: QualysVmdrDeps): Source } = {
   type: 'qualys-vmdr',
+  moduleName: 'VMDR',
   configSchema: qualysVmdrConfigSchema,
   create(config: QualysVmdrConfig, deps: QualysVmdrDeps): Source {
     const log = deps.log.child({ source: 'qualys-vmdr' });
