@@ -6,9 +6,12 @@ import { startHttpServer, type RunningHttpServer } from '../server/httpServer.js
 import { serverConfigSchema } from '../server/serverConfig.js';
 import { JobScheduler, type RunKind, type ScheduleFn } from './jobScheduler.js';
 import { webhookTargets } from './webhookTargets.js';
+import { deliveryLanes, OutboxPump } from '../delivery/outboxPump.js';
 
 export interface Daemon {
   scheduler: JobScheduler;
+  /** Delivers incident events in the background, when a job has incident actions. */
+  pump?: OutboxPump;
   /** The HTTP listener, when configured or when a job takes webhooks. */
   server?: RunningHttpServer;
   /** Stop taking webhooks, then stop the schedules (running cycles get `graceMs`). */
@@ -29,6 +32,8 @@ export interface DaemonOptions {
  */
 export async function startDaemon(app: AppContext, opts: DaemonOptions = {}): Promise<Daemon> {
   const { log } = app;
+  const lanes = deliveryLanes(app.jobs);
+  const pump = lanes.length ? new OutboxPump(app.state.outbox, lanes, log) : undefined;
   const scheduler = new JobScheduler(
     app.jobs.map((rt) => ({
       name: rt.config.name,
@@ -36,6 +41,7 @@ export async function startDaemon(app: AppContext, opts: DaemonOptions = {}): Pr
       timezone: rt.config.timezone,
       run: async (signal, kind) => {
         const report = await runCycle(rt, app.state, { signal, mode: kind });
+        if (report.counts.triggered + report.counts.resolved > 0) pump?.kick();
         opts.onCycle?.(report, kind);
         const level = report.result === 'failed' ? 'error' : 'info';
         log.log(level, kind === 'push' ? 'webhook payloads processed' : 'cycle finished', {
@@ -66,6 +72,8 @@ export async function startDaemon(app: AppContext, opts: DaemonOptions = {}): Pr
   );
   const server = await startListener(app, scheduler);
   scheduler.start();
+  // Events left in the outbox by an earlier run go out first.
+  pump?.start();
   log.info('vulnbridge daemon started', { jobs: app.jobs.map((j) => j.config.name), stateDir: app.config.stateDir });
   if (opts.runNow) for (const rt of app.jobs) void scheduler.trigger(rt.config.name);
   // Payloads acknowledged before a restart and not yet processed.
@@ -73,10 +81,12 @@ export async function startDaemon(app: AppContext, opts: DaemonOptions = {}): Pr
   return {
     scheduler,
     ...(server ? { server } : {}),
+    ...(pump ? { pump } : {}),
     async stop(graceMs) {
       // Stop taking webhooks first: what was acknowledged is stored and processed at the next start.
       await server?.close();
       await scheduler.stop(graceMs);
+      await pump?.stop();
     },
   };
 }

@@ -129,8 +129,8 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
     const tickets = scratch ? new OverlayTickets(state.tickets, new TicketStore(scratch)) : state.tickets;
     const onStep = opts.onStep ?? (() => {});
     const { lanes } = rt;
-    // Which lanes each finding of the current page goes to (routing rules), by finding key.
-    let routedTo = new Map<string, ReadonlySet<string>>();
+    // Which lanes each finding goes to (routing rules), by finding key: the sets are shared per rule.
+    const routedTo = new Map<string, ReadonlySet<string>>();
     const routedHere = (laneId: string) => (lanes.router ? (f: StagedFinding) => routedTo.get(f.key)?.has(laneId) ?? false : undefined);
     const laneCounts = lanes.jira.map(() => zeroCounts());
     const works = lanes.jira.map(
@@ -177,16 +177,22 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
     );
     for (const page of staging.pages(PAGE_SIZE)) {
       signal.throwIfAborted();
-      if (lanes.router) routedTo = routePage(rt, page, lookups, counts, onStep, dryRun);
+      if (lanes.router) for (const [k, v] of routePage(rt, page, lookups, counts, onStep, dryRun)) routedTo.set(k, v);
       for (const w of works) await w.applyPage(page);
-      for (const w of incidentWorks) w.applyPage(page, routedHere(w.laneId));
       if (works.length === 0 && !dryRun) recordFindings(rt, state, page, lookups, keepData, now);
       counts.findings += page.length;
       progress({ phase: 'tickets', findings: counts.findings });
     }
     for (const w of works) await w.finish();
-    for (const w of incidentWorks) w.finish();
     for (const c of laneCounts) addCounts(counts, c);
+    // Alerts after tickets: an alert links to the ticket this cycle created for its finding.
+    if (incidentWorks.length) {
+      for (const page of staging.pages(PAGE_SIZE)) {
+        signal.throwIfAborted();
+        for (const w of incidentWorks) w.applyPage(page, routedHere(w.laneId));
+      }
+      for (const w of incidentWorks) w.finish();
+    }
 
     const result = counts.failed > 0 ? 'partial' : 'ok';
     if (!dryRun) {

@@ -8,6 +8,7 @@ export function statusCommand(config: Config, opts: { json: boolean; out?: (t: s
   const state = openStateBundle(config.stateDir);
   try {
     const inbox = new Map(state.inbox.counts().map((c) => [c.job, c]));
+    const outbox = state.outbox.counts();
     const jobs = config.jobs.map((j) => {
       const last = state.runs.last(j.name);
       const pushed = inbox.get(j.name);
@@ -21,6 +22,10 @@ export function statusCommand(config: Config, opts: { json: boolean; out?: (t: s
         retrying: state.pending.list(j.name),
         findings: state.findings.countsByStatus(j.name),
         webhooks: { waiting: pushed?.waiting ?? 0, setAside: pushed?.setAside ?? 0, lastError: pushed?.lastError ?? null },
+        incidents: {
+          openAlerts: state.outbox.openAlerts(j.name),
+          outbox: outbox.filter((o) => o.job === j.name).map(({ job: _job, ...rest }) => rest),
+        },
       };
     });
     if (opts.json) {
@@ -49,6 +54,10 @@ export function statusCommand(config: Config, opts: { json: boolean; out?: (t: s
     for (const j of jobs) {
       if (j.lastRun?.error) out(`\n${j.job}: last error: ${j.lastRun.error}`);
       for (const r of j.retrying.slice(0, 10)) out(`${j.job}: retrying ${r.fkey} (${r.attempts}x): ${r.error}`);
+      for (const a of j.incidents.openAlerts) out(`${j.job}: ${a.open} open alert(s) via ${a.lane}`);
+      for (const o of j.incidents.outbox) {
+        out(`${j.job}: outbox ${o.lane}: ${o.waiting} event(s) waiting${o.rejected ? `, ${o.rejected} rejected` : ''}${o.lastError ? `; last error: ${o.lastError}` : ''}`);
+      }
       if (j.webhooks.setAside > 0) {
         out(`${j.job}: ${j.webhooks.setAside} webhook payload(s) set aside after repeated failures (kept in the inbox table): ${j.webhooks.lastError ?? ''}`);
       }

@@ -1,6 +1,8 @@
 import type { AppContext } from '../appContext.js';
 import type { PlanStep } from '../../pipeline/planStep.js';
 import { runCycle, type CycleProgress, type CycleReport } from '../../pipeline/runCycle.js';
+import { OutboxDrainer, type DrainResult } from '../../delivery/outboxDrainer.js';
+import { deliveryLanes } from '../../delivery/outboxPump.js';
 import { describeStep, reportTable } from '../printReport.js';
 
 export interface SyncOptions {
@@ -9,6 +11,8 @@ export interface SyncOptions {
   /** Where human output goes (stdout); progress goes to stderr. */
   out?: (text: string) => void;
   progress?: boolean;
+  /** How long to keep sending incident events after the cycles (rate limits); the rest waits in the outbox. */
+  drainSeconds?: number;
 }
 
 /** One cycle of every selected job now; exit code 1 when any job failed. */
@@ -29,14 +33,30 @@ export async function syncCommand(app: AppContext, opts: SyncOptions): Promise<{
     if (opts.progress && process.stderr.isTTY) process.stderr.write('\n');
     reports.push(opts.json && opts.dryRun ? Object.assign(report, { plan: steps }) : report);
   }
+  const delivery = opts.dryRun ? undefined : await deliver(app, opts.drainSeconds ?? 60);
   if (opts.json) {
-    out(JSON.stringify({ reports, brokenJobs: app.broken }, null, 2));
+    out(JSON.stringify({ reports, brokenJobs: app.broken, ...(delivery ? { incidents: delivery } : {}) }, null, 2));
   } else {
     out(reportTable(reports));
+    if (delivery) {
+      out(
+        `\nincident events: ${delivery.sent} sent, ${delivery.waiting} waiting in the outbox` +
+          `${delivery.rejected ? `, ${delivery.rejected} rejected (see vulnbridge status)` : ''}` +
+          `${delivery.waiting ? ' (the daemon sends them; `vulnbridge status` shows why they wait)' : ''}`,
+      );
+    }
     for (const b of app.broken) out(`\n${b.name}: not run: ${b.error}`);
   }
   const failed = reports.some((r) => r.result === 'failed') || app.broken.length > 0;
   return { reports, exitCode: failed ? 1 : 0 };
+}
+
+/** Send what the cycles queued for incident tools, for at most `seconds` (rate limits); the rest stays queued. */
+async function deliver(app: AppContext, seconds: number): Promise<DrainResult | undefined> {
+  const lanes = deliveryLanes(app.jobs);
+  if (lanes.length === 0) return undefined;
+  const drainer = new OutboxDrainer(app.state.outbox, lanes, app.log);
+  return drainer.drain({ signal: AbortSignal.timeout(seconds * 1000 + 30_000), deadline: Date.now() + seconds * 1000 });
 }
 
 /**

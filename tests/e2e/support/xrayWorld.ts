@@ -31,6 +31,8 @@ export interface XrayJobSpec {
   fullPullHours?: number;
   timeoutSeconds?: number;
   webhook?: boolean;
+  /** YAML of the job's `routes:` list items, indented as under `routes:` (6 spaces). */
+  routes?: string;
 }
 
 export interface XrayWorld {
@@ -83,6 +85,7 @@ export async function startXrayWorld(xrayOpts: XraySimOptions = {}): Promise<Xra
           `      email: ${SIM_CREDENTIALS.email}`,
           `      token: { env: ${ENV.jiraToken} }`,
         );
+        if (j.routes) lines.push('    routes:', j.routes.replace(/\n+$/, ''));
         if (j.webhook) {
           lines.push(
             '    webhook:',
