@@ -6,6 +6,8 @@ import { SIM_CREDENTIALS, startJiraSim } from '../../../tests/sim/jira/startJira
 import { QUALYS_SIM_CREDENTIALS, startQualysSim } from '../../../tests/sim/qualys/startQualysSim.js';
 import { startXraySim, XRAY_SIM_CREDENTIALS, type XraySim } from '../../../tests/sim/xray/startXraySim.js';
 import { buildWebhookPayloadV11, sendXrayWebhook } from '../../../tests/sim/xray/webhookPayloads.js';
+import { PD_SIM_ROUTING_KEYS, startPagerDutySim } from '../../../tests/sim/pagerduty/startPagerDutySim.js';
+import { startIncidentWebhookSim } from '../../../tests/sim/incident-webhook/startIncidentWebhookSim.js';
 import { startDaemon } from '../../daemon/startDaemon.js';
 import { openApp, readConfig } from '../appContext.js';
 import { syncCommand } from './syncCommand.js';
@@ -29,7 +31,7 @@ export function simplifiedWorkflowData(): SimData {
 
 const DEMO_WEBHOOK = { username: 'xray-demo-hook', password: 'demo-hook-secret' } as const;
 
-function demoConfig(qualysUrl: string, xrayUrl: string, jiraUrl: string, stateDir: string, templates: string): string {
+function demoConfig(qualysUrl: string, xrayUrl: string, jiraUrl: string, pagerdutyUrl: string, stateDir: string, templates: string): string {
   return `# Written by \`vulnbridge demo\`: both jobs point at the simulators it started.
 stateDir: ${JSON.stringify(stateDir)}
 log: { level: warn }
@@ -48,6 +50,8 @@ x-xray: &xray
   token: { env: VB_DEMO_XRAY_TOKEN }
   watches: [prod-docker-watch, npm-apps-watch]
   pageSize: 10
+  # A complete listing at least every 36 ms: every demo cycle sees what went away.
+  fullPullHours: 0.00001
 
 x-jira: &jira
   type: jira
@@ -76,6 +80,17 @@ jobs:
     project: SEC
     source: *xray
     sink: *jira
+    # The first rule that matches a violation decides what happens to it.
+    routes:
+      - name: critical-to-pager
+        when: { minSeverity: Critical }
+        actions: [ { jira: {} }, { pagerduty: { routingKey: { env: VB_DEMO_PD_KEY }, url: "${pagerdutyUrl}" } } ]
+      - name: licenses-to-lightstep
+        when: { types: [license] }
+        actions: [ { webhook: { url: { env: VB_DEMO_LIGHTSTEP_URL }, format: lightstep } } ]
+      - name: medium-and-up
+        when: { minSeverity: Medium }
+        actions: [ { jira: {} } ]
     webhook:
       basicAuth:
         username: { env: VB_DEMO_WEBHOOK_USER }
@@ -99,6 +114,9 @@ export async function demoCommand(opts: { root?: string; out?: (t: string) => vo
 
   const qualys = await startQualysSim({ seed: 7, hosts: opts.hosts ?? 12, detectionsPerHost: 5 });
   const xray = await startXraySim({ seed: 3, watches: 2, violationsPerWatch: 8 });
+  // The production image has no ../shared: the simulators check no OpenAPI document there.
+  const pagerduty = await startPagerDutySim({ validateAgainstOpenApi: false });
+  const lightstep = await startIncidentWebhookSim();
   const jiraData = simplifiedWorkflowData();
   jiraData.projects.push({ id: '10002', key: 'SEC', name: 'Security' });
   const jira = await startJiraSim({ flavor: 'cloud', data: jiraData, validateAgainstOpenApi: false });
@@ -110,11 +128,14 @@ export async function demoCommand(opts: { root?: string; out?: (t: string) => vo
     process.env.VB_DEMO_XRAY_TOKEN = XRAY_SIM_CREDENTIALS.token;
     process.env.VB_DEMO_WEBHOOK_USER = DEMO_WEBHOOK.username;
     process.env.VB_DEMO_WEBHOOK_PASSWORD = DEMO_WEBHOOK.password;
+    process.env.VB_DEMO_PD_KEY = PD_SIM_ROUTING_KEYS[0];
+    process.env.VB_DEMO_LIGHTSTEP_URL = lightstep.webhookUrl();
     const file = path.join(dir, 'vulnbridge.yml');
-    writeFileSync(file, demoConfig(qualys.url, xray.url, jira.url, dir, path.join(root, 'templates')));
+    writeFileSync(file, demoConfig(qualys.url, xray.url, jira.url, pagerduty.eventsUrl, dir, path.join(root, 'templates')));
     out(`Qualys simulator: ${qualys.url} (${qualys.data.totalDetections()} detections)`);
     out(`JFrog Xray simulator: ${xray.url} (${xray.data.violations.length} violations in ${xray.data.watches.length} watches)`);
     out(`Jira Cloud simulator: ${jira.url}`);
+    out(`PagerDuty Events v2 simulator: ${pagerduty.url}; Lightstep-style incident webhook simulator: ${lightstep.url}`);
     out(`Config: ${path.relative(root, file)}\n`);
 
     const app = openApp(readConfig(file), { log: createLogger({ level: 'warn' }) });
@@ -128,15 +149,23 @@ export async function demoCommand(opts: { root?: string; out?: (t: string) => vo
       const moved = qualys.data.moveQds(3);
       const host = qualys.data.addHost(3);
       const added = xray.addViolation({ watch_name: 'npm-apps-watch', type: 'Security', severity: 'High' });
+      const paged = xray.data.violations.find((v) => v.severity === 'Critical' && !v.ignore_rule_info);
+      if (paged) xray.resolveViolations(paged);
       out(
         `\n== Scanner data changed: ${fixed.length} detections Fixed, ${reopened.length} Re-Opened, ` +
           `QDS moved on ${moved.length}, new host ${host.ID} with 3 detections; ` +
-          `Xray: new violation ${added.issue_id} in ${added.infected_components.join(', ')}`,
+          `Xray: new violation ${added.issue_id} in ${added.infected_components.join(', ')}` +
+          `${paged ? `, critical ${paged.issue_id} fixed (its ticket closes, its PagerDuty alert resolves)` : ''}`,
       );
       out('== Cycle 2: incremental pull, only what changed is acted on');
       exit |= (await syncCommand(app, { dryRun: false, json: false, out, progress: true })).exitCode;
 
       exit |= await webhookRound(app, xray, out);
+      const alerts = pagerduty.alerts();
+      out(
+        `\nPagerDuty now holds ${alerts.filter((a) => a.status === 'triggered').length} open and ${alerts.filter((a) => a.status === 'resolved').length} resolved alert(s); ` +
+          `the Lightstep webhook received ${lightstep.incidents().length} incident(s) (${lightstep.incidents().filter((i) => i.state === 'Open').length} open).`,
+      );
       out(`\nJira now holds ${jira.issues().length} issues and ${jira.links().length} links (the simulators stop with the demo; against a real Jira the links above open the tickets).`);
       out(`State: ${path.relative(root, path.join(dir, 'vulnbridge.db'))}. Look at it with:`);
       out(`  npx vulnbridge status --config ${path.relative(root, file)}`);
@@ -145,7 +174,7 @@ export async function demoCommand(opts: { root?: string; out?: (t: string) => vo
     }
     return exit;
   } finally {
-    await Promise.all([qualys.close(), xray.close(), jira.close()]);
+    await Promise.all([qualys.close(), xray.close(), jira.close(), pagerduty.close(), lightstep.close()]);
   }
 }
 
@@ -167,8 +196,9 @@ async function webhookRound(app: ReturnType<typeof openApp>, xray: XraySim, out:
     const v = xray.addViolation({ watch_name: 'prod-docker-watch', type: 'Security', severity: 'Critical' });
     const res = await sendXrayWebhook(`${daemon.server?.url ?? ''}/webhooks/xray/xray-violations`, buildWebhookPayloadV11([v]), { auth: { basic: DEMO_WEBHOOK } });
     out(`Xray → daemon: HTTP ${res.status} ${res.body}`);
-    // Bounded wait for the push cycle the webhook started (it runs at once).
-    for (let i = 0; i < 1000 && (ticketed === undefined || daemon.scheduler.isRunning('xray-violations')); i++) await new Promise((r) => setTimeout(r, 10));
+    // Bounded wait for the push cycle the webhook started (it runs at once) and for its alert to go out.
+    const busy = () => ticketed === undefined || daemon.scheduler.isRunning('xray-violations') || app.state.outbox.counts().some((c) => c.waiting > 0);
+    for (let i = 0; i < 1000 && busy(); i++) await new Promise((r) => setTimeout(r, 10));
     out(`Ticket for ${v.issue_id} in ${v.infected_components.join(', ')}: ${ticketed ?? 'not processed yet'}`);
     return res.status === 202 && ticketed !== undefined ? 0 : 1;
   } finally {
