@@ -1,10 +1,10 @@
 /**
- * npm run bench -- [--only qualys|xray] [--detections N] [--per-host M] [--violations N]
- *                  [--watches W] [--webhooks K] [--json]
+ * npm run bench -- [--only qualys|xray|incidents] [--detections N] [--per-host M] [--violations N]
+ *                  [--watches W] [--webhooks K] [--findings N] [--events-per-minute M] [--json]
  *
  * Figures, not a test. Each part runs in its own process (so each peak RSS is its own)
- * with the daemon's 256 MB heap cap: qualysBench.ts (VMDR detections) and xrayBench.ts
- * (Xray violations and webhook latency). Options are passed to the part that knows them.
+ * with the daemon's 256 MB heap cap: qualysBench.ts (VMDR detections), xrayBench.ts
+ * (Xray violations and webhook latency) and incidentBench.ts (the outbox to PagerDuty). Options are passed to the part that knows them.
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -18,6 +18,8 @@ const { values } = parseArgs({
     violations: { type: 'string' },
     watches: { type: 'string' },
     webhooks: { type: 'string' },
+    findings: { type: 'string' },
+    'events-per-minute': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -25,6 +27,7 @@ const { values } = parseArgs({
 const parts: Array<{ name: string; script: string; options: string[] }> = [
   { name: 'qualys', script: 'tests/bench/qualysBench.ts', options: ['detections', 'per-host', 'template'] },
   { name: 'xray', script: 'tests/bench/xrayBench.ts', options: ['violations', 'watches', 'webhooks'] },
+  { name: 'incidents', script: 'tests/bench/incidentBench.ts', options: ['findings', 'events-per-minute'] },
 ];
 let failed = false;
 for (const part of parts) {

@@ -47,3 +47,8 @@ export function printFigures(json: boolean, figures: object, lines: string[]): v
 export function jiraSinkYaml(jira: { url: string; email: string }): string {
   return ['    sink:', '      type: jira', `      url: ${jira.url}`, '      flavor: cloud', `      email: ${jira.email}`, '      token: { env: VB_BENCH_JIRA_TOKEN }', ''].join('\n');
 }
+
+/** The `source:` block of an Xray bench job: the Xray simulator, its token from VB_BENCH_XRAY_TOKEN. */
+export function xraySourceYaml(url: string, watches: readonly string[]): string {
+  return ['    source:', '      type: jfrog-xray', `      url: ${url}`, '      token: { env: VB_BENCH_XRAY_TOKEN }', `      watches: ${JSON.stringify(watches)}`, '      pageSize: 500', ''].join('\n');
+}

@@ -21,7 +21,7 @@ import { sourceFactories } from '../../connector/sources/registry.js';
 import { openStateBundle } from '../../connector/state/stateBundle.js';
 import { generateXrayData } from '../sim/xray/generateXrayData.js';
 import { buildWebhookPayloadV11, sendXrayWebhook } from '../sim/xray/webhookPayloads.js';
-import { callsToMinimum, cycleFigures, cycleLines, jiraSinkYaml, printFigures, timedCycle } from './benchKit.js';
+import { callsToMinimum, cycleFigures, cycleLines, jiraSinkYaml, printFigures, timedCycle, xraySourceYaml } from './benchKit.js';
 import { spawnSim } from './spawnSim.js';
 
 const { values } = parseArgs({
@@ -60,13 +60,7 @@ jobs:
     schedule: "0 * * * *"
     template: ${JSON.stringify(path.resolve(values.template))}
     project: VULN
-    source:
-      type: jfrog-xray
-      url: ${xray.info.url}
-      token: { env: VB_BENCH_XRAY_TOKEN }
-      watches: ${JSON.stringify(watchNames)}
-      pageSize: 500
-${jiraSinkYaml(jira.info)}    webhook:
+${xraySourceYaml(xray.info.url, watchNames)}${jiraSinkYaml(jira.info)}    webhook:
       basicAuth:
         username: { env: VB_BENCH_HOOK_USER }
         password: { env: VB_BENCH_HOOK_PASSWORD }

@@ -178,6 +178,31 @@ describe('e2e: routing rules, PagerDuty and a Lightstep webhook (simulators)', f
     expect(app!.state.outbox.counts()).to.deep.equal([]);
   });
 
+  it('groupBy watch: one alert per watch and severity with counts, resolved when its last violation goes', async () => {
+    const rt = open(`
+      - name: criticals-grouped
+        when: { minSeverity: Critical }
+        actions: [ { pagerduty: { routingKey: { env: ${PD_KEY_ENV} }, url: "${pd.eventsUrl}", groupBy: watch } } ]
+`);
+    await cycle(rt);
+    await deliver(app!);
+    const critical = live().filter((v) => v.severity === 'Critical');
+    const watches = [...new Set(critical.map((v) => v.watch_name))];
+    expect(pd.openAlerts().map((a) => a.dedupKey).sort()).to.deep.equal(watches.map((w) => `vulnbridge:xray:watch:${w}:Critical`).sort());
+    const w0 = watches[0]!;
+    const inW0 = critical.filter((v) => v.watch_name === w0).flatMap(keysOf).length;
+    const alert = pd.openAlerts().find((a) => a.dedupKey.includes(`:${w0}:`))!;
+    expect(alert.lastPayload?.summary).to.match(new RegExp(`^${inW0} Critical violations? in watch ${w0}`));
+    // The watch's criticals are fixed: a complete listing resolves the group alert.
+    world.xray.resolveViolations((v) => v.watch_name === w0 && v.severity === 'Critical');
+    world.clock.advanceMinutes(25 * 60);
+    const r = await cycle(rt);
+    expect(r.counts.resolved).to.equal(1);
+    await deliver(app!);
+    expect(pd.alertsByDedupKey(alert.dedupKey).map((a) => a.status)).to.deep.equal(['resolved']);
+    expect(pd.openAlerts()).to.have.length(watches.length - 1);
+  });
+
   it('bad routes are reported with their YAML line and path; a missing integration key names its env var', () => {
     const bad = world.writeConfig([{ name: 'xray', template: PER_VIOLATION, routes: '      - when: { qds: { min: 50 } }\n        actions: [ none ]\n' }]);
     let message = '';
