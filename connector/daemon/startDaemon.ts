@@ -104,6 +104,8 @@ async function startListener(app: AppContext, scheduler: JobScheduler): Promise<
         const last = app.state.runs.last(rt.config.name);
         return { job: rt.config.name, running: scheduler.isRunning(rt.config.name), lastRun: last?.result ?? null, lastRunAt: last?.startedAt ?? null };
       }),
+      // Incident events waiting or set aside, per job and endpoint.
+      outbox: app.state.outbox.counts(),
     }),
   });
   app.log.info('listening for webhooks', {

@@ -20,6 +20,11 @@ export interface DrainResult {
 }
 
 const WINDOW_MS = 60_000;
+/**
+ * The endpoint counts an event when it arrives, a little after we count it when we send:
+ * wait this much longer than the window so its count has surely dropped.
+ */
+const WINDOW_MARGIN_MS = 1000;
 /** Backoff without a server-given wait: 2 s, 4 s, ... up to 5 minutes. */
 const backoffMs = (attempts: number) => Math.min(5 * 60_000, 1000 * 2 ** Math.min(attempts + 1, 9));
 
@@ -140,7 +145,7 @@ export class OutboxDrainer {
   private windowFreeAt(l: DeliveryLane): number {
     const w = this.window(l);
     if (w.length < l.sender.eventsPerMinute) return 0;
-    return (w[w.length - l.sender.eventsPerMinute] as number) + WINDOW_MS;
+    return (w[w.length - l.sender.eventsPerMinute] as number) + WINDOW_MS + WINDOW_MARGIN_MS;
   }
 }
 

@@ -34,7 +34,7 @@ export function loadWebhookTemplate(file: string): WebhookTemplate {
   } catch (err) {
     throw new ConfigError('CONFIG_INVALID', `cannot read the webhook template: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
       file,
-      hint: 'check `template` of the webhook action (relative paths are resolved against the config file\'s folder)',
+      hint: 'check `template` of the webhook action (relative paths are resolved from the working directory, like the job\'s `template`)',
     });
   }
   let body: Json;

@@ -173,10 +173,17 @@ export class IncidentWork {
   }
 }
 
-/** What an alert says, without the parts that change every time (timestamps). */
+/** Details that change with every scan without saying anything new about the finding. */
+const PER_SCAN_DETAILS = new Set(['last_found', 'times_found', 'last_scan']);
+
+/**
+ * What an alert says, without what changes every time (timestamps, the last scan that saw
+ * it): a re-trigger only when the news is real, so the rate limit goes to new alerts.
+ */
 function eventHash(event: IncidentEvent): string {
-  const { timestamp: _t, finding: _f, ...rest } = event;
-  return hashOf(JSON.stringify(rest));
+  const { timestamp: _t, finding: _f, customDetails, ...rest } = event;
+  const details = Object.fromEntries(Object.entries(customDetails).filter(([k]) => !PER_SCAN_DETAILS.has(k)));
+  return hashOf(JSON.stringify({ ...rest, details }));
 }
 
 function groupName(groupBy: IncidentLane['groupBy'], ctx: TemplateContext): string {

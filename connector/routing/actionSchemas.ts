@@ -52,14 +52,28 @@ export const webhookActionSchema = z.strictObject({
   eventsPerMinute: z.number().int().min(1).max(100_000).default(600),
 });
 
-export const actionSchema = z.union([
-  z.strictObject({ jira: jiraActionSchema }),
-  z.strictObject({ pagerduty: pagerdutyActionSchema }),
-  z.strictObject({ webhook: webhookActionSchema }),
-  z.literal('none'),
-]);
+/**
+ * One action. Picked by its key first, so a mistake inside `pagerduty: {...}` is reported
+ * as that option's error rather than as "matches none of the four forms".
+ */
+export const actionSchema = z.custom<unknown>().transform((input, ctx) => {
+  const forms = { jira: jiraActionSchema, pagerduty: pagerdutyActionSchema, webhook: webhookActionSchema } as const;
+  if (input === 'none') return 'none' as const;
+  const keys = input && typeof input === 'object' && !Array.isArray(input) ? Object.keys(input) : [];
+  const key = keys.length === 1 ? (keys[0] as keyof typeof forms) : undefined;
+  if (!key || !(key in forms)) {
+    ctx.addIssue({ code: 'custom', message: 'an action is one of `jira: {...}`, `pagerduty: {...}`, `webhook: {...}` or `none`', input });
+    return z.NEVER;
+  }
+  const parsed = forms[key].safeParse((input as Record<string, unknown>)[key]);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [key, ...issue.path] } as Parameters<typeof ctx.addIssue>[0]);
+    return z.NEVER;
+  }
+  return { [key]: parsed.data } as { jira: JiraAction } | { pagerduty: PagerdutyAction } | { webhook: WebhookAction };
+});
 
 export type JiraAction = z.infer<typeof jiraActionSchema>;
 export type PagerdutyAction = z.infer<typeof pagerdutyActionSchema>;
 export type WebhookAction = z.infer<typeof webhookActionSchema>;
-export type Action = z.infer<typeof actionSchema>;
+export type Action = z.output<typeof actionSchema>;

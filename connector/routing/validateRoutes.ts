@@ -88,8 +88,62 @@ export function validateRoutes(rules: readonly RouteRule[], module: ModuleName, 
     if (keys.length === 0) catchAll ??= i;
     if (rule.when) criteriaProblems(rule.when, keys, i, module, valid, possibleTypes, jobTypes !== undefined, problems);
     actionProblems(rule.actions, i, problems);
+    incidentActionProblems(rule.actions, i, module, problems);
   });
+  sameEndpointProblems(rules, problems);
   return problems;
+}
+
+/** Incident options that cannot work for this module's findings. */
+function incidentActionProblems(actions: readonly Action[], i: number, module: ModuleName, problems: RouteProblem[]): void {
+  actions.forEach((action, k) => {
+    if (action === 'none' || 'jira' in action) return;
+    const [type, options] = 'pagerduty' in action ? (['pagerduty', action.pagerduty] as const) : (['webhook', action.webhook] as const);
+    const at = [i, 'actions', k, type];
+    if (options.groupBy === 'watch' && module !== 'XRAY') {
+      problems.push({ path: [...at, 'groupBy'], message: `${module} findings have no watch to group by`, hint: 'use `groupBy: host` (Qualys) or `finding`' });
+    }
+    if (options.groupBy === 'host' && module === 'XRAY') {
+      problems.push({ path: [...at, 'groupBy'], message: 'Xray findings have no host to group by', hint: 'use `groupBy: watch` or `finding`' });
+    }
+    const webhook = 'webhook' in action ? action.webhook : undefined;
+    if (webhook?.format === 'xray' && module !== 'XRAY') {
+      problems.push({ path: [...at, 'format'], message: `format xray re-creates Xray's own payload, which ${module} findings cannot fill`, hint: 'use `format: lightstep` or `template`' });
+    }
+    if (webhook?.format === 'template' && !webhook.template) {
+      problems.push({ path: [...at, 'template'], message: 'format template needs `template`: the JSON file to render', hint: 'add `template: path/to/body.json`' });
+    }
+  });
+}
+
+/**
+ * Incident actions to the same endpoint (same secret, format and grouping) share one
+ * lane and its alerts: they must agree on every option, or one's options would be lost.
+ */
+function sameEndpointProblems(rules: readonly RouteRule[], problems: RouteProblem[]): void {
+  const seen = new Map<string, { path: Array<string | number>; options: string }>();
+  rules.forEach((rule, i) =>
+    rule.actions.forEach((action, k) => {
+      if (action === 'none' || 'jira' in action) return;
+      const [type, options, secret] =
+        'pagerduty' in action
+          ? (['pagerduty', action.pagerduty, action.pagerduty.routingKey] as const)
+          : (['webhook', action.webhook, action.webhook.url] as const);
+      const lane = `${type}:${secret.env ?? secret.file}:${'format' in options ? options.format : ''}:${options.groupBy}`;
+      const json = JSON.stringify(options);
+      const first = seen.get(lane);
+      if (!first) {
+        seen.set(lane, { path: [i, 'actions', k], options: json });
+        return;
+      }
+      if (first.options === json) return;
+      problems.push({
+        path: [i, 'actions', k, type],
+        message: `this ${type} action sends to the same endpoint as routes[${first.path[0]}].actions[${first.path[2]}] with other options`,
+        hint: 'actions to one endpoint share its alerts: give them the same options (severity, url, auth, eventsPerMinute), or use another key or URL',
+      });
+    }),
+  );
 }
 
 function criteriaProblems(

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { criteriaFor, validateRoutes } from '../../connector/routing/validateRoutes.js';
+import { routesSchema } from '../../connector/routing/routesSchema.js';
 import { exampleRoutes, routes } from './routesFixtures.js';
 
 const none = ['none'];
@@ -109,5 +110,35 @@ describe('routing/validateRoutes', () => {
     expect(problems).to.deep.equal([
       { path: [1, 'name'], message: 'rule name "a" is also used by rule 1', hint: 'give each rule its own name: logs and counts name the rule that matched' },
     ]);
+  });
+
+  it('reports incident options the module cannot fill, and one endpoint given two sets of options', () => {
+    const key = { env: 'PD_KEY' };
+    const vmdr = validateRoutes(
+      routes([
+        { when: { minSeverity: 'Critical' }, actions: [{ pagerduty: { routingKey: key, groupBy: 'watch' } }, { webhook: { url: { env: 'LS' }, format: 'xray' } }] },
+        { when: { minSeverity: 'High' }, actions: [{ pagerduty: { routingKey: key, groupBy: 'watch', eventsPerMinute: 60 } }] },
+        { actions: [{ webhook: { url: { env: 'HOOK' }, format: 'template' } }] },
+      ]),
+      'VMDR',
+    );
+    expect(vmdr.map((p) => p.path.join('.'))).to.have.members([
+      '0.actions.0.pagerduty.groupBy',
+      '0.actions.1.webhook.format',
+      '1.actions.0.pagerduty.groupBy',
+      '1.actions.0.pagerduty',
+      '2.actions.0.webhook.template',
+    ]);
+    expect(vmdr.find((p) => p.path.join('.') === '1.actions.0.pagerduty')?.message).to.include('same endpoint as routes[0].actions[0]');
+    const xray = validateRoutes(routes([{ actions: [{ pagerduty: { routingKey: key, groupBy: 'host' } }] }]), 'XRAY');
+    expect(xray.map((p) => p.message)).to.deep.equal(['Xray findings have no host to group by']);
+  });
+
+  it('names the option that is wrong inside an action, and the four action forms otherwise', () => {
+    const inner = routesSchema.safeParse([{ actions: [{ pagerduty: { routingKey: { env: 'K' }, groupBy: 'team' } }] }]);
+    expect(inner.success).to.equal(false);
+    expect(inner.error?.issues[0]?.path).to.deep.equal([0, 'actions', 0, 'pagerduty', 'groupBy']);
+    const unknown = routesSchema.safeParse([{ actions: [{ slack: {} }] }]);
+    expect(unknown.error?.issues[0]?.message).to.include('`jira: {...}`, `pagerduty: {...}`, `webhook: {...}` or `none`');
   });
 });
