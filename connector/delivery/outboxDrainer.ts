@@ -149,7 +149,11 @@ export class OutboxDrainer {
   }
 }
 
-const key = (l: DeliveryLane) => `${l.job}\n${l.lane}`;
+/**
+ * Throttles and pauses belong to the endpoint, not the job: the lane id names the
+ * endpoint (its secret's name), so two jobs paging with one integration key share its limit.
+ */
+const key = (l: DeliveryLane) => l.lane;
 
 /** Waiting ends early when the drain is aborted; the drain loop then sees the signal. */
 const defaultSleep = (ms: number, signal: AbortSignal): Promise<void> => sleep(ms, signal).catch(() => undefined);
