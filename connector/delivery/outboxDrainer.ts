@@ -136,7 +136,7 @@ export class OutboxDrainer {
   private window(l: DeliveryLane): number[] {
     let w = this.windows.get(key(l));
     if (!w) this.windows.set(key(l), (w = []));
-    const cutoff = this.now() - WINDOW_MS;
+    const cutoff = this.now() - WINDOW_MS - WINDOW_MARGIN_MS;
     while (w.length && (w[0] as number) <= cutoff) w.shift();
     return w;
   }
