@@ -125,7 +125,8 @@ export function parseConfig(text: string, file: string, registries: Registries, 
     });
     if (job.routes) {
       const scope = { types: (source.config as { types?: string[] }).types };
-      const found = validateRoutes(job.routes, source.factory.moduleName as Parameters<typeof validateRoutes>[1], scope);
+      const module = source.factory.moduleNameOf?.(source.config) ?? source.factory.moduleName;
+      const found = validateRoutes(job.routes, module as Parameters<typeof validateRoutes>[1], scope);
       report(
         found.map((p) => ({ code: 'custom', path: p.path, message: p.hint ? `${p.message} (${p.hint})` : p.message, input: undefined }) as z.core.$ZodIssue),
         ['jobs', i, 'routes'],

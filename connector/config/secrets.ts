@@ -17,6 +17,11 @@ export const secretRefSchema = z
 
 export type SecretRef = z.infer<typeof secretRefSchema>;
 
+/** Where a secret comes from, for messages (`QUALYS_PASSWORD`, `the file /run/secrets/x`): never its value. */
+export function secretSourceName(ref: { env?: string; file?: string }): string {
+  return ref.env ?? `the file ${ref.file ?? '?'}`;
+}
+
 export function readSecret(ref: SecretRef, what: string, env: NodeJS.ProcessEnv = process.env): string {
   if (ref.env) {
     const value = env[ref.env];

@@ -18,6 +18,8 @@ export interface TicketIo {
   unlink(parentKey: string, childKey: string): Promise<boolean>;
   findByLabels(project: string, labels: readonly string[]): Promise<FoundIssue[]>;
   newestWithLabel(project: string, label: string, limit: number): Promise<FoundIssue[]>;
+  /** Upload a text file to the issue (the template's `attachment`). */
+  attach(key: string, name: string, text: string): Promise<void>;
 }
 
 export class SinkIo implements TicketIo {
@@ -52,6 +54,9 @@ export class SinkIo implements TicketIo {
   newestWithLabel(project: string, label: string, limit: number) {
     return this.sink.newestWithLabel(project, label, limit);
   }
+  async attach(key: string, name: string, text: string) {
+    await this.sink.attach(key, name, text);
+  }
 }
 
 export class DryRunIo implements TicketIo {
@@ -80,4 +85,5 @@ export class DryRunIo implements TicketIo {
   async newestWithLabel() {
     return [];
   }
+  async attach() {}
 }

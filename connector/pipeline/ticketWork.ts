@@ -6,7 +6,9 @@ import type { LookupCache } from '../state/lookupCache.js';
 import type { StagedFinding, PendingFindings } from '../state/staging.js';
 import type { TicketRow, Tickets } from '../state/ticketStore.js';
 import { decideOperation, renderTicket } from '../templates/render.js';
-import type { OperationDecision, RenderedTicket, TicketRole, TicketScheme } from '../templates/types.js';
+import { renderPlain } from '../templates/renderText.js';
+import { schemeUsesSubtasks } from '../templates/toTicketScheme.js';
+import type { OperationDecision, RenderedTicket, RichText, TemplateContext, TicketRole, TicketScheme } from '../templates/types.js';
 import { buildContext } from './buildContext.js';
 import type { CycleCounts } from './cycleCounts.js';
 import { ALL, hashFields, NEVER_CLEARED, sameSet, TICKET, ticketHash } from './fieldHashes.js';
@@ -18,7 +20,8 @@ export interface WorkDeps {
   job: string;
   project: string;
   scheme: TicketScheme;
-  sink: Pick<TicketSink, 'fields'>;
+  /** `attach` absent: template attachments are not uploaded; `isSubtaskType` absent: only the operation words tell sub-task schemes. */
+  sink: Pick<TicketSink, 'fields'> & Partial<Pick<TicketSink, 'isSubtaskType'>>;
   io: TicketIo;
   tickets: Tickets;
   lookups: LookupCache;
@@ -62,14 +65,36 @@ interface FindingIntent extends TicketIntent {
   decision: OperationDecision;
   wantOpen: boolean;
   parent?: ParentIntent;
+  /** jiraTicketAction `Create`: the ticket is always kept open (qualys.md §5). */
+  keep: boolean;
 }
 
 interface ParentIntent extends TicketIntent {
   children: FindingIntent[];
+  /** The staged parent key (the scanned object) the children came under. */
+  objectKey: string;
+  /**
+   * The children's operations say what the whole object is (linkDiff/openDiff: live,
+   * unlinkAll/closeAll: gone): children we hold that are not among `seen` are gone.
+   */
+  diff: boolean;
+  /** Child pks among this cycle's findings of the object. */
+  seen: Set<string>;
+  /** Some finding came from this cycle's pull, not only retries of failed ones: the list is current. */
+  pulled: boolean;
 }
 
 const OPENING = new Set(['open', 'link', 'linkDiff', 'openDiff']);
+/** Operation words that speak for the whole object (the CS schemes, qualys.md §0). */
+const OBJECT_OPS = new Set(['linkDiff', 'openDiff', 'unlinkAll', 'closeAll']);
 const REOPEN_SIGNAL = /^re-?opened/i;
+/** Keys of a ticket's fieldHashes that are our memos, not Jira fields (never diffed or cleared). */
+const MEMO = '@';
+const ATTACHMENT_MEMO = '@attachment';
+const KEEP_MEMO = '@keep';
+/** File name of the template's `attachment` text on the ticket (WAS: the finding's result). */
+export const ATTACHMENT_NAME = 'qualys-result.txt';
+const HOST_LEVEL = new Set(['HOST_UNREACHABLE', 'AUTH_FAILED', 'HOST_RATE_LIMITED', 'HOST_ERROR', 'ABORTED']);
 
 /**
  * Plans and applies the ticket work for one page of staged findings: evaluate each
@@ -79,13 +104,32 @@ const REOPEN_SIGNAL = /^re-?opened/i;
  */
 export class TicketWork {
   private readonly linked: boolean;
+  /** Children are Jira sub-tasks of the parent (created with `fields.parent`, never linked). */
+  readonly subtasks: boolean;
+  /**
+   * The page's last object, whose children may go on in the next page (pages are in
+   * parent order but cut at a fixed size): its gone children are settled once it ends.
+   */
+  private openObject?: ParentIntent;
+  /** Objects with a finding the template could not evaluate: their gone children are not guessed. */
+  private readonly unsureObjects = new Set<string>();
+  private pendingKeys?: Set<string>;
 
   constructor(private readonly d: WorkDeps) {
     this.linked = d.scheme.kind === 'linked';
+    const childType = d.scheme.tickets.child?.issueType;
+    this.subtasks = this.linked && (schemeUsesSubtasks(d.scheme) || (childType !== undefined && d.sink.isSubtaskType?.(d.project, childType) === true));
   }
 
   async applyPage(page: readonly StagedFinding[]): Promise<void> {
-    const { intents, parents } = this.evaluate(page);
+    const { intents, parents, lastParent } = this.evaluate(page);
+    const carried = this.openObject;
+    this.openObject = undefined;
+    if (carried) {
+      const same = parents.get(carried.pk);
+      if (same) mergeObject(same, carried);
+      else await this.settleObject(carried);
+    }
     // After a lost or restored database, tickets of findings that are closing now (and of
     // parents with no open child) exist in Jira but not in the state: find them so they
     // close too. Only then: otherwise a fixed finding without a ticket never had one.
@@ -97,11 +141,16 @@ export class TicketWork {
       const lookFor = (await this.stateBehindJira()) ? unknownClosing : unknownClosing.filter((i) => i.row?.state === 'pending');
       if (lookFor.length) await this.adopt(lookFor);
     }
-    // Parents and their children go in the same bulk calls: link schemes link after creating.
-    await this.createMissing([
-      ...[...parents.values()].filter((p) => !p.row?.jiraKey && p.children.some((c) => c.wantOpen)),
-      ...intents.filter((i) => i.wantOpen && !i.row?.jiraKey),
-    ]);
+    const newParents = [...parents.values()].filter((p) => !p.row?.jiraKey && p.children.some((c) => c.wantOpen));
+    const newTickets = intents.filter((i) => i.wantOpen && !i.row?.jiraKey);
+    if (this.subtasks) {
+      // A sub-task names its parent's key in the create: parents first, then their children.
+      await this.createMissing(newParents);
+      await this.createMissing(newTickets.filter((i) => i.parent?.row?.jiraKey));
+    } else {
+      // Parents and their children go in the same bulk calls: link schemes link after creating.
+      await this.createMissing([...newParents, ...newTickets]);
+    }
     for (const p of parents.values()) if (!p.row?.jiraKey) this.failChildrenOfMissingParent(p);
 
     for (const p of parents.values()) if (p.row?.jiraKey && !p.fresh) await this.guard(p.children[0], () => this.syncFields(p));
@@ -113,15 +162,26 @@ export class TicketWork {
       await this.guard(i, async () => {
         const changed = i.fresh ? false : await this.syncFields(i, i.wantOpen);
         const moved = await this.syncStatus(i);
-        const linkMoved = this.linked ? await this.syncLink(i) : false;
-        if (!changed && !moved && !linkMoved && !i.fresh) this.d.counts.unchanged++;
-        if (i.row && i.row.lastStatus !== i.decision.key) {
-          i.row.lastStatus = i.decision.key;
-          this.d.tickets.put([i.row]);
+        const linkMoved = this.linked && !this.subtasks ? await this.syncLink(i) : false;
+        const attached = await this.syncAttachment(i);
+        if (!changed && !moved && !linkMoved && !attached && !i.fresh) this.d.counts.unchanged++;
+        const row = i.row;
+        if (row && (row.lastStatus !== i.decision.key || !!row.fieldHashes[KEEP_MEMO] !== i.keep)) {
+          row.lastStatus = i.decision.key;
+          row.fieldHashes = withMemo(row.fieldHashes, KEEP_MEMO, i.keep ? '1' : undefined);
+          this.d.tickets.put([row]);
         }
       });
     }
-    for (const p of parents.values()) if (p.row?.jiraKey) await this.guard(p.children[0], () => this.syncParentStatus(p));
+    for (const p of parents.values()) {
+      // The object may go on in the next page: settle it (gone children, parent status) then.
+      if (p === lastParent && p.diff) {
+        this.openObject = p;
+        continue;
+      }
+      if (p.diff) await this.settleObject(p);
+      else if (p.row?.jiraKey) await this.guard(p.children[0], () => this.syncParentStatus(p));
+    }
     this.record(intents);
   }
 
@@ -132,12 +192,20 @@ export class TicketWork {
     const intents: FindingIntent[] = [];
     const parents = new Map<string, ParentIntent>();
     const byPk = new Map<string, FindingIntent>();
+    let lastParent: ParentIntent | undefined;
+    if (this.d.hadPending && !this.pendingKeys) this.pendingKeys = new Set(this.d.pending?.list(this.d.job).map((p) => p.fkey) ?? []);
     for (const finding of page) {
       this.d.counts.findings++;
       try {
         const ctx = buildContext(finding, this.d.lookups, project);
         let decision = decideOperation(scheme, ctx, finding.ignored);
+        const objectOp = OBJECT_OPS.has(decision.op);
+        // A finding gone from a complete listing keeps its object's status (`${state}`), which
+        // says nothing about this vulnerability: it is gone.
+        if (OPENING.has(decision.op) && this.isGone(finding)) decision = this.decisionFor(this.d.goneStatus as string, false, decision);
         if (this.d.routedHere && OPENING.has(decision.op) && !this.d.routedHere(finding)) decision = this.notRouted(decision);
+        const keep = this.keptOpen(ctx);
+        if (keep && !OPENING.has(decision.op)) decision = this.decisionFor(decision.key, true, decision);
         let parent: ParentIntent | undefined;
         if (this.linked) {
           const rendered = renderTicket(scheme, 'parent', ctx, { projectKey: project });
@@ -145,19 +213,24 @@ export class TicketWork {
           parent = parents.get(pk);
           if (!parent) {
             parent = this.intentFor('parent', rendered, pk) as ParentIntent;
-            parent.children = [];
+            Object.assign(parent, { children: [], objectKey: finding.parentKey, diff: false, seen: new Set<string>(), pulled: false });
             parents.set(pk, parent);
           }
+          parent.diff ||= objectOp;
+          parent.pulled ||= !this.pendingKeys?.has(finding.key);
+          lastParent = parent;
         }
         const role: TicketRole = this.linked ? 'child' : 'single';
         const rendered = renderTicket(scheme, role, ctx, { projectKey: project });
         const pk = scopedKey(role, rendered.primaryKey, parent?.ticket.primaryKey);
+        parent?.seen.add(pk);
         const intent: FindingIntent = {
           ...this.intentFor(role, rendered, pk, parent?.pk),
           finding,
           decision,
           wantOpen: OPENING.has(decision.op),
           parent,
+          keep,
         };
         // Two findings can render the same Primary Key (the Qualys key has no protocol:
         // 443/tcp and 443/udp). They share one ticket: an open one wins over a closing one.
@@ -180,19 +253,41 @@ export class TicketWork {
         intents.push(intent);
       } catch (err) {
         if (!(err instanceof TemplateError)) throw err;
+        this.unsureObjects.add(finding.parentKey);
         this.fail(finding, 'single', finding.key, err);
       }
     }
-    return { intents, parents };
+    return { intents, parents, lastParent };
   }
 
   /** The finding keeps its status key (so a later return is seen) but its ticket closes. */
   private notRouted(decision: OperationDecision): OperationDecision {
-    const closing = Object.entries(this.d.scheme.operationMappings).find(([k, op]) => !OPENING.has(op) && !k.includes('/'));
-    if (!closing) return decision;
-    const [key, op] = closing;
-    const workflowStatus = this.d.scheme.workflowMappings[key];
-    return { key: decision.key, op, ...(workflowStatus ? { workflowStatus } : {}) };
+    return this.decisionFor(decision.key, false, decision);
+  }
+
+  /**
+   * A decision under `key` that opens or closes the ticket, with the operation and Jira
+   * status of the scheme's first plain mapping that does (`fallback` when none does).
+   */
+  private decisionFor(key: string, open: boolean, fallback: OperationDecision): OperationDecision {
+    const entries = Object.entries(this.d.scheme.operationMappings).filter(([k, op]) => OPENING.has(op) === open && !k.includes('/'));
+    const found = (open ? entries.find(([k]) => !REOPEN_SIGNAL.test(k)) : undefined) ?? entries[0];
+    if (!found) return fallback;
+    const [mapped, op] = found;
+    const workflowStatus = this.d.scheme.workflowMappings[mapped];
+    return { key, op, ...(workflowStatus ? { workflowStatus } : {}) };
+  }
+
+  /** Staged again by resolution by absence (runCycle's resolveGone). */
+  private isGone(f: StagedFinding): boolean {
+    const gone = this.d.goneStatus;
+    return !!gone && f.status.toLowerCase() === gone.toLowerCase();
+  }
+
+  /** CS-Image `jiraTicketAction`: `Create` keeps the ticket open whatever the object's status. */
+  private keptOpen(ctx: TemplateContext): boolean {
+    const action = this.d.scheme.ticketAction;
+    return !!action && renderPlain(action, ctx).trim().toLowerCase() === 'create';
   }
 
   private intentFor(role: TicketRole, ticket: RenderedTicket, pk: string, parentPk?: string): TicketIntent {
@@ -221,8 +316,11 @@ export class TicketWork {
     await this.send(queue.slice(0, now));
   }
 
-  /** Create what earlier pages carried over; call once after the last page. */
+  /** Create what earlier pages carried over and settle the last object; call once after the last page. */
   async finish(): Promise<void> {
+    const last = this.openObject;
+    this.openObject = undefined;
+    if (last) await this.settleObject(last);
     const rest = this.carry;
     this.carry = [];
     this.carriedPks.clear();
@@ -233,9 +331,10 @@ export class TicketWork {
   private carriedPks = new Set<string>();
 
   private createRequest(i: TicketIntent): CreateRequest {
+    const parentKey = this.subtasks && i.role === 'child' ? (i as FindingIntent).parent?.row?.jiraKey : undefined;
     return {
       ref: i.marker,
-      fields: this.fieldsOf(i),
+      fields: parentKey ? this.d.sink.fields(i.ticket, { project: this.d.project, parentKey }) : this.fieldsOf(i),
       // The identity on the ticket itself, whether or not Jira has a "Primary Key" field.
       properties: { vulnbridge: { primaryKey: i.ticket.primaryKey, role: i.role, job: this.d.job, marker: i.marker } },
     };
@@ -277,6 +376,8 @@ export class TicketWork {
         });
       }
       this.d.tickets.put(rows);
+      // A file cannot ride along with the create: upload it once the ticket exists.
+      for (const i of batch) if ('finding' in i && i.fresh && i.row?.jiraKey) await this.guard(i as FindingIntent, () => this.syncAttachment(i as FindingIntent));
     }
   }
 
@@ -336,8 +437,9 @@ export class TicketWork {
       state,
       jiraKey: key,
       jiraId: id,
-      linked: false,
-      fieldHashes: hashes,
+      // A sub-task hangs under its parent from its creation on: it counts as linked.
+      linked: this.subtasks && i.role === 'child',
+      fieldHashes: 'keep' in i && (i as FindingIntent).keep ? { ...hashes, [KEEP_MEMO]: '1' } : hashes,
       labels: i.ticket.labels,
       findingKey: 'finding' in i ? (i as FindingIntent).finding.key : undefined,
       lastStatus: 'finding' in i ? (i as FindingIntent).decision.key : undefined,
@@ -377,7 +479,7 @@ export class TicketWork {
     if (fieldsSame || !fields || !hashes) return this.syncComment(i, row, findingOpen);
     const change: JiraFields = {};
     for (const [f, h] of Object.entries(hashes)) if (f !== ALL && f !== TICKET && row.fieldHashes[f] !== h) change[f] = fields[f];
-    for (const f of Object.keys(row.fieldHashes)) if (!(f in hashes) && !NEVER_CLEARED.has(f)) change[f] = null;
+    for (const f of Object.keys(row.fieldHashes)) if (!(f in hashes) && !NEVER_CLEARED.has(f) && !f.startsWith(MEMO)) change[f] = null;
     const addLabels = i.ticket.labels.filter((l) => !row.labels.includes(l));
     const removeLabels = row.labels.filter((l) => !i.ticket.labels.includes(l));
     let changed = false;
@@ -385,13 +487,13 @@ export class TicketWork {
       await this.d.io.update(key, { fields: change, addLabels, removeLabels });
       this.d.counts.updated++;
       this.d.onStep({ op: 'update', role: i.role, primaryKey: i.ticket.primaryKey, key, fields: [...Object.keys(change), ...(addLabels.length || removeLabels.length ? ['labels'] : [])] });
-      row.fieldHashes = hashes;
+      row.fieldHashes = { ...memosOf(row.fieldHashes), ...hashes };
       row.labels = i.ticket.labels;
       changed = true;
       this.d.tickets.put([row]);
     } else {
       // Nothing Jira would see changed (e.g. hashes from an older version): remember the new ones.
-      row.fieldHashes = hashes;
+      row.fieldHashes = { ...memosOf(row.fieldHashes), ...hashes };
       this.d.tickets.put([row]);
     }
     return (await this.syncComment(i, row, findingOpen)) || changed;
@@ -499,6 +601,100 @@ export class TicketWork {
     return false;
   }
 
+  /**
+   * The template's `attachment` text (WAS: the finding's result) as a file on the ticket:
+   * uploaded once, and again only when the text changed (its hash is kept with the
+   * ticket). Only while the ticket and its finding are open.
+   */
+  private async syncAttachment(i: FindingIntent): Promise<boolean> {
+    const row = i.row as TicketRow;
+    const text = i.ticket.attachment ? plainText(i.ticket.attachment) : '';
+    if (!text.trim() || !i.wantOpen || row.state !== 'open') return false;
+    const h = hashOf(text);
+    if (row.fieldHashes[ATTACHMENT_MEMO] === h) return false;
+    const key = row.jiraKey as string;
+    await this.d.io.attach(key, ATTACHMENT_NAME, text);
+    row.fieldHashes = withMemo(row.fieldHashes, ATTACHMENT_MEMO, h);
+    this.d.tickets.put([row]);
+    this.d.counts.updated++;
+    this.d.onStep({ op: 'update', role: i.role, primaryKey: i.ticket.primaryKey, key, fields: [`attachment ${ATTACHMENT_NAME}`] });
+    return true;
+  }
+
+  /**
+   * An object's findings are all seen (the pages have moved past it): children we hold
+   * for it that are not among them are gone, so they are unlinked (link schemes) and
+   * closed; then the parent follows its open children. Not when a finding of the object
+   * could not be evaluated, nor when the object only came back as retries of failed
+   * findings: then the list of its vulnerabilities is not known to be complete.
+   */
+  private async settleObject(p: ParentIntent): Promise<void> {
+    if (!p.row?.jiraKey) return;
+    const owner = p.children[0];
+    if (p.pulled && !this.unsureObjects.has(p.objectKey)) {
+      for (const c of this.d.tickets.children(this.d.job, p.pk)) {
+        if (p.seen.has(c.pk) || !c.jiraKey || c.fieldHashes[KEEP_MEMO]) continue;
+        const linkedHere = c.linked && !this.subtasks;
+        if (c.state !== 'open' && !linkedHere) continue;
+        await this.guardGone(c, () => this.closeGone(p, c));
+      }
+    }
+    await this.guard(owner, () => this.syncParentStatus(p));
+  }
+
+  /** A child whose vulnerability the object no longer has: unlink (link schemes) and close it. */
+  private async closeGone(p: ParentIntent, c: TicketRow): Promise<void> {
+    const parentKey = p.row?.jiraKey as string;
+    const key = c.jiraKey as string;
+    const step = { role: 'child' as const, primaryKey: c.primaryKey };
+    if (c.linked && !this.subtasks) {
+      await this.d.io.unlink(parentKey, key);
+      c.linked = false;
+      this.d.tickets.put([c]);
+      this.d.counts.unlinked++;
+      this.d.onStep({ op: 'unlink', parentKey, childKey: key, primaryKey: c.primaryKey });
+    }
+    c.lastStatus = this.d.goneStatus ?? 'gone';
+    if (c.state !== 'open') {
+      this.d.tickets.put([c]);
+      return;
+    }
+    const current = await this.d.io.status(key);
+    if (current === undefined) {
+      // Deleted in Jira: nothing left to close.
+      this.d.onStep({ op: 'record', ...step, key, note: 'deleted in Jira' });
+      Object.assign(c, { jiraKey: undefined, jiraId: undefined, linked: false, state: 'closed' });
+      this.d.tickets.put([c]);
+      return;
+    }
+    if (current?.category === 'done') {
+      this.d.onStep({ op: 'record', ...step, key, note: `already ${current.name}` });
+      c.jiraStatus = current.name;
+      this.save(c, 'closed');
+      return;
+    }
+    const target = statusFor(this.d.scheme, false);
+    if (!target) {
+      this.d.tickets.put([c]);
+      return;
+    }
+    await this.move({ role: 'child', ticket: { primaryKey: c.primaryKey } }, c, target, 'the vulnerability is no longer reported on its object');
+  }
+
+  /** A gone child's work: a rejection is logged and counted, and the next cycle tries again. */
+  private async guardGone(c: TicketRow, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code && HOST_LEVEL.has(code)) throw err;
+      const message = describeError(err);
+      this.d.counts.failed++;
+      this.d.log.warn('closing a ticket whose vulnerability is gone failed; it is retried next cycle', { key: c.jiraKey, primaryKey: c.primaryKey, error: message });
+      this.d.onStep({ op: 'fail', role: 'child', primaryKey: c.primaryKey, findingKey: c.findingKey ?? '', error: message });
+    }
+  }
+
   /** A parent closes when no linked open child remains and reopens when one comes back. */
   private async syncParentStatus(p: ParentIntent): Promise<void> {
     const row = p.row as TicketRow;
@@ -521,7 +717,7 @@ export class TicketWork {
     }
   }
 
-  private async move(i: TicketIntent, row: TicketRow, target: string, reason: string): Promise<boolean> {
+  private async move(i: { role: TicketRole; ticket: { primaryKey: string } }, row: TicketRow, target: string, reason: string): Promise<boolean> {
     const to = await this.d.io.transition(row.jiraKey as string, target);
     row.jiraStatus = to.name;
     this.save(row, to.category === 'done' ? 'closed' : 'open');
@@ -558,7 +754,7 @@ export class TicketWork {
     } catch (err) {
       const code = (err as { code?: string }).code;
       // The host is down or we are not allowed in: stop the cycle, nothing more will work.
-      if (code === 'HOST_UNREACHABLE' || code === 'AUTH_FAILED' || code === 'HOST_RATE_LIMITED' || code === 'HOST_ERROR' || code === 'ABORTED') throw err;
+      if (code && HOST_LEVEL.has(code)) throw err;
       if (!i) throw err;
       if (code === 'TICKET_GONE' && i.row?.jiraKey) {
         this.deletedInJira(i);
@@ -610,4 +806,27 @@ function statusFor(scheme: TicketScheme, open: boolean): string | undefined {
   const preferred = open ? entries.find(([k]) => REOPEN_SIGNAL.test(k)) : entries.find(([k]) => !k.includes('/'));
   const key = (preferred ?? entries[0])?.[0];
   return key ? scheme.workflowMappings[key] : undefined;
+}
+
+/** Pages are cut at a fixed size: an object's findings may go on in the next page. */
+function mergeObject(into: ParentIntent, earlier: ParentIntent): void {
+  for (const pk of earlier.seen) into.seen.add(pk);
+  into.diff ||= earlier.diff;
+  into.pulled ||= earlier.pulled;
+  into.children.unshift(...earlier.children.filter((c) => !into.children.includes(c)));
+}
+
+function memosOf(hashes: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(hashes).filter(([k]) => k.startsWith(MEMO)));
+}
+
+function withMemo(hashes: Readonly<Record<string, string>>, key: string, value: string | undefined): Record<string, string> {
+  const out = { ...hashes };
+  if (value === undefined) delete out[key];
+  else out[key] = value;
+  return out;
+}
+
+function plainText(rich: RichText): string {
+  return rich.map((s) => s.text).join('');
 }

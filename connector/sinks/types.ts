@@ -53,8 +53,16 @@ export interface TicketSink {
    * status, link type) and cache ids. Throws ProblemList naming the host.
    */
   prepare(req: { project: string; schemes: readonly TicketScheme[]; signal?: AbortSignal }): Promise<void>;
-  /** Full Jira field map for a rendered ticket (pure, after prepare). */
+  /**
+   * Full Jira field map for a rendered ticket (pure, after prepare). `parentKey` makes it
+   * a sub-task of that issue (`fields.parent`); give it only for sub-task types.
+   */
   fields(ticket: RenderedTicket, opts: { project: string; parentKey?: string }): JiraFields;
+  /**
+   * Whether the issue type is a sub-task type in the project (Jira's `subtask: true`);
+   * undefined when not known (before prepare, or no such type).
+   */
+  isSubtaskType(project: string, issueType: string): boolean | undefined;
   /** Bulk create (≤ 50 per call inside); partial success is reported per item. */
   createMany(items: readonly CreateRequest[]): Promise<CreateResult[]>;
   /** Edit only these fields; labels are added/removed, never overwritten (people add their own). */
@@ -64,6 +72,11 @@ export interface TicketSink {
   /** Move the issue to the named status via whichever transition leads there. */
   transition(key: string, targetStatus: string): Promise<{ from: IssueStatus; to: IssueStatus }>;
   comment(key: string, body: RichText): Promise<void>;
+  /**
+   * Upload `text` as a file attachment named `name` (plain text, UTF-8). The sink caps
+   * its size (cut with a note saying so); an earlier attachment of the same name stays.
+   */
+  attach(key: string, name: string, text: string): Promise<void>;
   link(parentKey: string, childKey: string): Promise<void>;
   /** Remove the parent/child link; false when there was none. */
   unlink(parentKey: string, childKey: string): Promise<boolean>;

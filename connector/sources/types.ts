@@ -94,6 +94,8 @@ export interface SourceFactory<C = unknown> {
   readonly type: string;
   /** Template module its findings fill (`VMDR`, `XRAY`): what routing criteria can ask of them. */
   readonly moduleName: string;
+  /** When the module depends on the config (Container Security: images or containers). */
+  moduleNameOf?(config: C): string;
   /** The `<kind>` of `POST /webhooks/<kind>/<job>` when this source takes pushes (Xray: `xray`). */
   readonly webhookKind?: string;
   /** Schema of the `source:` block of a job for this type (validated at config load). */

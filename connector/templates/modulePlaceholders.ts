@@ -159,6 +159,8 @@ const KB: Entries = {
 const WAS: Entries = plain([
   'ID', 'UNIQUE_ID', 'QID', 'SEVERITY', 'STATUS', 'FINDING_TYPE', 'ISSUE_TYPE', 'DETECTION_TYPE', 'OWASP', 'CWE',
   'FIRST_DETECTED_DATE', 'LAST_DETECTED_DATE', 'TIMES_DETECTED', 'WEBAPP_ID', 'WEBAPP_NAME', 'WEBAPP_URL', 'RESULT',
+  // Not in the Qualys templates; our WAS source fills them (the finding's URL and name).
+  'URL', 'NAME',
 ]);
 
 // Container Security raw JSON field names (qualys.md §0 and §4).

@@ -111,8 +111,8 @@ const metadata = strict({
     examples: ['${PROJECT_KEY}'],
   }),
   jiraTicketAction: z.string().optional().meta({
-    title: 'Jira ticket action (ignored)',
-    description: 'Qualys CS-Image setting; accepted and not used.',
+    title: 'Jira ticket action',
+    description: 'Qualys CS-Image setting, e.g. "${jiraTicketAction}": a child whose value renders as "Create" is always kept open (Qualys scheme 7).',
   }),
   operationMappings: z.record(z.string(), z.string().meta({ enum: [...OPERATION_WORDS] })).meta({
     title: 'Operation mappings',

@@ -79,7 +79,15 @@ export function toTicketScheme(
     tickets,
     sourceLines: lines,
   };
+  scheme.subtasks = schemeUsesSubtasks(scheme);
+  if (metadata.jiraTicketAction !== undefined) scheme.ticketAction = metadata.jiraTicketAction;
   return { scheme, problems };
+}
+
+/** The sub-task operation words (CS `*_Sub` schemes): children are created as sub-tasks of the parent. */
+export function schemeUsesSubtasks(scheme: Pick<TicketScheme, 'kind' | 'operationMappings' | 'subtasks'>): boolean {
+  if (scheme.subtasks !== undefined) return scheme.subtasks;
+  return scheme.kind === 'linked' && Object.values(scheme.operationMappings).some((op) => op === 'openDiff' || op === 'closeAll');
 }
 
 function convertTicket(role: TicketRole, t: SchemeTicket, priority: PriorityRule): TicketTemplate {

@@ -61,6 +61,17 @@ export interface TicketScheme {
   /** `single` for flat schemes; `parent` and `child` for linked ones. */
   tickets: Partial<Record<TicketRole, TicketTemplate>>;
   /**
+   * Children are Jira sub-tasks of the parent (`fields.parent`), not linked issues: the
+   * CS `*_Sub` schemes (openDiff/closeAll). Absent in schemes built in code = derive from
+   * the operation words (`schemeUsesSubtasks`).
+   */
+  subtasks?: boolean;
+  /**
+   * `metadata.jiraTicketAction` (CS-Image), e.g. `${jiraTicketAction}`: a child whose
+   * rendered value is `Create` is always kept open (qualys.md §5, scheme 7).
+   */
+  ticketAction?: string;
+  /**
    * Line of each JSON path in the source file (e.g. `template.payload.summary` → 42), so
    * validation problems found after loading can still point at a line. Absent when the
    * scheme was built in code.

@@ -9,6 +9,9 @@ export interface MemoryIssue {
   status: IssueStatus;
   comments: RichText[];
   links: Set<string>;
+  /** The sub-task's parent key (from `fields.parent`). */
+  parent?: string;
+  attachments: Array<{ name: string; text: string }>;
 }
 
 const OPEN: IssueStatus = { name: 'Open', category: 'new' };
@@ -29,6 +32,8 @@ export class MemorySink implements TicketSink {
   rejectSummaries = new Set<string>();
   /** Statuses a transition can reach from any status. */
   statuses: Record<string, IssueStatus['category']> = { Open: 'new', 'In Progress': 'indeterminate', Reopened: 'new', Closed: 'done', Done: 'done' };
+  /** Issue type names (lower case) that are sub-task types, as Jira's `subtask: true`. */
+  subtaskTypes = new Set(['sub-task', 'subtask', 'subticket image vulnerability', 'subticket container vulnerability']);
 
   async prepare(): Promise<void> {}
 
@@ -41,8 +46,13 @@ export class MemorySink implements TicketSink {
       labels: ticket.labels,
     };
     if (ticket.priority) f.priority = { name: ticket.priority };
+    if (opts.parentKey) f.parent = { key: opts.parentKey };
     for (const cf of ticket.customFields) if (cf.text) f[`cf:${cf.name}`] = cf.text;
     return f;
+  }
+
+  isSubtaskType(_project: string, issueType: string): boolean {
+    return this.subtaskTypes.has(issueType.toLowerCase());
   }
 
   async createMany(items: readonly CreateRequest[]): Promise<CreateResult[]> {
@@ -52,8 +62,24 @@ export class MemorySink implements TicketSink {
       if (this.rejectSummaries.has(String(i.fields.summary))) {
         return { ref: i.ref, error: new SinkError('SINK_REJECTED', 'summary: rejected by test', { host: this.host }) };
       }
+      const parent = (i.fields.parent as { key?: string } | undefined)?.key;
+      const subtask = this.subtaskTypes.has(String((i.fields.issuetype as { name?: string } | undefined)?.name).toLowerCase());
+      // Jira's answers to a sub-task without its parent, and to a parent on a standard type.
+      if (subtask && (!parent || !this.issues.has(parent))) {
+        return { ref: i.ref, error: new SinkError('SINK_REJECTED', 'parent: Could not find issue by id or key.', { host: this.host }) };
+      }
+      if (!subtask && parent) return { ref: i.ref, error: new SinkError('SINK_REJECTED', 'parent: the issue type is not a sub-task type', { host: this.host }) };
       const key = `VULN-${this.next++}`;
-      this.issues.set(key, { key, fields: i.fields, labels: [...((i.fields.labels as string[]) ?? [])], status: OPEN, comments: [], links: new Set() });
+      this.issues.set(key, {
+        key,
+        fields: i.fields,
+        labels: [...((i.fields.labels as string[]) ?? [])],
+        status: OPEN,
+        comments: [],
+        links: new Set(),
+        attachments: [],
+        ...(parent ? { parent } : {}),
+      });
       return { ref: i.ref, key, id: key.slice(5) };
     });
   }
@@ -85,6 +111,12 @@ export class MemorySink implements TicketSink {
   async comment(key: string, body: RichText) {
     this.writes++;
     this.must(key).comments.push(body);
+  }
+
+  async attach(key: string, name: string, text: string) {
+    this.writes++;
+    this.log.push(`attach ${key} ${name}`);
+    this.must(key).attachments.push({ name, text });
   }
 
   async link(parentKey: string, childKey: string) {

@@ -1,4 +1,5 @@
 import { ProblemList, SinkError } from '../../errors.js';
+import { schemeUsesSubtasks } from '../../templates/toTicketScheme.js';
 import type { TicketRole, TicketScheme, TicketTemplate } from '../../templates/types.js';
 import { closeMatches } from './closeMatches.js';
 
@@ -60,7 +61,8 @@ export async function checkSetup(
       .filter((e): e is [TicketRole, TicketTemplate] => e[1] !== undefined)
       .map(([role, t]) => ({ scheme, role, t })),
   );
-  const needsLink = req.schemes.some((s) => s.kind === 'linked');
+  // Sub-task schemes hang children under the parent with `fields.parent`: no link type needed.
+  const needsLink = req.schemes.some((s) => s.kind === 'linked' && !schemeUsesSubtasks(s));
 
   // Credentials first: every other answer is meaningless without them.
   await api.myself(signal);
@@ -155,6 +157,7 @@ export async function checkSetup(
         hint: 'add it to the project\'s issue type scheme, or change issueType in the template',
       });
     }
+    if (it?.subtask !== undefined) subtaskProblem(scheme, role, it, problem);
     if (!t.priority.jiraDefault) {
       for (const c of t.priority.criteria) {
         if (priorityNames.has(c.priority.toLowerCase())) continue;
@@ -180,6 +183,33 @@ export async function checkSetup(
 
   if (problems.length) throw setupProblems(host, key, problems);
   return { project: { key: project.key, id: project.id, issueTypes, statusesByType }, fieldsById, fieldsByTemplateName, omittedFields, linkType };
+}
+
+/**
+ * Sub-task schemes (openDiff/closeAll) create each child with `fields.parent`: Jira
+ * refuses that for a standard type and refuses a sub-task type without a parent.
+ */
+function subtaskProblem(
+  scheme: TicketScheme,
+  role: TicketRole,
+  it: JiraIssueType,
+  problem: (message: string, where: { file?: string; path?: string; hint?: string }) => void,
+): void {
+  const path = `${PAYLOAD_PATH[role]}.issueType`;
+  if (role === 'child' && schemeUsesSubtasks(scheme) && !it.subtask) {
+    problem(`issue type '${it.name}' is not a sub-task type, but the scheme's openDiff/closeAll make children sub-tasks of the parent`, {
+      file: scheme.file,
+      path,
+      hint: 'use a sub-task issue type of the project (e.g. "Sub-task") for relatedTicket, or the linkDiff/unlinkAll words to link issues instead',
+    });
+  }
+  if (role !== 'child' && it.subtask) {
+    problem(`issue type '${it.name}' is a sub-task type; a ${role === 'parent' ? 'parent' : 'flat'} ticket has no parent to hang under`, {
+      file: scheme.file,
+      path,
+      hint: 'use a standard issue type (e.g. "Task") here',
+    });
+  }
 }
 
 function setupProblems(host: string, key: string, problems: SinkError[]): ProblemList {

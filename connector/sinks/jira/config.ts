@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { secretRefSchema } from '../../config/secrets.js';
+import { DEFAULT_ATTACHMENT_MAX_BYTES } from './attachmentText.js';
 
 /**
  * The `sink:` block of a job with `type: jira`. Cloud speaks REST v3 with ADF bodies and
@@ -21,6 +22,13 @@ export const jiraConfigSchema = z
     linkType: z.string().min(1).default('Relates').describe('issue link type name for parent/child links'),
     closeResolution: z.string().min(1).default('Done').describe('resolution set when a transition screen requires one'),
     timeoutSeconds: z.number().positive().max(600).default(60),
+    attachmentMaxBytes: z
+      .number()
+      .int()
+      .min(1024)
+      .max(100 * 1024 * 1024)
+      .default(DEFAULT_ATTACHMENT_MAX_BYTES)
+      .describe('largest attachment (the WAS templates\' `attachment` text) sent; longer ones are cut with a note'),
   })
   .strict()
   .superRefine((c, ctx) => {

@@ -217,6 +217,24 @@ export class JiraApi {
     );
   }
 
+  /**
+   * POST /issue/{key}/attachments (multipart, `X-Atlassian-Token: no-check`, both set by
+   * jira.js). Not repeated after an ambiguous failure: that could attach the file twice.
+   */
+  async addAttachment(key: string, filename: string, content: Buffer): Promise<void> {
+    const attachment = { filename, file: content, mimeType: 'text/plain' };
+    await this.call(
+      `attach ${filename} to ${key}`,
+      () =>
+        this.pick(
+          (c) => c.issueAttachments.addAttachment<unknown>({ issueIdOrKey: key, attachment }),
+          (c) => c.issueAttachments.addAttachment<unknown>({ issueIdOrKey: key, attachment }),
+        ),
+      anything,
+      { once: true },
+    );
+  }
+
   /** Idempotent on Jira: a duplicate link request "indicates that the issue link was created" (§1.8). */
   async linkIssues(typeName: string, outwardKey: string, inwardKey: string): Promise<void> {
     const body = { type: { name: typeName }, outwardIssue: { key: outwardKey }, inwardIssue: { key: inwardKey } };

@@ -3,6 +3,7 @@ import { hostOf } from '../../http/client.js';
 import type { Logger } from '../../log.js';
 import type { RenderedCustomField, RenderedTicket, RichText, TicketScheme } from '../../templates/types.js';
 import type { CreateRequest, CreateResult, FoundIssue, IssueStatus, JiraFields, SinkCallCounts, SinkDeps, TicketSink } from '../types.js';
+import { capAttachment } from './attachmentText.js';
 import { buildFields } from './buildFields.js';
 import { checkSetup, type PreparedProject, type SetupResult } from './checkSetup.js';
 import { sanitizeLabels, TEXT_LIMIT } from './coerceField.js';
@@ -104,6 +105,10 @@ export class JiraTicketSink implements TicketSink {
     });
   }
 
+  isSubtaskType(project: string, issueType: string): boolean | undefined {
+    return this.projects.get(project)?.issueTypes.get(issueType.toLowerCase())?.subtask;
+  }
+
   createMany(items: readonly CreateRequest[]): Promise<CreateResult[]> {
     return createInBulk(this.api, items, { host: this.host, fieldLabel: (id) => this.fieldLabel(id) });
   }
@@ -145,6 +150,10 @@ export class JiraTicketSink implements TicketSink {
     // Jira refuses an empty comment body.
     if (!toPlain(body).trim()) return;
     await this.api.addComment(key, this.api.cloud ? toAdf(body, TEXT_LIMIT) : toWiki(body, TEXT_LIMIT));
+  }
+
+  async attach(key: string, name: string, text: string): Promise<void> {
+    await this.api.addAttachment(key, name, capAttachment(text, this.config.attachmentMaxBytes));
   }
 
   link(parentKey: string, childKey: string): Promise<void> {

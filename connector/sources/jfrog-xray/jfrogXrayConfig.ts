@@ -55,4 +55,3 @@ export const jfrogXrayConfigSchema = z
   });
 
 export type JfrogXrayConfig = z.infer<typeof jfrogXrayConfigSchema>;
-export type SecretRefConfig = NonNullable<JfrogXrayConfig['token']>;

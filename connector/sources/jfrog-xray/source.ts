@@ -1,7 +1,8 @@
+import { secretSourceName } from '../../config/secrets.js';
 import { sleep as realSleep, type Sleep } from '../../http/sleep.js';
 import type { Source, SourceDeps, SourceFactory } from '../types.js';
 import { checkWatches } from './checkWatches.js';
-import { jfrogXrayConfigSchema, type JfrogXrayConfig, type SecretRefConfig } from './jfrogXrayConfig.js';
+import { jfrogXrayConfigSchema, type JfrogXrayConfig } from './jfrogXrayConfig.js';
 import { pullViolations } from './pullViolations.js';
 import { createWebhookIntake } from './webhookIntake.js';
 import { XrayApi, type XrayAuth, type XrayRetryTuning } from './xrayApi.js';
@@ -12,19 +13,14 @@ export interface JfrogXrayDeps extends SourceDeps {
   retry?: XrayRetryTuning;
 }
 
-/** `XRAY_TOKEN` / `the file /run/secrets/x`: where a credential comes from, never its value. */
-function refName(ref: SecretRefConfig): string {
-  return ref.env ?? `the file ${ref.file ?? '?'}`;
-}
-
 function authOf(config: JfrogXrayConfig, deps: SourceDeps): { auth: XrayAuth; credentialNames: string } {
-  if (config.token) return { auth: { token: deps.secret(config.token, 'Xray access token') }, credentialNames: refName(config.token) };
+  if (config.token) return { auth: { token: deps.secret(config.token, 'Xray access token') }, credentialNames: secretSourceName(config.token) };
   // The config schema guarantees username + password when there is no token.
   const username = config.username ?? {};
   const password = config.password ?? {};
   return {
     auth: { username: deps.secret(username, 'Xray username'), password: deps.secret(password, 'Xray password') },
-    credentialNames: `${refName(username)}/${refName(password)}`,
+    credentialNames: `${secretSourceName(username)}/${secretSourceName(password)}`,
   };
 }
 

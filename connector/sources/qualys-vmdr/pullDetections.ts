@@ -1,5 +1,6 @@
 import { VulnbridgeError } from '../../errors.js';
-import type { Finding, FindingPage } from '../../model/finding.js';
+import type { FindingPage } from '../../model/finding.js';
+import { PageBuffer } from '../pageBuffer.js';
 import type { PullContext, PullResult } from '../types.js';
 import { detectionToFinding, type DetectionRecord } from './detectionToFinding.js';
 import { hldParams, qualysDateTime } from './hldParams.js';
@@ -35,17 +36,7 @@ export async function* pullDetections(api: QualysApi, config: QualysVmdrConfig, 
   const nextCursor = qualysDateTime(new Date(ctx.cycleStartedAt.getTime() - config.overlapMinutes * 60_000));
   ctx.log.info('pulling Qualys detections', { host: api.host, incremental: config.incremental, since: since ?? '(first run: everything)' });
 
-  let findings: Finding[] = [];
-  let rejected: NonNullable<FindingPage['rejected']> = [];
-  let total = 0;
-  const flush = (label: string): FindingPage => {
-    const page: FindingPage = { label, findings, ...(rejected.length ? { rejected } : {}) };
-    total += findings.length;
-    findings = [];
-    rejected = [];
-    ctx.progress({ page: label, findings: page.findings.length, totalFindings: total });
-    return page;
-  };
+  const buffer = new PageBuffer(ctx, config.chunkSize);
 
   const pages = qualysPages({
     api,
@@ -59,13 +50,13 @@ export async function* pullDetections(api: QualysApi, config: QualysVmdrConfig, 
   });
   for await (const batch of pages) {
     for (const record of batch.records) {
-      if ('finding' in record) findings.push(record.finding);
-      else rejected.push(record.rejected);
-      if (findings.length >= config.chunkSize) yield flush(batch.label);
+      if ('finding' in record) buffer.findings.push(record.finding);
+      else buffer.rejected.push(record.rejected);
+      if (buffer.full) yield buffer.flush(batch.label);
     }
-    if (batch.pageEnd && (findings.length > 0 || rejected.length > 0)) yield flush(batch.label);
+    if (batch.pageEnd && !buffer.empty) yield buffer.flush(batch.label);
   }
   if (ctx.signal.aborted) throw new VulnbridgeError('ABORTED', 'Qualys pull was cancelled', { host: api.host });
-  ctx.log.info('pulled Qualys detections', { host: api.host, findings: total });
+  ctx.log.info('pulled Qualys detections', { host: api.host, findings: buffer.totalFindings });
   return { nextCursors: { [config.incremental]: nextCursor } };
 }

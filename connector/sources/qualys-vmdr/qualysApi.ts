@@ -1,9 +1,10 @@
 import type { Readable } from 'node:stream';
+import { secretSourceName } from '../../config/secrets.js';
 import { ExternalHostError, SourceError, VulnbridgeError } from '../../errors.js';
 import { createHttpClient, hostOf, retryAfterMs, transportError, type AxiosInstance } from '../../http/client.js';
 import { readBodyText } from '../../http/readBodyText.js';
 import { withRetry, type RetryOptions } from '../../http/retry.js';
-import type { Sleep } from '../../http/sleep.js';
+import { sleep as realSleep, type Sleep } from '../../http/sleep.js';
 import type { Logger } from '../../log.js';
 import type { QualysParams } from './hldParams.js';
 import { QualysRateLimits } from './qualysRateLimits.js';
@@ -138,4 +139,35 @@ function hintFor(status: number, simple: SimpleReturn | undefined): string {
   if (status === 403) return 'the Qualys user lacks the permission or module for this API';
   if (status >= 300 && status < 400) return 'the URL is probably not the API server of this subscription\'s platform (qualysapi.<platform>.apps.qualys.com)';
   return 'check the source configuration';
+}
+
+/** What a Qualys source's config says about reaching the API (VMDR and WAS share it). */
+export interface QualysConnectionConfig {
+  url: string;
+  username: { env?: string; file?: string };
+  password: { env?: string; file?: string };
+  requestedWith: string;
+  userAgent: string;
+  timeoutSeconds: number;
+}
+
+
+/** API client options from a source's config: secrets read (and registered for redaction) here. */
+export function qualysApiOptions(
+  config: QualysConnectionConfig,
+  deps: { secret(ref: { env?: string; file?: string }, what: string): string; sleep?: Sleep; retry?: QualysRetryTuning },
+  log: Logger,
+): QualysApiOptions {
+  return {
+    baseUrl: config.url,
+    username: deps.secret(config.username, 'Qualys username'),
+    password: deps.secret(config.password, 'Qualys password'),
+    requestedWith: config.requestedWith,
+    userAgent: config.userAgent,
+    timeoutMs: config.timeoutSeconds * 1000,
+    credentialNames: `${secretSourceName(config.username)}/${secretSourceName(config.password)}`,
+    log,
+    sleep: deps.sleep ?? realSleep,
+    retry: deps.retry,
+  };
 }

@@ -64,4 +64,3 @@ export const qualysVmdrConfigSchema = z.strictObject({
 });
 
 export type QualysVmdrConfig = z.infer<typeof qualysVmdrConfigSchema>;
-export type SecretRefConfig = QualysVmdrConfig['username'];

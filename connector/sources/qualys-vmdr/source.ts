@@ -1,20 +1,15 @@
-import { sleep as realSleep, type Sleep } from '../../http/sleep.js';
+import type { Sleep } from '../../http/sleep.js';
 import type { Source, SourceDeps, SourceFactory } from '../types.js';
 import { enrichHosts, enrichKb, HOST_NS, KB_NS } from './enrichLookups.js';
 import { effectiveStatuses } from './hldParams.js';
 import { pullDetections } from './pullDetections.js';
-import { QualysApi, type QualysRetryTuning } from './qualysApi.js';
-import { qualysVmdrConfigSchema, type QualysVmdrConfig, type SecretRefConfig } from './qualysVmdrConfig.js';
+import { QualysApi, qualysApiOptions, type QualysRetryTuning } from './qualysApi.js';
+import { qualysVmdrConfigSchema, type QualysVmdrConfig} from './qualysVmdrConfig.js';
 
 /** What tests (and the bench) may add to the standard deps. */
 export interface QualysVmdrDeps extends SourceDeps {
   sleep?: Sleep;
   retry?: QualysRetryTuning;
-}
-
-/** `QUALYS_USERNAME` / `the file /run/secrets/x`: where a credential comes from, never its value. */
-function refName(ref: SecretRefConfig): string {
-  return ref.env ?? `the file ${ref.file ?? '?'}`;
 }
 
 /**
@@ -31,18 +26,7 @@ export const qualysVmdrSource: SourceFactory<QualysVmdrConfig> & { create(config
     if (addedFixed) {
       log.warn('status does not list Fixed; requesting Fixed anyway, otherwise tickets could never close', { configured: config.status });
     }
-    const api = new QualysApi({
-      baseUrl: config.url,
-      username: deps.secret(config.username, 'Qualys username'),
-      password: deps.secret(config.password, 'Qualys password'),
-      requestedWith: config.requestedWith,
-      userAgent: config.userAgent,
-      timeoutMs: config.timeoutSeconds * 1000,
-      credentialNames: `${refName(config.username)}/${refName(config.password)}`,
-      log,
-      sleep: deps.sleep ?? realSleep,
-      retry: deps.retry,
-    });
+    const api = new QualysApi(qualysApiOptions(config, deps, log));
     return {
       type: 'qualys-vmdr',
       host: api.host,

@@ -1,3 +1,4 @@
+import type { FormPart } from './multipart.js';
 import { parseJql, JqlError, type JqlQuery } from './simJql.js';
 import { fail, type ApiVersion, type Outcome, type SimIssue, type SimStore } from './simStore.js';
 
@@ -8,6 +9,7 @@ export interface SimCall {
   v: ApiVersion;
   query: URLSearchParams;
   body: unknown;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 export interface SimReply {
   status: number;
@@ -219,6 +221,14 @@ export function simRoutes(store: SimStore, opts: { maxResults?: number; url: () 
         status: 201,
         body: { self: self(c.v, `issue/${m[1]}/comment/${cm.id}`), id: cm.id, body: cm.body, created: '2024-01-01T00:00:00.000+0000', updated: '2024-01-01T00:00:00.000+0000', jsdPublic: true },
       }))],
+    ['POST', 'issue/([^/]+)/attachments', (c, m) => {
+      // Jira's XSRF guard refuses a multipart POST without this header (jira-and-peers.md; jira.js sends it).
+      if (String(c.headers['x-atlassian-token'] ?? '').toLowerCase() !== 'no-check') return { status: 403, body: { errorMessages: ['XSRF check failed'], errors: {} } };
+      const parts = (c.body as { multipart?: FormPart[] } | undefined)?.multipart;
+      if (!parts) return { status: 415, body: { errorMessages: ['The request must be multipart/form-data.'], errors: {} } };
+      const files = parts.filter((p) => p.name === 'file' && p.filename !== undefined).map((p) => ({ filename: p.filename as string, mimeType: p.contentType, content: p.content }));
+      return reply(store.addAttachments(m[1], files), (added) => ({ status: 200, body: added.map((a) => store.renderAttachment(a, c.v)) }));
+    }],
     ['POST', 'issueLink', (c) => reply(store.link(c.body), () => ({ status: 201 }))],
     ['DELETE', 'issueLink/([^/]+)', (_c, m) => reply(store.deleteLink(m[1]), () => ({ status: 204 }))],
   ];

@@ -15,6 +15,15 @@ export interface SimIssue {
   /** Settable fields as stored (summary, description, labels, priority, parent, customfield_*). */
   fields: Record<string, unknown>;
   comments: Array<{ id: string; body: unknown }>;
+  /** Uploaded files, in upload order (a second file of the same name is another attachment, as in Jira). */
+  attachments: SimAttachment[];
+  created: string;
+}
+export interface SimAttachment {
+  id: string;
+  filename: string;
+  mimeType: string;
+  content: Buffer;
   created: string;
 }
 export interface SimLink {
@@ -63,6 +72,7 @@ export class SimStore {
   private nextIssueId = 10000;
   private nextLinkId = 20000;
   private nextCommentId = 30000;
+  private nextAttachmentId = 40000;
   private readonly counters = new Map<string, number>();
 
   constructor(
@@ -187,6 +197,7 @@ export class SimStore {
       resolution: null,
       fields: {},
       comments: [],
+      attachments: [],
       created: new Date().toISOString(),
     };
     this.issues.set(issue.key, issue);
@@ -359,6 +370,21 @@ export class SimStore {
     return { ok: comment };
   }
 
+  addAttachments(key: string, files: ReadonlyArray<{ filename: string; mimeType?: string; content: Buffer }>): Outcome<SimAttachment[]> {
+    const issue = this.issue(key);
+    if (!issue) return fail(404, {}, ['Issue does not exist or you do not have permission to see it.']);
+    if (files.length === 0) return fail(400, {}, ['No attachments were provided.']);
+    const added = files.map((f) => ({
+      id: String(this.nextAttachmentId++),
+      filename: f.filename,
+      mimeType: f.mimeType ?? 'application/octet-stream',
+      content: f.content,
+      created: new Date().toISOString(),
+    }));
+    issue.attachments.push(...added);
+    return { ok: added };
+  }
+
   link(body: unknown): Outcome<null> {
     const b = (body ?? {}) as { type?: { name?: string; id?: string }; inwardIssue?: { key?: string; id?: string }; outwardIssue?: { key?: string; id?: string } };
     const type = this.data.linkTypes.find((l) => l.id === b.type?.id || (b.type?.name !== undefined && l.name.toLowerCase() === b.type.name.toLowerCase()));
@@ -424,12 +450,18 @@ export class SimStore {
     if (has('issuelinks')) fields.issuelinks = this.renderLinks(issue, v);
     if (has('created')) fields.created = jiraTime(issue.created);
     if (issue.fields.parent && has('parent')) fields.parent = issue.fields.parent;
+    if (has('attachment') && issue.attachments.length) fields.attachment = issue.attachments.map((a) => this.renderAttachment(a, v));
     for (const [id, value] of Object.entries(issue.fields)) {
       if (BUILT_IN.has(id) || !has(id)) continue;
       const rich = id === 'description' || id === 'environment' || (this.field(id)?.schema?.custom ?? '').endsWith(':textarea');
       fields[id] = rich ? richTextFor(value, v) : value;
     }
     return { expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations', id: issue.id, self: `${this.baseUrl()}/rest/api/${v}/issue/${issue.id}`, key: issue.key, fields };
+  }
+
+  renderAttachment(a: SimAttachment, v: ApiVersion): Record<string, unknown> {
+    const base = `${this.baseUrl()}/rest/api/${v}`;
+    return { self: `${base}/attachment/${a.id}`, id: a.id, filename: a.filename, created: a.created, size: a.content.length, mimeType: a.mimeType, content: `${base}/attachment/content/${a.id}` };
   }
 
   renderStatus(name: string, v: ApiVersion): Record<string, unknown> {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { OpenApiValidator } from './openApiValidator.js';
+import { parseMultipart, type FormPart } from './multipart.js';
 import { defaultSimData, type SimData } from './simData.js';
 import { simRoutes, type SimCall, type SimReply } from './simRoutes.js';
 import { SimStore, type ApiVersion, type SimFlavor, type SimIssue, type SimLink } from './simStore.js';
@@ -101,11 +102,18 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
 
   const recordRequests = opts.recordRequests ?? true;
 
-  const handle = (req: IncomingMessage, rawBody: string, record: (r: SimRequestRecord) => void): SimReply => {
+  const handle = (req: IncomingMessage, raw: Buffer, record: (r: SimRequestRecord) => void): SimReply => {
     const u = new URL(req.url ?? '/', 'http://sim');
     const method = req.method ?? 'GET';
+    const contentType = req.headers['content-type'] ?? '';
+    const multipart = /^multipart\/form-data/i.test(contentType);
+    const rawBody = multipart ? '' : raw.toString('utf8');
     let body: unknown;
-    if (rawBody) {
+    if (multipart) {
+      const parts = parseMultipart(contentType, raw);
+      if (!parts) return { status: 400, body: { errorMessages: ['The multipart body does not follow its boundary.'], errors: {} } };
+      body = { multipart: parts };
+    } else if (rawBody) {
       try {
         body = JSON.parse(rawBody);
       } catch {
@@ -114,7 +122,9 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
     }
     // For a simulator in its own process (main.ts): counts, outside the request log.
     if (u.pathname === '/__sim/stats') return { status: 200, body: { issues: store.issues.size, links: store.linkCount, requests: requests.length } };
-    if (recordRequests) record({ method, path: u.pathname, query: Object.fromEntries(u.searchParams), body });
+    // Files are recorded by name and size, not content (a million-issue run would keep them all).
+    const recorded = multipart ? { multipart: (body as { multipart: FormPart[] }).multipart.map((p) => ({ name: p.name, filename: p.filename, contentType: p.contentType, size: p.content.length })) } : body;
+    if (recordRequests) record({ method, path: u.pathname, query: Object.fromEntries(u.searchParams), body: recorded });
     const failure = failures.find((f) => !f.match || f.match.test(`${method} ${u.pathname}`));
     if (failure) {
       if (--failure.times <= 0) failures.splice(failures.indexOf(failure), 1);
@@ -124,7 +134,7 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
     }
     const m = /^\/rest\/api\/(2|3)\/(.*)$/.exec(u.pathname);
     if (!m || (!cloud && m[1] === '3')) return { status: 404, body: { errorMessages: [`null for uri: ${url}${u.pathname}`], errors: {} } };
-    const call: SimCall = { method, rest: m[2].replace(/\/$/, ''), v: m[1] as ApiVersion, query: u.searchParams, body };
+    const call: SimCall = { method, rest: m[2].replace(/\/$/, ''), v: m[1] as ApiVersion, query: u.searchParams, body, headers: req.headers };
     if (!authorized(req)) {
       const seraph = { 'X-Seraph-LoginReason': 'AUTHENTICATED_FAILED' };
       if (opts.anonymousOnBadCredentials && method === 'GET' && /^search(\/jql)?$/.test(call.rest)) {
@@ -132,7 +142,8 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
       }
       return { status: 401, headers: seraph, body: { errorMessages: ['You are not authenticated. Authentication required to perform this operation.'], errors: {} } };
     }
-    if (validateRequests && m[1] === '3' && body !== undefined && (method === 'POST' || method === 'PUT')) {
+    // Multipart bodies (attachments) have no JSON schema in the document; their answers are checked below.
+    if (validateRequests && m[1] === '3' && body !== undefined && !multipart && (method === 'POST' || method === 'PUT')) {
       const check = (validator as typeof OpenApiValidator).get().checkRequest(method, u.pathname, body);
       if (check.errors.length) {
         openApiViolations.push({ method, path: u.pathname, operationId: check.operationId, errors: check.errors });
@@ -156,7 +167,7 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
       let out: SimReply;
       let recorded: SimRequestRecord | undefined;
       try {
-        out = handle(req, Buffer.concat(chunks).toString('utf8'), (r) => {
+        out = handle(req, Buffer.concat(chunks), (r) => {
           recorded = r;
           requests.push(r);
         });

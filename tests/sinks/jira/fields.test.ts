@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { RenderedCustomField } from '../../../connector/templates/types.js';
 import { startJiraSim, type JiraSim } from '../../sim/jira/startJiraSim.js';
-import { cf, rich, singleScheme, sinkFor, ticket } from './fixtures.js';
+import { cf, rich, singleScheme, sinkFor, subtaskScheme, ticket } from './fixtures.js';
 
 const NAMES = ['Host ID', 'QID', 'Asset Tag', 'Diagnosis', 'Primary Key', 'First Seen', 'Remediation Due', 'Deployment Tier', 'Exposure', 'Affected Zones', 'Compliance', 'Advisory URL', 'Scanner Note'];
 
@@ -76,8 +76,8 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
 
     it('leaves out an empty description and priority (Jira default), and sets parent for sub-tasks', async () => {
       const { sink } = sinkFor(sim);
-      await sink.prepare({ project: 'VULN', schemes: [singleScheme({ issueType: 'Sub-task', customFields: [] })] });
-      const fields = sink.fields(ticket({ issueType: 'Sub-task', description: rich('  '), priority: undefined, summary: 'two\nlines' }), { project: 'VULN', parentKey: 'VULN-7' });
+      await sink.prepare({ project: 'VULN', schemes: [subtaskScheme()] });
+      const fields = sink.fields(ticket({ role: 'child', issueType: 'Sub-task', description: rich('  '), priority: undefined, summary: 'two\nlines' }), { project: 'VULN', parentKey: 'VULN-7' });
       expect(fields).to.deep.equal({
         project: { key: 'VULN' },
         issuetype: { id: '10003' },

@@ -69,6 +69,24 @@ export function linkedScheme(): TicketScheme {
   };
 }
 
+/** An object parent with sub-task children, like CS_Image_Sub_Ticket_Scheme.json (openDiff/closeAll). */
+export function subtaskScheme(childType = 'Sub-task'): TicketScheme {
+  return {
+    file: 'templates/cs-image-sub.json',
+    name: 'cs-image-sub',
+    moduleName: 'CS-Image',
+    kind: 'linked',
+    operationField: '${imageStatus}',
+    operationMappings: { Active: 'openDiff', Fixed: 'closeAll' },
+    workflowMappings: { Active: 'Open', Fixed: 'Closed' },
+    subtasks: true,
+    tickets: {
+      parent: template({ role: 'parent', issueType: 'Task', customFields: [cf('Primary Key')] }),
+      child: template({ role: 'child', issueType: childType, customFields: [cf('Primary Key')] }),
+    },
+  };
+}
+
 export function ticket(p: Partial<RenderedTicket> = {}): RenderedTicket {
   return {
     role: 'single',

@@ -1,0 +1,135 @@
+import { ExternalHostError, SourceError, VulnbridgeError } from '../../errors.js';
+import { createHttpClient, hostOf, retryAfterMs, transportError, type AxiosInstance } from '../../http/client.js';
+import { withRetry } from '../../http/retry.js';
+import { redactString } from '../../redact.js';
+import type { QualysApiOptions } from '../qualys-vmdr/qualysApi.js';
+import { QualysRateLimits } from '../qualys-vmdr/qualysRateLimits.js';
+import { describeServiceError, readServiceResponse, type Json, type ServiceResponse } from './serviceResponse.js';
+
+/** The same connection options as the VMDR API (one API server, one account). */
+export type WasApiOptions = QualysApiOptions;
+
+/** Response codes that mean the login or its permissions are wrong (QPS `responseCode`). */
+const AUTH_CODES = new Set(['INVALID_CREDENTIALS', 'UNAUTHORIZED']);
+
+/**
+ * The Qualys QPS REST API (`/qps/rest/3.0/...`) in its JSON form: Basic auth plus
+ * `X-Requested-With`, JSON ServiceRequest in, JSON ServiceResponse out. QualysApi
+ * (qualys-vmdr) posts forms and streams XML, so this is its JSON sibling; it shares
+ * QualysRateLimits and the retry policy (409/429/5xx retried, server waits honoured).
+ */
+export class WasApi {
+  readonly host: string;
+  readonly limits = new QualysRateLimits();
+  private readonly http: AxiosInstance;
+
+  constructor(private readonly opts: WasApiOptions) {
+    this.host = hostOf(opts.baseUrl);
+    this.http = createHttpClient({
+      baseURL: opts.baseUrl.replace(/\/+$/, ''),
+      timeoutMs: opts.timeoutMs,
+      auth: { username: opts.username, password: opts.password },
+      headers: {
+        'User-Agent': opts.userAgent,
+        'X-Requested-With': opts.requestedWith,
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+      },
+    });
+  }
+
+  /** POST `body` as JSON; resolves with a SUCCESS ServiceResponse whose `data` items are unwrapped from `recordName`. */
+  async search(path: string, body: unknown, recordName: string, what: string, signal: AbortSignal): Promise<ServiceResponse> {
+    return withRetry(
+      async () => {
+        const wait = this.limits.takeWaitMs(path);
+        if (wait > 0) {
+          this.opts.log.info('Qualys rate limit reached, waiting before the next call', { host: this.host, api: path, what, waitSeconds: wait / 1000 });
+          await this.opts.sleep(wait, signal);
+        }
+        return this.attempt(path, body, recordName, what, signal);
+      },
+      { ...this.opts.retry, what: `POST ${path} (${what})`, log: this.opts.log, sleep: this.opts.sleep, signal },
+    );
+  }
+
+  private async attempt(path: string, body: unknown, recordName: string, what: string, signal: AbortSignal): Promise<ServiceResponse> {
+    let res;
+    try {
+      // Text, not axios' JSON parsing: a body that is not JSON must become our error, not axios'.
+      res = await this.http.post<string>(path, JSON.stringify(body), { responseType: 'text', transformResponse: (d: unknown) => d, signal });
+    } catch (err) {
+      if (signal.aborted) throw new VulnbridgeError('ABORTED', `${what} was cancelled`, { host: this.host, cause: err });
+      throw transportError(err, this.host, `Qualys ${what}`);
+    }
+    const limits = this.limits.record(path, res.headers as Record<string, unknown>);
+    const status = res.status;
+    const text = typeof res.data === 'string' ? res.data : '';
+    const parsed = parseJson(text);
+    const sr = readServiceResponse(parsed, recordName);
+    const detail = sr ? describeServiceError(sr) : `HTTP ${status}`;
+
+    if (status === 401 || (sr && AUTH_CODES.has(sr.responseCode))) throw this.authError(status, sr);
+    if (status === 409 || status === 429) {
+      const header = limits.toWaitSec && limits.toWaitSec > 0 ? limits.toWaitSec * 1000 : retryAfterMs(res.headers['retry-after']);
+      // withRetry waits this out; the same ToWait header must not make the next attempt wait again.
+      this.limits.takeWaitMs(path);
+      throw new ExternalHostError('HOST_RATE_LIMITED', `Qualys limited ${what} (${detail})`, {
+        host: this.host,
+        status,
+        retryAfterMs: header,
+        hint: 'another client of this Qualys account may be using the API; the call is retried after the wait Qualys asks for',
+      });
+    }
+    if (status >= 500) {
+      throw new ExternalHostError('HOST_ERROR', `Qualys failed ${what} (${detail})`, { host: this.host, status, retryAfterMs: retryAfterMs(res.headers['retry-after']) });
+    }
+    if (status < 200 || status >= 300 || (sr && sr.responseCode !== 'SUCCESS')) {
+      throw new SourceError('SOURCE_FAILED', `Qualys refused ${what}: ${status >= 300 || status < 200 ? `HTTP ${status} ` : ''}${detail}`, {
+        host: this.host,
+        path,
+        hint: hintFor(status, sr?.responseCode),
+      });
+    }
+    if (!sr) {
+      const reason = parsed === undefined ? 'not JSON' : 'no ServiceResponse';
+      throw new SourceError('SOURCE_RESPONSE_INVALID', `Qualys ${what} answered ${reason}: ${redactString(text.slice(0, 200))}`, {
+        host: this.host,
+        path,
+        hint: 'the URL must be the API server of the platform (qualysapi.<platform>.apps.qualys.com), not the web UI',
+      });
+    }
+    return sr;
+  }
+
+  private authError(status: number, sr: ServiceResponse | undefined): ExternalHostError {
+    const noPermission = sr?.responseCode === 'UNAUTHORIZED';
+    return new ExternalHostError(
+      'AUTH_FAILED',
+      noPermission
+        ? `Qualys ${this.host} says the user in ${this.opts.credentialNames} may not use the WAS API (${describeServiceError(sr)})`
+        : `Qualys rejected the username/password for ${this.host}: check ${this.opts.credentialNames}`,
+      {
+        host: this.host,
+        status,
+        hint: 'the user needs the WAS module and the "API Access" permission, and the URL must be the API server of its platform',
+      },
+    );
+  }
+}
+
+function parseJson(text: string): Json | undefined {
+  if (!text.trim()) return undefined;
+  try {
+    return JSON.parse(text) as Json;
+  } catch {
+    return undefined;
+  }
+}
+
+function hintFor(status: number, code: string | undefined): string {
+  if (code === 'INVALID_REQUEST') return 'check the filters of this source (field names and values: docs.qualys.com WAS API "Search Findings")';
+  if (status === 403) return 'the Qualys user lacks the WAS module or API access';
+  if (status >= 300 && status < 400) return 'the URL is probably not the API server of this subscription\'s platform (qualysapi.<platform>.apps.qualys.com)';
+  return 'check the source configuration';
+}
