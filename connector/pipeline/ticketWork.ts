@@ -202,9 +202,12 @@ export class TicketWork {
         const objectOp = OBJECT_OPS.has(decision.op);
         // A finding gone from a complete listing keeps its object's status (`${state}`), which
         // says nothing about this vulnerability: it is gone.
-        if (OPENING.has(decision.op) && this.isGone(finding)) decision = this.decisionFor(this.d.goneStatus as string, false, decision);
+        const gone = this.isGone(finding);
+        if (OPENING.has(decision.op) && gone) decision = this.decisionFor(this.d.goneStatus as string, false, decision);
         if (this.d.routedHere && OPENING.has(decision.op) && !this.d.routedHere(finding)) decision = this.notRouted(decision);
-        const keep = this.keptOpen(ctx);
+        // `Create` keeps a live vulnerability's ticket open whatever its object's status; a
+        // vulnerability the scanner no longer lists is fixed, and its ticket closes.
+        const keep = !gone && this.keptOpen(ctx);
         if (keep && !OPENING.has(decision.op)) decision = this.decisionFor(decision.key, true, decision);
         let parent: ParentIntent | undefined;
         if (this.linked) {
