@@ -162,6 +162,8 @@ export class TicketWork {
       await this.guard(i, async () => {
         const changed = i.fresh ? false : await this.syncFields(i, i.wantOpen);
         const moved = await this.syncStatus(i);
+        // A ticket reopened just now missed the comment (it was closed when fields synced).
+        if (moved && i.wantOpen && i.row) await this.syncComment(i, i.row, true);
         const linkMoved = this.linked && !this.subtasks ? await this.syncLink(i) : false;
         const attached = await this.syncAttachment(i);
         if (!changed && !moved && !linkMoved && !attached && !i.fresh) this.d.counts.unchanged++;
