@@ -152,8 +152,10 @@ export class TicketWork {
       await this.createMissing([...newParents, ...newTickets]);
     }
     for (const p of parents.values()) if (!p.row?.jiraKey) this.failChildrenOfMissingParent(p);
+    // A parent created again (a person deleted it): its children we hold are linked to it again.
+    if (!this.subtasks) for (const p of parents.values()) if (p.fresh && p.row?.jiraKey) await this.guardParent(p, () => this.relinkKnownChildren(p));
 
-    for (const p of parents.values()) if (p.row?.jiraKey && !p.fresh) await this.guard(p.children[0], () => this.syncFields(p));
+    for (const p of parents.values()) if (p.row?.jiraKey && !p.fresh) await this.guardParent(p, () => this.syncFields(p));
     for (const i of intents) {
       if (!i.row?.jiraKey) {
         if (!i.wantOpen) this.d.counts.unchanged++;
@@ -182,7 +184,7 @@ export class TicketWork {
         continue;
       }
       if (p.diff) await this.settleObject(p);
-      else if (p.row?.jiraKey) await this.guard(p.children[0], () => this.syncParentStatus(p));
+      else if (p.row?.jiraKey) await this.guardParent(p, () => this.syncParentStatus(p));
     }
     this.record(intents);
   }
@@ -588,7 +590,14 @@ export class TicketWork {
     const parentKey = i.parent?.row?.jiraKey;
     if (!parentKey) return false;
     if (i.wantOpen && !row.linked) {
-      await this.d.io.link(parentKey, row.jiraKey as string);
+      try {
+        await this.d.io.link(parentKey, row.jiraKey as string);
+      } catch (err) {
+        // Jira says an issue of the link does not exist: the parent, or the child itself.
+        if ((err as { code?: string }).code !== 'TICKET_GONE' || !i.parent || (await this.d.io.status(parentKey)) !== undefined) throw err;
+        this.parentGone(i.parent);
+        throw new Error('its parent ticket was deleted in Jira; the parent is created again and this ticket linked to it next cycle');
+      }
       row.linked = true;
       this.d.tickets.put([row]);
       this.d.counts.linked++;
@@ -766,6 +775,64 @@ export class TicketWork {
         return;
       }
       this.fail(i.finding, i.role, i.ticket.primaryKey, err);
+    }
+  }
+
+  /** Work on a parent ticket: if Jira no longer has it, it is created again (with its children). */
+  private async guardParent(p: ParentIntent, work: () => Promise<unknown>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      if ((err as { code?: string }).code === 'TICKET_GONE' && p.row?.jiraKey) {
+        this.parentGone(p);
+        for (const c of p.children) if (c.wantOpen) this.fail(c.finding, 'child', c.ticket.primaryKey, new Error('its parent ticket was deleted in Jira; it is created again next cycle'));
+        return;
+      }
+      await this.guard(p.children[0], () => Promise.reject(err));
+    }
+  }
+
+  /**
+   * A person deleted a parent ticket: forget its key so it is created again, and mark its
+   * children unlinked (Jira dropped the links), or gone with it (sub-tasks die with their
+   * parent), so they are linked to, or created under, the new parent. No child is
+   * duplicated: a child that still exists keeps its key.
+   */
+  private parentGone(p: ParentIntent): void {
+    const row = p.row as TicketRow;
+    this.d.onStep({ op: 'record', role: 'parent', primaryKey: p.ticket.primaryKey, key: row.jiraKey as string, note: 'deleted in Jira; created again, its children linked to the new one' });
+    row.jiraKey = undefined;
+    row.jiraId = undefined;
+    row.state = 'pending';
+    this.d.tickets.put([row]);
+    const children = this.d.tickets.children(this.d.job, p.pk);
+    for (const c of children) {
+      c.linked = false;
+      if (this.subtasks) {
+        c.jiraKey = undefined;
+        c.jiraId = undefined;
+        c.state = 'pending';
+      }
+    }
+    this.d.tickets.put(children);
+    // Rows of this page's intents are the same tickets: keep them in step.
+    for (const c of p.children) {
+      const fresh = children.find((x) => x.pk === c.pk);
+      if (fresh && c.row) Object.assign(c.row, { linked: fresh.linked, jiraKey: fresh.jiraKey, jiraId: fresh.jiraId, state: fresh.state });
+    }
+  }
+
+  /** Open children we hold for a parent just created again, linked to it (they may not be in this pull). */
+  private async relinkKnownChildren(p: ParentIntent): Promise<void> {
+    const parentKey = p.row?.jiraKey as string;
+    const inPage = new Set(p.children.map((c) => c.pk));
+    for (const c of this.d.tickets.children(this.d.job, p.pk)) {
+      if (inPage.has(c.pk) || c.linked || c.state !== 'open' || !c.jiraKey) continue;
+      await this.d.io.link(parentKey, c.jiraKey);
+      c.linked = true;
+      this.d.tickets.put([c]);
+      this.d.counts.linked++;
+      this.d.onStep({ op: 'link', parentKey, childKey: c.jiraKey, primaryKey: c.primaryKey });
     }
   }
 

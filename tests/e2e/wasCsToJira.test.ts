@@ -241,6 +241,31 @@ describe('e2e: Qualys WAS and Container Security → Jira with the reference tem
       expect(world.jira.openApiViolations).to.deep.equal([]);
     });
 
+    it('CS_Image_Link: a parent deleted in Jira by hand is created again and its children linked to it, none duplicated', async () => {
+      const rt = job({ kind: 'cs', name: 'images', template: REF.imageLink, objects: 'images' });
+      const { images, vulns } = world.cs.data;
+      await run(rt);
+      const image = images[0]!;
+      const old = only(world, imageKey(image));
+      const childKeys = vulns.get(image.sha)!.map((v) => only(world, csChildKey(v)).key).sort();
+      const issuesBefore = world.jira.issues().length;
+      world.jira.deleteIssue(old.key);
+      // A rescan changes the parent's "Last Scanned": writing it finds the parent gone.
+      image.lastScanned = String(Date.parse('2026-03-05T00:00:00Z'));
+      const noticed = await run(rt);
+      expect(noticed.result, noticed.error).to.not.equal('failed');
+      const recreated = await run(rt);
+      expect(recreated.result, recreated.error).to.equal('ok');
+      const parent = only(world, imageKey(image));
+      expect(parent.key).to.not.equal(old.key);
+      expect(linkedTo(world, parent.key)).to.deep.equal(childKeys);
+      // The same children, linked again: one new issue (the parent), no duplicate child.
+      expect(world.jira.issues()).to.have.length(issuesBefore);
+      for (const v of vulns.get(image.sha)!) expect(world.jira.issues().filter((i) => i.fields[world.field('Primary Key')] === csChildKey(v))).to.have.length(1);
+      const quiet = await run(rt);
+      expect(quiet.counts).to.include({ created: 0, linked: 0, failed: 0 });
+    });
+
     it('CS_Image_Sub: children are sub-tasks of the image parent (no issue links); a fixed vulnerability closes only its sub-task', async () => {
       const rt = job({ kind: 'cs', name: 'images', template: REF.imageSub, objects: 'images' });
       const { images, vulns } = world.cs.data;
