@@ -1,10 +1,12 @@
 /**
- * npm run bench -- [--only qualys|xray|incidents] [--detections N] [--per-host M] [--violations N]
- *                  [--watches W] [--webhooks K] [--findings N] [--events-per-minute M] [--json]
+ * npm run bench -- [--only qualys|xray|incidents|wascs] [--detections N] [--per-host M] [--violations N]
+ *                  [--watches W] [--webhooks K] [--findings N] [--events-per-minute M]
+ *                  [--was-findings N] [--cs-images N] [--json]
  *
  * Figures, not a test. Each part runs in its own process (so each peak RSS is its own)
  * with the daemon's 256 MB heap cap: qualysBench.ts (VMDR detections), xrayBench.ts
- * (Xray violations and webhook latency) and incidentBench.ts (the outbox to PagerDuty). Options are passed to the part that knows them.
+ * (Xray violations and webhook latency), incidentBench.ts (the outbox to PagerDuty) and
+ * wasCsBench.ts (Qualys WAS findings, CS images and containers). Options are passed to the part that knows them.
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -20,6 +22,8 @@ const { values } = parseArgs({
     webhooks: { type: 'string' },
     findings: { type: 'string' },
     'events-per-minute': { type: 'string' },
+    'was-findings': { type: 'string' },
+    'cs-images': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -28,6 +32,7 @@ const parts: Array<{ name: string; script: string; options: string[] }> = [
   { name: 'qualys', script: 'tests/bench/qualysBench.ts', options: ['detections', 'per-host', 'template'] },
   { name: 'xray', script: 'tests/bench/xrayBench.ts', options: ['violations', 'watches', 'webhooks'] },
   { name: 'incidents', script: 'tests/bench/incidentBench.ts', options: ['findings', 'events-per-minute'] },
+  { name: 'wascs', script: 'tests/bench/wasCsBench.ts', options: ['was-findings', 'cs-images'] },
 ];
 let failed = false;
 for (const part of parts) {

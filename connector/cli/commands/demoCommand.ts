@@ -4,6 +4,8 @@ import { createLogger } from '../../log.js';
 import { defaultSimData, type SimData } from '../../../tests/sim/jira/simData.js';
 import { SIM_CREDENTIALS, startJiraSim } from '../../../tests/sim/jira/startJiraSim.js';
 import { QUALYS_SIM_CREDENTIALS, startQualysSim } from '../../../tests/sim/qualys/startQualysSim.js';
+import { QUALYS_CS_SIM_CREDENTIALS, startQualysCsSim, type QualysCsSim } from '../../../tests/sim/qualys-cs/startQualysCsSim.js';
+import { QUALYS_WAS_SIM_CREDENTIALS, startQualysWasSim, type QualysWasSim } from '../../../tests/sim/qualys-was/startQualysWasSim.js';
 import { startXraySim, XRAY_SIM_CREDENTIALS, type XraySim } from '../../../tests/sim/xray/startXraySim.js';
 import { buildWebhookPayloadV11, sendXrayWebhook } from '../../../tests/sim/xray/webhookPayloads.js';
 import { PD_SIM_ROUTING_KEYS, startPagerDutySim } from '../../../tests/sim/pagerduty/startPagerDutySim.js';
@@ -14,7 +16,8 @@ import { syncCommand } from './syncCommand.js';
 
 /**
  * Jira Cloud's default ("simplified") workflow, which our templates target: To Do,
- * In Progress, Done, with every status reachable from every other.
+ * In Progress, Done, with every status reachable from every other; its sub-task issue
+ * type is called "Subtask" (the classic data's "Sub-task").
  */
 export function simplifiedWorkflowData(): SimData {
   const data = defaultSimData();
@@ -25,28 +28,51 @@ export function simplifiedWorkflowData(): SimData {
     { id: '10002', name: 'Done', category: 'done' },
   ];
   data.initialStatus = 'To Do';
+  data.issueTypes = data.issueTypes.map((t) => (t.subtask ? { ...t, name: 'Subtask' } : t));
   data.transitions = names.map((to, i) => ({ id: String(11 + i * 10), name: to, from: names.filter((n) => n !== to), to }));
   return data;
 }
 
 const DEMO_WEBHOOK = { username: 'xray-demo-hook', password: 'demo-hook-secret' } as const;
 
-function demoConfig(qualysUrl: string, xrayUrl: string, jiraUrl: string, pagerdutyUrl: string, stateDir: string, templates: string): string {
-  return `# Written by \`vulnbridge demo\`: both jobs point at the simulators it started.
+interface DemoUrls {
+  qualys: string;
+  qualysWas: string;
+  qualysCs: string;
+  xray: string;
+  jira: string;
+  pagerduty: string;
+}
+
+function demoConfig(urls: DemoUrls, stateDir: string, templates: string): string {
+  return `# Written by \`vulnbridge demo\`: every job points at the simulators it started.
 stateDir: ${JSON.stringify(stateDir)}
 log: { level: warn }
 
 x-qualys: &qualys
   type: qualys-vmdr
-  url: ${qualysUrl}
+  url: ${urls.qualys}
   username: { env: VB_DEMO_QUALYS_USERNAME }
   password: { env: VB_DEMO_QUALYS_PASSWORD }
   includeIgnored: true
   truncationLimit: 5
 
+x-qualys-was: &qualysWas
+  type: qualys-was
+  url: ${urls.qualysWas}
+  username: { env: VB_DEMO_QUALYS_WAS_USERNAME }
+  password: { env: VB_DEMO_QUALYS_WAS_PASSWORD }
+  pageSize: 10
+
+x-qualys-cs: &qualysCs
+  type: qualys-cs
+  gateway: ${urls.qualysCs}
+  username: { env: VB_DEMO_QUALYS_CS_USERNAME }
+  password: { env: VB_DEMO_QUALYS_CS_PASSWORD }
+
 x-xray: &xray
   type: jfrog-xray
-  url: ${xrayUrl}
+  url: ${urls.xray}
   token: { env: VB_DEMO_XRAY_TOKEN }
   watches: [prod-docker-watch, npm-apps-watch]
   pageSize: 10
@@ -55,7 +81,7 @@ x-xray: &xray
 
 x-jira: &jira
   type: jira
-  url: ${jiraUrl}
+  url: ${urls.jira}
   flavor: cloud
   email: ${SIM_CREDENTIALS.email}
   token: { env: VB_DEMO_JIRA_TOKEN }
@@ -84,7 +110,7 @@ jobs:
     routes:
       - name: critical-to-pager
         when: { minSeverity: Critical }
-        actions: [ { jira: {} }, { pagerduty: { routingKey: { env: VB_DEMO_PD_KEY }, url: "${pagerdutyUrl}" } } ]
+        actions: [ { jira: {} }, { pagerduty: { routingKey: { env: VB_DEMO_PD_KEY }, url: "${urls.pagerduty}" } } ]
       - name: licenses-to-lightstep
         when: { types: [license] }
         actions: [ { webhook: { url: { env: VB_DEMO_LIGHTSTEP_URL }, format: lightstep } } ]
@@ -95,6 +121,24 @@ jobs:
       basicAuth:
         username: { env: VB_DEMO_WEBHOOK_USER }
         password: { env: VB_DEMO_WEBHOOK_PASSWORD }
+  - name: was-findings
+    schedule: "15 */4 * * *"
+    template: ${JSON.stringify(path.join(templates, 'was-per-finding.json'))}
+    project: WEB
+    source: *qualysWas
+    sink: *jira
+  - name: cs-images
+    schedule: "45 */4 * * *"
+    template: ${JSON.stringify(path.join(templates, 'cs-image-linking.json'))}
+    project: CNT
+    source: { <<: *qualysCs, objects: images }
+    sink: *jira
+  - name: cs-containers
+    schedule: "50 */4 * * *"
+    template: ${JSON.stringify(path.join(templates, 'cs-container-subtasks.json'))}
+    project: CNT
+    source: { <<: *qualysCs, objects: containers }
+    sink: *jira
 
 # The webhook listener on any free loopback port.
 server: { host: 127.0.0.1, port: 0 }
@@ -103,7 +147,8 @@ server: { host: 127.0.0.1, port: 0 }
 
 /**
  * Two cycles against the bundled simulators, no credentials needed: the second after
- * the scanner data changed (detections fixed, one re-opened, QDS moved, a new host).
+ * the scanner data changed (detections fixed, one re-opened, QDS moved, a new host; a WAS
+ * finding fixed, an image vulnerability fixed, a container deleted).
  */
 export async function demoCommand(opts: { root?: string; out?: (t: string) => void; hosts?: number } = {}): Promise<number> {
   const out = opts.out ?? ((t: string) => process.stdout.write(`${t}\n`));
@@ -114,16 +159,22 @@ export async function demoCommand(opts: { root?: string; out?: (t: string) => vo
 
   const qualys = await startQualysSim({ seed: 7, hosts: opts.hosts ?? 12, detectionsPerHost: 5 });
   const xray = await startXraySim({ seed: 3, watches: 2, violationsPerWatch: 8 });
+  const was = await startQualysWasSim({ seed: 5, webApps: 2, findingsPerApp: 4 });
+  const cs = await startQualysCsSim({ seed: 2, images: 3, containersPerImage: 2, vulnsPerObject: 3 });
   // The production image has no ../shared: the simulators check no OpenAPI document there.
   const pagerduty = await startPagerDutySim({ validateAgainstOpenApi: false });
   const lightstep = await startIncidentWebhookSim();
   const jiraData = simplifiedWorkflowData();
-  jiraData.projects.push({ id: '10002', key: 'SEC', name: 'Security' });
+  jiraData.projects.push({ id: '10002', key: 'SEC', name: 'Security' }, { id: '10003', key: 'WEB', name: 'Web applications' }, { id: '10004', key: 'CNT', name: 'Containers' });
   const jira = await startJiraSim({ flavor: 'cloud', data: jiraData, validateAgainstOpenApi: false });
   try {
     // The simulators' credentials, handed over the way real secrets are: by env var.
     process.env.VB_DEMO_QUALYS_USERNAME = QUALYS_SIM_CREDENTIALS.username;
     process.env.VB_DEMO_QUALYS_PASSWORD = QUALYS_SIM_CREDENTIALS.password;
+    process.env.VB_DEMO_QUALYS_WAS_USERNAME = QUALYS_WAS_SIM_CREDENTIALS.username;
+    process.env.VB_DEMO_QUALYS_WAS_PASSWORD = QUALYS_WAS_SIM_CREDENTIALS.password;
+    process.env.VB_DEMO_QUALYS_CS_USERNAME = QUALYS_CS_SIM_CREDENTIALS.username;
+    process.env.VB_DEMO_QUALYS_CS_PASSWORD = QUALYS_CS_SIM_CREDENTIALS.password;
     process.env.VB_DEMO_JIRA_TOKEN = SIM_CREDENTIALS.token;
     process.env.VB_DEMO_XRAY_TOKEN = XRAY_SIM_CREDENTIALS.token;
     process.env.VB_DEMO_WEBHOOK_USER = DEMO_WEBHOOK.username;
@@ -131,8 +182,11 @@ export async function demoCommand(opts: { root?: string; out?: (t: string) => vo
     process.env.VB_DEMO_PD_KEY = PD_SIM_ROUTING_KEYS[0];
     process.env.VB_DEMO_LIGHTSTEP_URL = lightstep.webhookUrl();
     const file = path.join(dir, 'vulnbridge.yml');
-    writeFileSync(file, demoConfig(qualys.url, xray.url, jira.url, pagerduty.eventsUrl, dir, path.join(root, 'templates')));
+    const urls = { qualys: qualys.url, qualysWas: was.url, qualysCs: cs.url, xray: xray.url, jira: jira.url, pagerduty: pagerduty.eventsUrl };
+    writeFileSync(file, demoConfig(urls, dir, path.join(root, 'templates')));
     out(`Qualys simulator: ${qualys.url} (${qualys.data.totalDetections()} detections)`);
+    out(`Qualys WAS simulator: ${was.url} (${was.data.findings.length} findings on ${was.data.webApps.length} web apps)`);
+    out(`Qualys Container Security simulator: ${cs.url} (${cs.data.images.length} images, ${cs.data.containers.length} containers)`);
     out(`JFrog Xray simulator: ${xray.url} (${xray.data.violations.length} violations in ${xray.data.watches.length} watches)`);
     out(`Jira Cloud simulator: ${jira.url}`);
     out(`PagerDuty Events v2 simulator: ${pagerduty.url}; Lightstep-style incident webhook simulator: ${lightstep.url}`);
@@ -151,11 +205,12 @@ export async function demoCommand(opts: { root?: string; out?: (t: string) => vo
       const added = xray.addViolation({ watch_name: 'npm-apps-watch', type: 'Security', severity: 'High' });
       const paged = xray.data.violations.find((v) => v.severity === 'Critical' && !v.ignore_rule_info);
       if (paged) xray.resolveViolations(paged);
+      const qualysApps = changeQualysApps(was, cs);
       out(
         `\n== Scanner data changed: ${fixed.length} detections Fixed, ${reopened.length} Re-Opened, ` +
           `QDS moved on ${moved.length}, new host ${host.ID} with 3 detections; ` +
           `Xray: new violation ${added.issue_id} in ${added.infected_components.join(', ')}` +
-          `${paged ? `, critical ${paged.issue_id} fixed (its ticket closes, its PagerDuty alert resolves)` : ''}`,
+          `${paged ? `, critical ${paged.issue_id} fixed (its ticket closes, its PagerDuty alert resolves)` : ''}; ${qualysApps}`,
       );
       out('== Cycle 2: incremental pull, only what changed is acted on');
       exit |= (await syncCommand(app, { dryRun: false, json: false, out, progress: true })).exitCode;
@@ -174,8 +229,31 @@ export async function demoCommand(opts: { root?: string; out?: (t: string) => vo
     }
     return exit;
   } finally {
-    await Promise.all([qualys.close(), xray.close(), jira.close(), pagerduty.close(), lightstep.close()]);
+    await Promise.all([qualys.close(), was.close(), cs.close(), xray.close(), jira.close(), pagerduty.close(), lightstep.close()]);
   }
+}
+
+/**
+ * WAS and CS data changes that cycle 2 turns into closes: a WAS finding Fixed, a
+ * vulnerability gone from an image (its linked ticket closes), a container deleted (its
+ * sub-tasks close). Returns what changed, for the demo's output.
+ */
+function changeQualysApps(was: QualysWasSim, cs: QualysCsSim): string {
+  const changes: string[] = [];
+  const fixed = was.data.fixOne();
+  if (fixed) changes.push(`WAS finding ${fixed.id} (QID ${fixed.qid}) Fixed`);
+  const image = cs.data.images.find((i) => (cs.data.vulns.get(i.sha)?.length ?? 0) > 1);
+  const gone = image && cs.data.vulns.get(image.sha)?.[0];
+  if (image && gone) {
+    cs.fixVuln(image.sha, gone.qid);
+    changes.push(`QID ${gone.qid} fixed in image ${image.imageId}`);
+  }
+  const container = cs.data.containers.find((c) => c.state === 'RUNNING' && (cs.data.vulns.get(c.sha)?.length ?? 0) > 0);
+  if (container) {
+    cs.deleteContainer(container.sha);
+    changes.push(`container ${container.name} deleted`);
+  }
+  return `Qualys apps: ${changes.join(', ')}`;
 }
 
 /**
