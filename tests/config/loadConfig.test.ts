@@ -124,8 +124,11 @@ describe('config/vulnbridge.example.yml', () => {
     const { sinkFactories } = await import('../../connector/sinks/registry.js');
     const { loadScheme } = await import('../../connector/templates/loadScheme.js');
     const config = loadConfig('config/vulnbridge.example.yml', { sources: sourceFactories, sinks: sinkFactories });
-    expect(config.jobs.map((j) => j.name)).to.deep.equal(['vmdr-detections', 'vmdr-hosts', 'xray-violations', 'xray-components']);
-    for (const job of config.jobs) expect(loadScheme(job.templatePath).moduleName).to.equal(job.source.factory.type === 'jfrog-xray' ? 'XRAY' : 'VMDR');
+    expect(config.jobs.map((j) => j.name)).to.deep.equal(['vmdr-detections', 'vmdr-hosts', 'xray-violations', 'xray-components', 'was-findings', 'cs-images', 'cs-containers']);
+    for (const job of config.jobs) {
+      const module = job.source.factory.moduleNameOf?.(job.source.config) ?? job.source.factory.moduleName;
+      expect(loadScheme(job.templatePath).moduleName, job.name).to.equal(module);
+    }
     expect(config.server).to.deep.equal({ host: '0.0.0.0', port: 8080, maxBodyBytes: 5242880 });
     expect(config.jobs.find((j) => j.name === 'xray-violations')?.webhook?.basicAuth?.password).to.deep.equal({ env: 'XRAY_WEBHOOK_PASSWORD' });
   });

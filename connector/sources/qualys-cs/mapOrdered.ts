@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /**
  * `fn` over `items` with at most `limit` calls in flight, results yielded in item order.
  * When a call fails, the signal handed to the others is aborted and the error thrown.
@@ -10,6 +12,9 @@ export async function* mapOrdered<T, R>(
 ): AsyncGenerator<R, void, void> {
   const stop = new AbortController();
   const shared = AbortSignal.any([signal, stop.signal]);
+  // Each call in flight listens on the signal (request, retry wait, token renewal): a bounded
+  // number, which Node's default warning threshold of 10 does not know about.
+  setMaxListeners(Math.max(10, limit * 4), shared);
   const inflight: Array<Promise<R>> = [];
   let next = 0;
   try {
