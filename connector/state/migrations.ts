@@ -160,4 +160,8 @@ export const migrations: readonly string[] = [
    CREATE INDEX outbox_lane ON outbox(job, lane, failed, id);
    CREATE INDEX outbox_key ON outbox(job, lane, dedup_key, id);
    CREATE INDEX tickets_finding ON tickets(job, finding_key);`,
+  // 7: resolution by absence reads a scope's findings in key order: one index for both
+  // (with (job, scope) alone SQLite walked every finding of the job per scope).
+  `DROP INDEX findings_scope;
+   CREATE INDEX findings_scope_fkey ON findings(job, scope, fkey);`,
 ];

@@ -104,7 +104,7 @@ export class Staging {
         buffer = [];
       }
     }
-    this.add(buffer);
+    if (buffer.length) this.add(buffer);
     return added + buffer.length;
   }
 
