@@ -77,37 +77,26 @@ export class IncidentWork {
     for (const [groupKey, g] of this.touchedGroups) {
       const members = this.members(groupKey);
       const row = this.d.outbox.alert(job, lane.id, groupKey);
-      const dedupKey = groupKey;
-      if (members.length > 0) {
-        const event = buildGroupEvent({
-          action: 'trigger',
-          dedupKey,
-          module: this.d.scheme.moduleName,
-          groupBy: lane.groupBy === 'watch' ? 'watch' : 'host',
-          group: g.group,
-          severity: g.severity,
-          items: members,
-          newCount: g.fresh,
-          severityMap: lane.severityMap,
-          now: this.d.now,
-        });
-        const h = eventHash(event);
-        if (row?.state === 'triggered' && row.payloadHash === h) continue;
-        this.queue(change, { job, lane: lane.id, dedupKey, kind: 'alert', state: 'triggered', payloadHash: h, label: '' }, event);
-      } else if (row?.state === 'triggered') {
-        const event = buildGroupEvent({
-          action: 'resolve',
-          dedupKey,
-          module: this.d.scheme.moduleName,
-          groupBy: lane.groupBy === 'watch' ? 'watch' : 'host',
-          group: g.group,
-          severity: g.severity,
-          items: [],
-          severityMap: lane.severityMap,
-          now: this.d.now,
-        });
-        this.queue(change, { ...row, state: 'resolved' }, event);
+      if (members.length === 0 && row?.state !== 'triggered') continue;
+      const event = buildGroupEvent({
+        action: members.length > 0 ? 'trigger' : 'resolve',
+        dedupKey: groupKey,
+        module: this.d.scheme.moduleName,
+        groupBy: lane.groupBy === 'watch' ? 'watch' : 'host',
+        group: g.group,
+        severity: g.severity,
+        items: members,
+        newCount: g.fresh,
+        severityMap: lane.severityMap,
+        now: this.d.now,
+      });
+      if (event.action === 'resolve') {
+        this.queue(change, { ...(row as AlertRow), state: 'resolved' }, event);
+        continue;
       }
+      const h = eventHash(event);
+      if (row?.state === 'triggered' && row.payloadHash === h) continue;
+      this.queue(change, { job, lane: lane.id, dedupKey: groupKey, kind: 'alert', state: 'triggered', payloadHash: h, label: '' }, event);
     }
     if (!this.d.dryRun) this.d.outbox.apply(change, this.d.now());
   }
