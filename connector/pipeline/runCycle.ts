@@ -11,13 +11,11 @@ import { Staging, type StagedFinding } from '../state/staging.js';
 import { decideOperation } from '../templates/render.js';
 import { buildContext } from './buildContext.js';
 import { IncidentWork } from './incidentWork.js';
-import { OverlayTickets, TicketStore } from '../state/ticketStore.js';
 import { COUNT_COLUMNS, zeroCounts, type CycleCounts } from './cycleCounts.js';
 import { prepareJob, type JobRuntime } from './jobRuntime.js';
 import { jobLabel } from './markers.js';
 import type { StepListener } from './planStep.js';
-import { DryRunIo, SinkIo, type TicketIo } from './ticketIo.js';
-import { TicketWork } from './ticketWork.js';
+import { TicketLane } from './ticketLane.js';
 
 /**
  * Findings planned together: enough for full bulk-create batches, few enough that the
@@ -88,7 +86,6 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
   const keepData = !!(rt.source.resolvesByAbsence || rt.source.webhook);
   const staging = new Staging(scratch ?? state.db, runId ?? 0, rt.scheme.kind === 'linked' ? 'parent' : 'lookup', keepData);
   const lookups = dryRun ? new LookupCache(state.db, scratch) : state.lookups;
-  const io: TicketIo = dryRun ? new DryRunIo() : new SinkIo(rt.sink);
 
   const finish = (result: CycleReport['result'], error?: string): CycleReport => {
     const calls = rt.sink.calls();
@@ -126,22 +123,21 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
     progress({ phase: 'enrich', findings: staging.count });
     await enrich(rt, staging, lookups, signal, started);
 
-    const tickets = scratch ? new OverlayTickets(state.tickets, new TicketStore(scratch)) : state.tickets;
     const onStep = opts.onStep ?? (() => {});
     const { lanes } = rt;
     // Which lanes each finding goes to (routing rules), by finding key: the sets are shared per rule.
     const routedTo = new Map<string, ReadonlySet<string>>();
     const routedHere = (laneId: string) => (lanes.router ? (f: StagedFinding) => routedTo.get(f.key)?.has(laneId) ?? false : undefined);
     const laneCounts = lanes.jira.map(() => zeroCounts());
+    const pendingKeys = hadPending ? new Set(state.pending.list(job).map((p) => p.fkey)) : undefined;
     const works = lanes.jira.map(
       (lane, n) =>
-        new TicketWork({
+        new TicketLane({
           job: lane.ticketJob,
           project: lane.project,
           scheme: lane.scheme,
           sink: rt.sink,
-          io,
-          tickets,
+          tickets: state.tickets,
           lookups,
           // One lane keeps the job's finding log (and retries): the findings are the same in every lane.
           findingLog: dryRun || n > 0 ? undefined : state.findings,
@@ -152,6 +148,8 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
           onStep,
           keepData,
           now,
+          dryRun,
+          ...(pendingKeys ? { pendingKeys } : {}),
           ...(routedHere(lane.id) ? { routedHere: routedHere(lane.id) } : {}),
           ...(rt.source.resolvesByAbsence ? { goneStatus: rt.source.resolvesByAbsence.status } : {}),
         }),
@@ -178,7 +176,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
     for (const page of staging.pages(PAGE_SIZE)) {
       signal.throwIfAborted();
       if (lanes.router) for (const [k, v] of routePage(rt, page, lookups, counts, onStep, dryRun)) routedTo.set(k, v);
-      for (const w of works) await w.applyPage(page);
+      for (const w of works) await w.page(page);
       if (works.length === 0 && !dryRun) recordFindings(rt, state, page, lookups, keepData, now);
       counts.findings += page.length;
       progress({ phase: 'tickets', findings: counts.findings });

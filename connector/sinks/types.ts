@@ -40,7 +40,8 @@ export interface SinkCallCounts {
 }
 
 /**
- * A ticketing system. It receives rendered tickets and plan steps, never scanner data.
+ * A ticketing system: what the pipeline needs, not what one vendor calls it. It receives
+ * rendered tickets (its own markup is its business: `fields`), never scanner data.
  * Every method retries 429/5xx itself (Retry-After aware) and throws a VulnbridgeError
  * naming the host otherwise.
  */
@@ -63,7 +64,9 @@ export interface TicketSink {
    * undefined when not known (before prepare, or no such type).
    */
   isSubtaskType(project: string, issueType: string): boolean | undefined;
-  /** Bulk create (≤ 50 per call inside); partial success is reported per item. */
+  /** The most tickets one `createMany` call sends (Jira's bulk create takes 50): the pipeline batches by it. */
+  readonly createBatchLimit: number;
+  /** Bulk create (at most `createBatchLimit` per call inside); partial success is reported per item. */
   createMany(items: readonly CreateRequest[]): Promise<CreateResult[]>;
   /** Edit only these fields; labels are added/removed, never overwritten (people add their own). */
   update(key: string, change: { fields: JiraFields; addLabels?: readonly string[]; removeLabels?: readonly string[] }): Promise<void>;
@@ -80,10 +83,13 @@ export interface TicketSink {
   link(parentKey: string, childKey: string): Promise<void>;
   /** Remove the parent/child link; false when there was none. */
   unlink(parentKey: string, childKey: string): Promise<boolean>;
-  /** Issues in the project carrying any of these labels (recovery after a lost database or crash). */
-  findByLabels(project: string, labels: readonly string[]): Promise<FoundIssue[]>;
-  /** The newest issues of the project with this label, newest first (at most `limit`). */
-  newestWithLabel(project: string, label: string, limit: number): Promise<FoundIssue[]>;
+  /**
+   * Tickets in the project carrying any of these identity markers (recovery after a lost
+   * database or a crash between the create and our record of it). Jira keeps them as labels.
+   */
+  findByMarkers(project: string, markers: readonly string[]): Promise<FoundIssue[]>;
+  /** The newest tickets of the project with this marker, newest first (at most `limit`). */
+  newestWithMarker(project: string, marker: string, limit: number): Promise<FoundIssue[]>;
   /** A browser URL that shows the JQL's result. */
   searchUrl(jql: string): string;
   /** A browser URL of one issue. */

@@ -69,7 +69,7 @@ export interface TicketCounts {
   pending: number;
 }
 
-/** What the pipeline needs of ticket state; a dry run uses an in-memory overlay of it. */
+/** What the pipeline needs of ticket state. */
 export interface Tickets {
   get(job: string, pk: string): TicketRow | undefined;
   children(job: string, parentPk: string): TicketRow[];
@@ -157,39 +157,5 @@ export class TicketStore implements Tickets {
     }>;
     const by = Object.fromEntries(rows.map((r) => [r.state, r.n])) as Partial<Record<TicketState, number>>;
     return { open: by.open ?? 0, closed: by.closed ?? 0, closedByUser: by['closed-by-user'] ?? 0, pending: by.pending ?? 0 };
-  }
-}
-
-/**
- * Reads through to the real store, writes to a scratch store (a temporary database):
- * a dry run plans exactly as a real run would, and a million planned tickets do not
- * have to fit in memory.
- */
-export class OverlayTickets implements Tickets {
-  constructor(
-    private readonly base: Tickets,
-    private readonly scratch: Tickets,
-  ) {}
-
-  get(job: string, pk: string): TicketRow | undefined {
-    return this.scratch.get(job, pk) ?? this.base.get(job, pk);
-  }
-
-  children(job: string, parentPk: string): TicketRow[] {
-    const merged = new Map(this.base.children(job, parentPk).map((r) => [r.pk, r]));
-    for (const r of this.scratch.children(job, parentPk)) merged.set(r.pk, r);
-    return [...merged.values()];
-  }
-
-  put(rows: readonly TicketRow[]): void {
-    this.scratch.put(rows);
-  }
-
-  hasKey(job: string, jiraKey: string): boolean {
-    return this.scratch.hasKey(job, jiraKey) || this.base.hasKey(job, jiraKey);
-  }
-
-  counts(job: string): TicketCounts {
-    return this.base.counts(job);
   }
 }

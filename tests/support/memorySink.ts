@@ -23,6 +23,7 @@ const OPEN: IssueStatus = { name: 'Open', category: 'new' };
 export class MemorySink implements TicketSink {
   readonly type = 'memory';
   readonly host = 'memory.test';
+  readonly createBatchLimit = 50;
   readonly issues = new Map<string, MemoryIssue>();
   readonly log: string[] = [];
   private next = 1;
@@ -131,14 +132,14 @@ export class MemorySink implements TicketSink {
     return this.must(parentKey).links.delete(childKey);
   }
 
-  async findByLabels(_project: string, labels: readonly string[]): Promise<FoundIssue[]> {
+  async findByMarkers(_project: string, labels: readonly string[]): Promise<FoundIssue[]> {
     this.reads++;
     return [...this.issues.values()]
       .filter((i) => i.labels.some((l) => labels.includes(l)))
       .map((i) => ({ key: i.key, id: i.key.slice(5), labels: i.labels, status: i.status }));
   }
 
-  async newestWithLabel(_project: string, label: string, limit: number): Promise<FoundIssue[]> {
+  async newestWithMarker(_project: string, label: string, limit: number): Promise<FoundIssue[]> {
     this.reads++;
     return [...this.issues.values()]
       .filter((i) => i.labels.includes(label))

@@ -8,7 +8,7 @@ import { buildFields } from './buildFields.js';
 import { checkSetup, type PreparedProject, type SetupResult } from './checkSetup.js';
 import { sanitizeLabels, TEXT_LIMIT } from './coerceField.js';
 import type { JiraSinkConfig } from './config.js';
-import { createInBulk } from './createInBulk.js';
+import { createInBulk, BULK_LIMIT } from './createInBulk.js';
 import { findByLabels, newestWithLabel } from './findByLabels.js';
 import { JiraApi } from './jiraApi.js';
 import { createJiraClients, type JiraAuth } from './jiraClient.js';
@@ -25,6 +25,7 @@ import type { JiraField } from './wire.js';
 export class JiraTicketSink implements TicketSink {
   readonly type = 'jira';
   readonly host: string;
+  readonly createBatchLimit = BULK_LIMIT;
   private readonly setups = new Map<string, Promise<SetupResult>>();
   private readonly projects = new Map<string, PreparedProject>();
   private readonly fieldsById = new Map<string, JiraField>();
@@ -176,12 +177,12 @@ export class JiraTicketSink implements TicketSink {
     }
   }
 
-  findByLabels(project: string, labels: readonly string[]): Promise<FoundIssue[]> {
-    return findByLabels(this.api, project, labels);
+  findByMarkers(project: string, markers: readonly string[]): Promise<FoundIssue[]> {
+    return findByLabels(this.api, project, markers);
   }
 
-  newestWithLabel(project: string, label: string, limit: number): Promise<FoundIssue[]> {
-    return newestWithLabel(this.api, project, label, limit);
+  newestWithMarker(project: string, marker: string, limit: number): Promise<FoundIssue[]> {
+    return newestWithLabel(this.api, project, marker, limit);
   }
 
   searchUrl(jql: string): string {

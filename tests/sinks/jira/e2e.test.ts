@@ -68,7 +68,7 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       sim.setStatus(c1, 'Closed');
       expect((await sink.transition(c1, 'Reopened')).to).to.deep.equal({ name: 'Reopened', category: 'new' });
 
-      const found = await sink.findByLabels('VULN', ['vb-host-101', 'vb-vuln-38170-443', 'vb-vuln-11830-22']);
+      const found = await sink.findByMarkers('VULN', ['vb-host-101', 'vb-vuln-38170-443', 'vb-vuln-11830-22']);
       expect(found.map((f) => [f.key, f.status.name])).to.deep.equal([
         [p, 'Open'],
         [c1, 'Reopened'],

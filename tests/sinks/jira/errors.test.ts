@@ -78,7 +78,7 @@ describe('sinks/jira: HTTP errors, retries and auth (nock)', () => {
       .query(true)
       .reply(200, { issues: [], isLast: true }, { 'X-Seraph-LoginReason': 'AUTHENTICATED_FAILED' });
     const { sink } = sinkFor({ url: CLOUD, flavor: 'cloud' });
-    const err = await rejection(sink.findByLabels('VULN', ['vb-1']));
+    const err = await rejection(sink.findByMarkers('VULN', ['vb-1']));
     expect(err.code).to.equal('AUTH_FAILED');
     expect(err.message).to.include('acme.atlassian.test');
     expect(scope.isDone()).to.equal(true);
@@ -178,7 +178,7 @@ describe('sinks/jira: credentials against the simulator', () => {
   it('a dead Cloud token served as anonymous on search is AUTH_FAILED, not "no tickets"', async () => {
     const sim = await startJiraSim({ flavor: 'cloud', anonymousOnBadCredentials: true, credentials: { token: 'a-newer-token' } });
     try {
-      const err = await rejection(sinkFor(sim).sink.findByLabels('VULN', ['vb-1']));
+      const err = await rejection(sinkFor(sim).sink.findByMarkers('VULN', ['vb-1']));
       expect(err.code).to.equal('AUTH_FAILED');
       expect(err.message).to.equal(`Jira at ${new URL(sim.url).host} rejected the credentials: check JIRA_API_TOKEN (and email)`);
       expect(sim.requests.map((r) => r.status)).to.deep.equal([200]);

@@ -41,7 +41,7 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       sim.setStatus('VULN-2', 'Closed');
       const { sink } = sinkFor(sim);
 
-      const found = await sink.findByLabels('VULN', ['vb-job-nightly', ...HOSTILE]);
+      const found = await sink.findByMarkers('VULN', ['vb-job-nightly', ...HOSTILE]);
       expect(found).to.have.length(23 + HOSTILE.length);
       expect(found.map((f) => f.key)).to.deep.equal(Array.from({ length: 30 }, (_, i) => `VULN-${i + 1}`));
       expect(found[1]).to.deep.equal({ key: 'VULN-2', id: '10001', labels: ['vb-1', 'vb-job-nightly'], status: { name: 'Closed', category: 'done' } });
@@ -69,7 +69,7 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       sim.seedIssue({ labels: ['vb-54'] });
       const { sink } = sinkFor(sim);
       const labels = Array.from({ length: 60 }, (_, i) => `vb-${i}`);
-      const found = await sink.findByLabels('VULN', labels);
+      const found = await sink.findByMarkers('VULN', labels);
       expect(found.map((f) => f.key)).to.deep.equal(['VULN-1', 'VULN-2']);
       const jqls = sim.requests.filter((r) => r.path.includes('/search')).map((r) => r.query.jql);
       expect(jqls).to.deep.equal([labelsJql('VULN', labels.slice(0, 50)), labelsJql('VULN', labels.slice(50))]);

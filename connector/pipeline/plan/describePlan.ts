@@ -1,0 +1,133 @@
+import type { TicketRow } from '../../state/ticketStore.js';
+import type { CycleCounts } from '../cycleCounts.js';
+import type { PlanStep } from '../planStep.js';
+import { statusFor } from './decisions.js';
+import type { PlanInput } from './evaluateFindings.js';
+import { goneChildren, parentStatus } from './planObject.js';
+import type { FindingIntent, ParentIntent, TicketActions, TicketIntent, TicketPlan } from './ticketPlan.js';
+
+/**
+ * What a plan would do, as the steps a dry run prints: nothing is applied. Tickets it
+ * would create are named `(new N)`; it assumes every write succeeds and reads nothing
+ * from the sink, so a step that depends on what a person did in Jira meanwhile (closed
+ * a ticket, deleted one) shows as it would be without that.
+ */
+export class PlanDescriber {
+  private next = 1;
+  private readonly created = new Map<string, string>();
+  private readonly unsure = new Set<string>();
+
+  constructor(
+    private readonly input: Pick<PlanInput, 'scheme' | 'subtasks' | 'childrenOf'>,
+    private readonly counts: CycleCounts,
+    private readonly onStep: (s: PlanStep) => void,
+  ) {}
+
+  /** Primary keys this dry run would have created so far: a later page makes no second. */
+  queued(): ReadonlySet<string> {
+    return new Set(this.created.keys());
+  }
+
+  describe(plan: TicketPlan): void {
+    for (const k of plan.unsureObjects) this.unsure.add(k);
+    for (const f of plan.failures) this.fail(f.finding.key, f.role, f.primaryKey, f.error);
+    this.counts.unchanged += plan.duplicates;
+    if (plan.settleFirst) this.settle(plan.settleFirst);
+    for (const wave of plan.creates) for (const i of wave) this.create(i);
+    for (const p of plan.parents) if (p.actions) this.existing(p, p.actions);
+    for (const i of plan.tickets) {
+      if (i.actions) this.existing(i, i.actions);
+      else if (this.created.has(i.pk) && i.parent && this.input.scheme.kind === 'linked' && !this.input.subtasks) this.link(i.parent, i, 'link');
+      else if (!i.wantOpen) this.counts.unchanged++;
+    }
+    for (const p of plan.settle) this.settle(p);
+  }
+
+  finish(carried?: ParentIntent): void {
+    if (carried) this.settle(carried);
+  }
+
+  private keyOf(i: TicketIntent | undefined): string {
+    return (i && (i.row?.jiraKey ?? this.created.get(i.pk))) ?? '(new)';
+  }
+
+  private create(i: TicketIntent): void {
+    this.created.set(i.pk, `(new ${this.next++})`);
+    this.counts.created++;
+    const findingKey = 'finding' in i ? (i as FindingIntent).finding.key : undefined;
+    this.onStep({ op: 'create', role: i.role, primaryKey: i.ticket.primaryKey, summary: i.ticket.summary, priority: i.ticket.priority, issueType: i.ticket.issueType, findingKey });
+  }
+
+  private existing(i: TicketIntent, a: TicketActions): void {
+    const key = this.keyOf(i);
+    const base = { role: i.role, primaryKey: i.ticket.primaryKey, key };
+    let did = false;
+    if (a.fields.kind === 'edit') {
+      this.counts.updated++;
+      this.onStep({ op: 'update', ...base, fields: [...Object.keys(a.fields.fields), ...(a.fields.addLabels.length || a.fields.removeLabels.length ? ['labels'] : [])] });
+      did = true;
+    }
+    if (a.comment && !a.comment.first) {
+      this.counts.commented++;
+      this.onStep({ op: 'comment', ...base });
+      did = true;
+    }
+    const f = 'finding' in i ? (i as FindingIntent) : undefined;
+    if (a.status?.target && f) {
+      this.counts.transitioned++;
+      this.onStep({ op: 'transition', ...base, to: a.status.target, reason: `finding ${f.decision.key}` });
+      did = true;
+    }
+    if (a.link && f?.parent) did = this.link(f.parent, f, a.link) || did;
+    if (a.attach) {
+      this.counts.updated++;
+      this.onStep({ op: 'update', ...base, fields: [`attachment ${a.attach.name}`] });
+      did = true;
+    }
+    if (!did && f) this.counts.unchanged++;
+  }
+
+  private link(parent: ParentIntent, child: TicketIntent, op: 'link' | 'unlink'): boolean {
+    this.counts[op === 'link' ? 'linked' : 'unlinked']++;
+    this.onStep({ op, parentKey: this.keyOf(parent), childKey: this.keyOf(child), primaryKey: child.ticket.primaryKey });
+    return true;
+  }
+
+  /** Gone children close; the parent follows its children as they would be after this page. */
+  private settle(p: ParentIntent): void {
+    const held = this.input.childrenOf(p.pk);
+    const parentKey = this.keyOf(p);
+    if (p.diff && (p.row?.jiraKey || this.created.has(p.pk))) {
+      const target = statusFor(this.input.scheme, false);
+      for (const c of goneChildren(p, held, { subtasks: this.input.subtasks, unsure: this.unsure })) {
+        if (c.linked && !this.input.subtasks) this.onStep({ op: 'unlink', parentKey, childKey: c.jiraKey as string, primaryKey: c.primaryKey });
+        if (c.state === 'open' && target) {
+          this.counts.transitioned++;
+          this.onStep({ op: 'transition', role: 'child', primaryKey: c.primaryKey, key: c.jiraKey as string, to: target, reason: 'the vulnerability is no longer reported on its object' });
+        }
+      }
+    }
+    if (!p.row?.jiraKey) return;
+    const action = parentStatus(p, p.row, projected(p, held));
+    const target = action ? statusFor(this.input.scheme, action === 'reopen') : undefined;
+    if (!action || !target) return;
+    this.counts.transitioned++;
+    const reason = action === 'close' ? 'no open vulnerability tickets remain' : 'a vulnerability ticket is open again';
+    this.onStep({ op: 'transition', role: 'parent', primaryKey: p.ticket.primaryKey, key: parentKey, to: target, reason });
+  }
+
+  private fail(findingKey: string, role: TicketIntent['role'], primaryKey: string, error: unknown): void {
+    this.counts.failed++;
+    this.onStep({ op: 'fail', role, primaryKey, findingKey, error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+/** The children we hold, as they would be once this page's findings are applied. */
+function projected(p: ParentIntent, held: readonly TicketRow[]): TicketRow[] {
+  const byPk = new Map(held.map((r) => [r.pk, r]));
+  for (const c of p.children) {
+    const was = byPk.get(c.pk);
+    byPk.set(c.pk, { ...(was ?? ({} as TicketRow)), pk: c.pk, linked: c.wantOpen || (was?.linked ?? false), state: c.wantOpen ? 'open' : 'closed' });
+  }
+  return [...byPk.values()];
+}
