@@ -1,20 +1,19 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describeError, TemplateError, VulnbridgeError } from '../errors.js';
-import type { Finding, TemplateContext, TemplateValue } from '../model/finding.js';
+import { describeError, VulnbridgeError } from '../errors.js';
 import type { PullResult } from '../sources/types.js';
 import { LookupCache } from '../state/lookupCache.js';
 import { openState } from '../state/openState.js';
 import type { State } from '../state/stateBundle.js';
 import { Staging, type StagedFinding } from '../state/staging.js';
-import { decideOperation } from '../templates/render.js';
-import { buildContext } from './buildContext.js';
 import { IncidentWork } from './incidentWork.js';
 import { COUNT_COLUMNS, zeroCounts, type CycleCounts } from './cycleCounts.js';
 import { prepareJob, type JobRuntime } from './jobRuntime.js';
 import { jobLabel } from './markers.js';
 import type { StepListener } from './planStep.js';
+import { recordFindings, routePage } from './routeFindings.js';
+import { enrich, intakePushed, pull, resolveGone } from './stageFindings.js';
 import { TicketLane } from './ticketLane.js';
 
 /**
@@ -100,7 +99,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
       jql,
       searchUrl: rt.sink.searchUrl(jql),
       writes: calls.writes - callsBefore.writes,
-      minimumWrites: minimumWrites(counts),
+      minimumWrites: minimumWrites(counts, rt.sink.createBatchLimit),
       reads: calls.reads - callsBefore.reads,
       startedAt: started.toISOString(),
       durationMs: now().getTime() - started.getTime(),
@@ -217,176 +216,12 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
   }
 }
 
-/** The fewest Jira writes that do a cycle's work: bulk creates of 50, one call per other change. */
-export function minimumWrites(c: CycleCounts): number {
-  return Math.ceil(c.created / 50) + c.updated + c.commented + c.transitioned + c.linked + c.unlinked;
-}
-
-async function pull(
-  rt: JobRuntime,
-  state: State,
-  staging: Staging,
-  counts: CycleCounts,
-  signal: AbortSignal,
-  started: Date,
-  progress: (p: Omit<CycleProgress, 'job'>) => void,
-): Promise<PullResult> {
-  const gen = rt.source.pull({
-    cursors: state.cursors.get(rt.config.name),
-    cycleStartedAt: started,
-    signal,
-    log: rt.log,
-    progress: (e) => progress({ phase: 'pull', page: e.page, findings: e.totalFindings }),
-  });
-  for (;;) {
-    signal.throwIfAborted();
-    const next = await gen.next();
-    if (next.done) return next.value as PullResult;
-    const page = next.value;
-    staging.add(page.findings);
-    for (const r of page.rejected ?? []) {
-      counts.rejected++;
-      rt.log.warn('skipped a malformed record from the scanner', { page: page.label, reason: r.reason, host: rt.source.host });
-    }
-    progress({ phase: 'pull', page: page.label, findings: staging.count });
-  }
-}
-
-/**
- * Stage the findings of pushed payloads (webhooks) waiting for this job, newest payload
- * first so the freshest copy of a finding wins; a copy this cycle's pull already staged
- * wins over all. A payload that cannot be read is counted as a failed attempt and set
- * aside after a few; the others go on. Returns the ids to drop once the cycle succeeds.
- */
-async function intakePushed(
-  rt: JobRuntime,
-  state: State,
-  staging: Staging,
-  counts: CycleCounts,
-  signal: AbortSignal,
-  mode: 'pull' | 'push',
-): Promise<number[]> {
-  const intake = rt.source.webhook as NonNullable<typeof rt.source.webhook>;
-  const job = rt.config.name;
-  const rows = state.inbox.waiting(job).reverse();
-  const ids: number[] = [];
-  for (const row of rows) {
-    signal.throwIfAborted();
-    let page;
-    try {
-      page = await intake.findings(JSON.parse(row.body) as unknown, { signal, log: rt.log });
-    } catch (err) {
-      if (err instanceof VulnbridgeError && (err.code === 'ABORTED' || err.code === 'AUTH_FAILED')) throw err;
-      const message = describeError(err);
-      rt.log.warn('a stored webhook payload could not be read; it is tried again next cycle', { inboxId: row.id, payload: row.description, error: message });
-      state.inbox.failed([row.id], message);
-      counts.rejected++;
-      continue;
-    }
-    for (const r of page.rejected ?? []) {
-      counts.rejected++;
-      rt.log.warn('skipped a malformed record in a webhook payload', { inboxId: row.id, reason: r.reason });
-    }
-    staging.addUnstaged(completePartial(state, job, page.findings));
-    ids.push(row.id);
-  }
-  if (rows.length) rt.log.info('webhook payloads taken into the cycle', { payloads: ids.length, mode });
-  return ids;
-}
-
-/** A pushed finding lacks fields a pull carries: keep their last known values rather than clear them. */
-function completePartial(state: State, job: string, findings: readonly Finding[]): Finding[] {
-  const partial = findings.filter((f) => f.partial);
-  if (partial.length === 0) return [...findings];
-  const last = state.findings.lastData(job, partial.map((f) => f.key));
-  return findings.map((f) => {
-    const known = f.partial ? last.get(f.key) : undefined;
-    if (!known) return f;
-    const data: TemplateContext = { ...known };
-    for (const [k, v] of Object.entries(f.data)) if (!isEmptyValue(v)) data[k] = v;
-    return { ...f, data };
-  });
-}
-
-function isEmptyValue(v: TemplateValue): boolean {
-  return v === null || v === '' || (Array.isArray(v) && v.length === 0);
-}
-
-/**
- * A complete listing of a scope (an Xray watch) no longer holds findings it held
- * before: they are gone, and go through the template as `goneStatus` (closing their
- * tickets). Only scopes the source listed completely, only findings last seen before
- * this cycle began (a finding pushed meanwhile is not "gone").
- */
-function resolveGone(rt: JobRuntime, state: State, staging: Staging, scopes: readonly string[], goneStatus: string, started: Date): void {
-  for (const scope of scopes) {
-    const n = staging.addUnstaged(state.findings.lastSeenBefore(rt.config.name, scope, started, goneStatus));
-    if (n > 0) rt.log.info('findings no longer listed by the scanner: resolving them', { scope, findings: n, status: goneStatus });
-  }
-}
-
-/** Route each finding of a page: the lanes it goes to, by key; unmatched findings are counted (and shown in a dry run). */
-function routePage(
-  rt: JobRuntime,
-  page: readonly StagedFinding[],
-  lookups: LookupCache,
-  counts: CycleCounts,
-  onStep: StepListener,
-  dryRun: boolean,
-): Map<string, ReadonlySet<string>> {
-  const { lanes } = rt;
-  const router = lanes.router as NonNullable<typeof lanes.router>;
-  const out = new Map<string, ReadonlySet<string>>();
-  for (const f of page) {
-    const match = router.route(buildContext(f, lookups, rt.config.project));
-    if (!match) counts.unrouted++;
-    out.set(f.key, match ? lanes.lanesOf(match) : new Set());
-    if (dryRun) onStep({ op: 'route', findingKey: f.key, ...(match ? { rule: match.rule, actions: lanes.describe(match) } : { actions: [] }) });
-  }
-  return out;
-}
-
-/** No Jira lane records the job's findings (routes send them to incident tools only): record them here. */
-function recordFindings(rt: JobRuntime, state: State, page: readonly StagedFinding[], lookups: LookupCache, keepData: boolean, now: () => Date): void {
-  const rows = [];
-  for (const f of page) {
-    try {
-      const d = decideOperation(rt.scheme, buildContext(f, lookups, rt.config.project), f.ignored);
-      rows.push({ fkey: f.key, parentKey: f.parentKey, status: d.key, operation: d.op, ...(keepData ? { finding: f } : {}) });
-    } catch (err) {
-      if (!(err instanceof TemplateError)) throw err;
-    }
-  }
-  state.findings.record(rt.config.name, rows, now());
+/** The fewest sink writes that do a cycle's work: full bulk creates, one call per other change. */
+export function minimumWrites(c: CycleCounts, createBatchLimit: number): number {
+  return Math.ceil(c.created / createBatchLimit) + c.updated + c.commented + c.transitioned + c.linked + c.unlinked;
 }
 
 function addCounts(into: CycleCounts, from: CycleCounts): void {
   for (const k of COUNT_COLUMNS) if (k !== 'findings') into[k] += from[k];
 }
 
-async function enrich(rt: JobRuntime, staging: Staging, lookups: LookupCache, signal: AbortSignal, started: Date): Promise<void> {
-  const wanted = new Map<string, string[]>();
-  for (const [ns, set] of staging.lookupIds) {
-    const stale = lookups.stale(ns, set, rt.source.lookupTtlSec[ns] ?? 0, started.getTime());
-    if (stale.length) wanted.set(ns, stale);
-  }
-  if (wanted.size === 0) return;
-  let buffer: Array<{ ns: string; id: string; data: TemplateContext }> = [];
-  const flush = () => {
-    lookups.putMany(buffer);
-    buffer = [];
-  };
-  try {
-    await rt.source.enrich({
-      signal,
-      log: rt.log,
-      wanted,
-      put: (ns, id, data) => {
-        buffer.push({ ns, id, data });
-        if (buffer.length >= 500) flush();
-      },
-    });
-  } finally {
-    flush();
-  }
-}

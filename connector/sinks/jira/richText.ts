@@ -1,12 +1,13 @@
 import type { RichText } from '../../templates/types.js';
-import { plainToAdf as adfOfPlain, toAdf as adfOf, type AdfDoc } from '../../templates/format/toAdf.js';
+import { plainToAdf as adfOfPlain, toAdf as adfOf, type AdfDoc } from './format/toAdf.js';
 
 /**
- * The one import point for rich-text formatting in the Jira sink (the template engine's
- * formatters: scanner values escaped, Jira's limits respected with a truncation note).
+ * The one import point for rich-text formatting in the Jira sink: Jira's own markup (ADF,
+ * wiki) lives here; plain text is the template engine's. Scanner values are escaped and
+ * Jira's limits respected with a truncation note.
  */
 export { toPlain } from '../../templates/format/toPlain.js';
-export { toWiki } from '../../templates/format/toWiki.js';
+export { toWiki } from './format/toWiki.js';
 export type { AdfDoc };
 
 /**

@@ -1,7 +1,7 @@
-import type { RichText } from '../types.js';
+import type { RichText } from '../../../templates/types.js';
 import type { AdfDoc, AdfInline, AdfParagraph } from './adfDoc.js';
-import { JIRA_TEXT_LIMIT } from './cleanText.js';
-import { fitPlain, toPlain } from './toPlain.js';
+import { JIRA_TEXT_LIMIT } from '../../../templates/format/cleanText.js';
+import { fitPlain, toPlain } from '../../../templates/format/toPlain.js';
 
 export type { AdfDoc } from './adfDoc.js';
 

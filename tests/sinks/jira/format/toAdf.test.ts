@@ -1,7 +1,7 @@
 import { Ajv } from 'ajv';
 import { expect } from 'chai';
-import { toAdf, type AdfDoc } from '../../../connector/templates/format/toAdf.js';
-import type { RichText } from '../../../connector/templates/types.js';
+import { toAdf, type AdfDoc } from '../../../../connector/sinks/jira/format/toAdf.js';
+import type { RichText } from '../../../../connector/templates/types.js';
 
 /**
  * The ADF structure we promise, from Atlassian's node docs

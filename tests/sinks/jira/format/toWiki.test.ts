@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { escapeWikiText, toWiki } from '../../../connector/templates/format/toWiki.js';
-import type { RichText } from '../../../connector/templates/types.js';
+import { escapeWikiText, toWiki } from '../../../../connector/sinks/jira/format/toWiki.js';
+import type { RichText } from '../../../../connector/templates/types.js';
 
 const v = (text: string) => ({ text, value: true });
 const t = (text: string) => ({ text, value: false });

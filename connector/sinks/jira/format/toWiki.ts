@@ -1,6 +1,6 @@
-import type { RichText } from '../types.js';
-import { cleanText, JIRA_TEXT_LIMIT } from './cleanText.js';
-import { charPieces, fitPieces, truncationNote, type Piece } from './fitPieces.js';
+import type { RichText } from '../../../templates/types.js';
+import { cleanText, JIRA_TEXT_LIMIT } from '../../../templates/format/cleanText.js';
+import { charPieces, fitPieces, truncationNote, type Piece } from '../../../templates/format/fitPieces.js';
 
 /*
  * Jira wiki markup (Data Center, REST v2). Template text is trusted and may use markup;
