@@ -148,6 +148,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
           keepData,
           now,
           dryRun,
+          signal,
           ...(pendingKeys ? { pendingKeys } : {}),
           ...(routedHere(lane.id) ? { routedHere: routedHere(lane.id) } : {}),
           ...(rt.source.resolvesByAbsence ? { goneStatus: rt.source.resolvesByAbsence.status } : {}),

@@ -23,7 +23,7 @@ const OPEN: IssueStatus = { name: 'Open', category: 'new' };
 export class MemorySink implements TicketSink {
   readonly type = 'memory';
   readonly host = 'memory.test';
-  readonly createBatchLimit = 50;
+  createBatchLimit: number = 50;
   readonly issues = new Map<string, MemoryIssue>();
   readonly log: string[] = [];
   private next = 1;

@@ -1,4 +1,5 @@
 import { describeError } from '../../errors.js';
+import type { Sleep } from '../../http/sleep.js';
 import type { Logger } from '../../log.js';
 import type { TicketSink } from '../../sinks/types.js';
 import type { FindingLog } from '../../state/findingLog.js';
@@ -30,6 +31,9 @@ export interface ApplyDeps {
   keepData?: boolean;
   now?: () => Date;
   goneStatus?: string;
+  /** How the applier waits before trying a failed bulk create again (tests: no wait). */
+  sleep?: Sleep;
+  signal?: AbortSignal;
 }
 
 /**

@@ -5,6 +5,7 @@ import { hashOf, jobLabel } from '../markers.js';
 import { KEEP_MEMO } from '../plan/memos.js';
 import type { FindingIntent, ParentIntent, TicketIntent } from '../plan/ticketPlan.js';
 import type { ApplyContext } from './applyContext.js';
+import { createWithRetry } from './createWithRetry.js';
 import { applyAttachment } from './syncTicket.js';
 
 interface Queued {
@@ -75,8 +76,7 @@ export class TicketCreator {
     const limit = d.sink.createBatchLimit;
     for (let start = 0; start < queue.length; start += limit) {
       const batch = queue.slice(start, start + limit);
-      const results = await d.sink.createMany(batch.map((q) => q.req));
-      const byRef = new Map(results.map((r) => [r.ref, r]));
+      const byRef = await createWithRetry(d, batch.map((q) => q.req));
       const rows: TicketRow[] = [];
       for (const { i, req } of batch) {
         const result = byRef.get(i.marker);

@@ -17,6 +17,8 @@ export class TicketApplier {
   private readonly c: ApplyContext;
   private readonly creator: TicketCreator;
   private readonly unsure = new Set<string>();
+  /** Retried findings whose ticket waits in the create queue: resolved once it is made. */
+  private awaitingCreate: FindingIntent[] = [];
 
   constructor(deps: ApplyDeps) {
     this.c = new ApplyContext(deps);
@@ -65,6 +67,9 @@ export class TicketApplier {
   async finish(carried?: ParentIntent): Promise<void> {
     if (carried) await settleObject(this.c, carried, this.unsure);
     await this.creator.flush();
+    const made = this.awaitingCreate;
+    this.awaitingCreate = [];
+    this.resolvePending(made);
   }
 
   private failChildrenOfMissingParent(p: ParentIntent): void {
@@ -88,6 +93,15 @@ export class TicketApplier {
       d.now?.(),
     );
     if (!d.hadPending) return;
+    // A retry is done only once its ticket exists: one still queued for creation waits for finish().
+    const queued = this.creator.queued();
+    this.awaitingCreate.push(...intents.filter((i) => queued.has(i.pk)));
+    this.resolvePending(intents.filter((i) => !queued.has(i.pk)));
+  }
+
+  private resolvePending(intents: readonly FindingIntent[]): void {
+    const { d } = this.c;
+    if (!d.hadPending || intents.length === 0) return;
     d.pending?.resolved(
       d.job,
       intents.filter((i) => !this.c.failed(i.finding.key)).map((i) => i.finding.key),

@@ -67,7 +67,7 @@ export class PlanDescriber {
       this.onStep({ op: 'update', ...base, fields: [...Object.keys(a.fields.fields), ...(a.fields.addLabels.length || a.fields.removeLabels.length ? ['labels'] : [])] });
       did = true;
     }
-    if (a.comment && !a.comment.first) {
+    if (a.comment && !a.comment.first && (i.row?.state === 'open' || a.status?.want === 'open')) {
       this.counts.commented++;
       this.onStep({ op: 'comment', ...base });
       did = true;

@@ -91,15 +91,20 @@ export interface TicketPlanOptions {
 
 /** Everything a finding's ticket that the state knows needs this cycle, in order. */
 export function planTicket(i: FindingIntent, row: Readonly<TicketRow>, o: TicketPlanOptions): TicketActions {
-  const fields: FieldPlan = o.fresh ? { kind: 'same' } : planFields(i.ticket, row, o.fieldsOf);
-  const comment = o.fresh ? undefined : planComment(i.ticket.comment, row, i.wantOpen);
+  const status = planStatus(i, row, o.goneStatus);
+  // A ticket a person closed gets no edits and no comments until the finding comes back
+  // (then only the comment, once it is open again); our memo of the rendered ticket still moves on.
+  const closedByUser = row.state === 'closed-by-user';
+  let fields: FieldPlan = o.fresh ? { kind: 'same' } : planFields(i.ticket, row, o.fieldsOf);
+  if (closedByUser && !(fields.kind === 'rehash' && fields.ticketOnly)) fields = { kind: 'same' };
+  const comment = o.fresh || (closedByUser && status?.want !== 'open') ? undefined : planComment(i.ticket.comment, row, i.wantOpen);
   const commentDue = !!comment && !comment.first && row.state === 'open';
   const keepMemo = !!row.fieldHashes[KEEP_MEMO];
   return {
     fields,
     ...(comment ? { comment } : {}),
     checkClosedByUser: !o.fresh && i.wantOpen && row.state === 'open' && ((fields.kind === 'rehash' && !fields.ticketOnly) || fields.kind === 'edit' || commentDue),
-    ...optional('status', planStatus(i, row, o.goneStatus)),
+    ...optional('status', status),
     ...optional('link', o.links ? planLink(i, row) : undefined),
     ...optional('attach', planAttachment(i, row)),
     ...(row.lastStatus !== i.decision.key || keepMemo !== i.keep ? { memo: { lastStatus: i.decision.key, keep: i.keep } } : {}),

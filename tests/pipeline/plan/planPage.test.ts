@@ -156,12 +156,12 @@ describe('pipeline/plan/planPage: one ticket per detection (vmdr-per-detection)'
       },
     },
     {
-      name: 'a ticket closed by a person, fields changed: the person close is not looked for again and no status',
+      name: 'a ticket closed by a person, fields changed: no edit, the person close is not looked for again and no status',
       before: {},
       row: (i) => ({ state: 'closed-by-user', fieldHashes: hashesOf(i.ticket, { summary: 'older' }) }),
       now: {},
       check: (_plan, i) => {
-        expect(i.actions?.fields.kind).to.equal('edit');
+        expect(i.actions?.fields.kind).to.equal('same');
         expect(i.actions?.checkClosedByUser).to.equal(false);
         expect(i.actions?.status).to.equal(undefined);
       },

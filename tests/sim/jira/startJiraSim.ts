@@ -44,6 +44,20 @@ export interface FailOptions {
   body?: unknown;
   /** Only requests whose `METHOD /path` matches. */
   match?: RegExp;
+  /** Do the request, then answer the failure: the answer is lost although the change was made. */
+  afterApply?: boolean;
+}
+
+/** Random faults on a share of the requests, from a seeded generator so a run can be repeated. */
+export interface FaultPlan {
+  /** Share of matching requests that fail (0..1). */
+  rate: number;
+  seed: number;
+  /** Statuses drawn from; 429 and 503 come with Retry-After 0. */
+  statuses?: number[];
+  /** Share of the failed writes that are made before the failure is answered (lost answers). */
+  lostAnswers?: number;
+  match?: RegExp;
 }
 
 export interface JiraSim {
@@ -59,6 +73,9 @@ export interface JiraSim {
   links(): SimLink[];
   /** The next matching request(s) get this status (e.g. 429 with Retry-After) instead of an answer. */
   failNext(status: number, opts?: FailOptions): void;
+  /** From now on, fail a random share of requests (`undefined` stops it); returns how many failed so far. */
+  faults(plan: FaultPlan | undefined): void;
+  faultCount(): number;
   /** Someone deleted the issue in Jira. */
   deleteIssue(key: string): void;
   /** Someone moved the issue (e.g. a human closed it), bypassing the workflow. */
@@ -101,6 +118,18 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
   };
 
   const recordRequests = opts.recordRequests ?? true;
+  let faultPlan: (FaultPlan & { next: () => number }) | undefined;
+  let faultCount = 0;
+  const randomFault = (method: string, pathname: string): (FailOptions & { status: number; times: number }) | undefined => {
+    const plan = faultPlan;
+    if (!plan || (plan.match && !plan.match.test(`${method} ${pathname}`)) || plan.next() >= plan.rate) return undefined;
+    faultCount++;
+    const statuses = plan.statuses ?? [429, 500, 502, 503, 504];
+    const status = statuses[Math.floor(plan.next() * statuses.length)] as number;
+    const write = method !== 'GET';
+    const afterApply = write && ![429, 503].includes(status) && plan.next() < (plan.lostAnswers ?? 0.5);
+    return { status, times: 1, ...(status === 429 || status === 503 ? { retryAfter: 0 } : {}), ...(afterApply ? { afterApply } : {}) };
+  };
 
   const handle = (req: IncomingMessage, raw: Buffer, record: (r: SimRequestRecord) => void): SimReply => {
     const u = new URL(req.url ?? '/', 'http://sim');
@@ -125,12 +154,15 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
     // Files are recorded by name and size, not content (a million-issue run would keep them all).
     const recorded = multipart ? { multipart: (body as { multipart: FormPart[] }).multipart.map((p) => ({ name: p.name, filename: p.filename, contentType: p.contentType, size: p.content.length })) } : body;
     if (recordRequests) record({ method, path: u.pathname, query: Object.fromEntries(u.searchParams), body: recorded });
-    const failure = failures.find((f) => !f.match || f.match.test(`${method} ${u.pathname}`));
+    let lostAnswer: SimReply | undefined;
+    const failure = failures.find((f) => !f.match || f.match.test(`${method} ${u.pathname}`)) ?? randomFault(method, u.pathname);
     if (failure) {
-      if (--failure.times <= 0) failures.splice(failures.indexOf(failure), 1);
+      if (--failure.times <= 0 && failures.includes(failure)) failures.splice(failures.indexOf(failure), 1);
       const headers: Record<string, string> = { ...failure.headers };
       if (failure.retryAfter !== undefined) headers['Retry-After'] = String(failure.retryAfter);
-      return { status: failure.status, headers, body: failure.body ?? { errorMessages: [`simulated ${failure.status}`], errors: {} } };
+      const reply = { status: failure.status, headers, body: failure.body ?? { errorMessages: [`simulated ${failure.status}`], errors: {} } };
+      if (!failure.afterApply) return reply;
+      lostAnswer = reply;
     }
     const m = /^\/rest\/api\/(2|3)\/(.*)$/.exec(u.pathname);
     if (!m || (!cloud && m[1] === '3')) return { status: 404, body: { errorMessages: [`null for uri: ${url}${u.pathname}`], errors: {} } };
@@ -153,6 +185,7 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
     const route = routes.find((r) => r.method === method && r.pattern.test(call.rest));
     if (!route) return { status: 404, body: { errorMessages: [`null for uri: ${url}${u.pathname}`], errors: {} } };
     const out = route.handler(call, call.rest.match(route.pattern) as RegExpMatchArray);
+    if (lostAnswer) return lostAnswer;
     if (validateResponses && m[1] === '3' && out.status < 300) {
       const check = (validator as typeof OpenApiValidator).get().checkResponse(method, u.pathname, out.status, out.body);
       if (check.errors.length) responseViolations.push({ method, path: u.pathname, status: out.status, operationId: check.operationId, errors: check.errors });
@@ -194,6 +227,10 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
     issue: (key) => store.issue(key),
     links: () => store.links(),
     failNext: (status, o = {}) => failures.push({ ...o, status, times: o.times ?? 1 }),
+    faults: (plan) => {
+      faultPlan = plan ? { ...plan, next: mulberry32(plan.seed) } : undefined;
+    },
+    faultCount: () => faultCount,
     deleteIssue: (key) => {
       if (!store.deleteIssue(key, { links: true })) throw new Error(`sim: no issue ${key}`);
     },
@@ -220,5 +257,17 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
         // Node 20's keep-alive agent holds sockets open; close them so close() returns.
         server.closeAllConnections();
       }),
+  };
+}
+
+/** A small seeded generator (mulberry32): the same seed gives the same faults. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
