@@ -1,7 +1,7 @@
 /**
  * The error family every module throws. Each error carries a stable code and the
  * thing it concerns (file, JSON/YAML path, host) so the operator can act on it;
- * `hint` says what to do. One place (pipeline/runJob) decides retry, skip or abort.
+ * `hint` says what to do. One place (http/failurePolicy.ts) decides retry, skip or abort.
  */
 export type ErrorCode =
   | 'CONFIG_INVALID'

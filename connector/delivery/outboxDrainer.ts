@@ -1,4 +1,5 @@
-import { describeError, ExternalHostError, VulnbridgeError } from '../errors.js';
+import { describeError } from '../errors.js';
+import { deliveryVerdict } from '../http/failurePolicy.js';
 import type { IncidentSender } from '../incidents/types.js';
 import type { Logger } from '../log.js';
 import type { Outbox } from '../state/outbox.js';
@@ -25,14 +26,13 @@ const WINDOW_MS = 60_000;
  * wait this much longer than the window so its count has surely dropped.
  */
 const WINDOW_MARGIN_MS = 1000;
-/** Backoff without a server-given wait: 2 s, 4 s, ... up to 5 minutes. */
-const backoffMs = (attempts: number) => Math.min(5 * 60_000, 1000 * 2 ** Math.min(attempts + 1, 9));
 
 /**
  * Sends what the outbox holds, lane by lane in parallel and in order within a lane,
  * never faster than the lane's endpoint takes (a sliding 60 s window, as PagerDuty counts).
- * Retryable failures (429, 5xx, unreachable) wait and stay in the outbox; an event the
- * endpoint rejects (400) is set aside with the reason. Nothing is lost on a crash: an
+ * What a failed send means is failurePolicy's deliveryVerdict: retryable failures (429,
+ * 5xx, unreachable) wait and stay in the outbox; an event the endpoint rejects (400) is
+ * set aside with the reason. Nothing is lost on a crash: an
  * event leaves the outbox only once the endpoint accepted it.
  */
 export class OutboxDrainer {
@@ -103,7 +103,8 @@ export class OutboxDrainer {
       } catch (err) {
         if (opts.signal.aborted) return;
         const message = describeError(err);
-        if (err instanceof VulnbridgeError && err.code === 'SINK_REJECTED') {
+        const verdict = deliveryVerdict(err, row.attempts);
+        if (verdict.verdict === 'skip') {
           this.outbox.rejected(row.id, message);
           this.stats.rejected++;
           this.log.error('the incident endpoint rejected an event; it is set aside (vulnbridge status shows it)', {
@@ -116,9 +117,8 @@ export class OutboxDrainer {
           });
           continue;
         }
-        const retryAfter = err instanceof ExternalHostError ? err.retryAfterMs : undefined;
-        const at = this.now() + (retryAfter ?? backoffMs(row.attempts));
-        if (err instanceof ExternalHostError && err.code === 'HOST_RATE_LIMITED') this.pausedUntil.set(key(l), at);
+        const at = this.now() + verdict.waitMs;
+        if (verdict.pauseLane) this.pausedUntil.set(key(l), at);
         this.outbox.retryLater(row.id, at, message);
         this.stats.retried++;
         this.log.warn('incident event not delivered; it stays in the outbox and is retried', {

@@ -1,6 +1,7 @@
 import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { ExternalHostError, VulnbridgeError } from '../errors.js';
 import { redactString } from '../redact.js';
+import { retryAfterMs, transportVerdict } from './failurePolicy.js';
 
 export interface HttpClientOptions {
   baseURL: string;
@@ -33,37 +34,30 @@ export function hostOf(url: string): string {
   }
 }
 
-/** Parse Retry-After (seconds or HTTP date) into ms. */
-export function retryAfterMs(value: unknown, now: number = Date.now()): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  const s = String(value);
-  const secs = Number(s);
-  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
-  const date = Date.parse(s);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
+export { retryAfterMs };
 
 /**
  * Map a transport failure (refused, DNS, timeout, reset) to an error that names the
- * host and says what to check. HTTP statuses are mapped by the caller, which knows
- * what its API means by them.
+ * host and says what to check; failurePolicy's transportVerdict decides which. HTTP
+ * statuses are mapped by the caller through httpVerdict and its vendor's rules.
  */
 export function transportError(err: unknown, host: string, what: string): VulnbridgeError {
   if (err instanceof VulnbridgeError) return err;
   const ax = err as AxiosError;
   const code = ax?.code ?? '';
   const message = redactString(ax?.message ?? String(err));
-  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message)) {
+  const verdict = transportVerdict({ code, message, cancelled: axios.isCancel(err) });
+  if (verdict.verdict === 'retry' && verdict.reason === 'timeout') {
     return new ExternalHostError('HOST_UNREACHABLE', `${what} timed out`, { host, hint: 'the host is slow or overloaded; it will be retried', cause: err });
   }
-  if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE'].includes(code)) {
+  if (verdict.verdict === 'retry' && verdict.reason === 'unreachable') {
     return new ExternalHostError('HOST_UNREACHABLE', `${what} failed: cannot reach host (${code})`, {
       host,
       hint: 'check the URL in the config and that this machine can reach it',
       cause: err,
     });
   }
-  if (axios.isCancel(err) || code === 'ERR_CANCELED') {
+  if (verdict.verdict === 'abort') {
     return new VulnbridgeError('ABORTED', `${what} was cancelled`, { host });
   }
   return new ExternalHostError('HOST_ERROR', `${what} failed: ${message}`, { host, cause: err });

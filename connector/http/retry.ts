@@ -1,6 +1,7 @@
 import pRetry, { AbortError } from 'p-retry';
-import { ExternalHostError } from '../errors.js';
+import type { ExternalHostError } from '../errors.js';
 import type { Logger } from '../log.js';
+import { DEFAULT_MAX_RETRY_AFTER_MS, isRetryable, nextAttempt } from './failurePolicy.js';
 import { sleep as realSleep, type Sleep } from './sleep.js';
 
 export interface RetryOptions {
@@ -19,20 +20,20 @@ export interface RetryOptions {
 }
 
 /**
- * Retries what is worth retrying: ExternalHostError (429, 5xx, timeouts, Qualys 409)
- * with exponential backoff and jitter; a server-given wait (Retry-After,
- * X-RateLimit-ToWait-Sec, SECONDS_TO_WAIT) is honoured and logged at info.
- * Anything else (400, 401, bad data) fails at once.
+ * Runs `fn` with p-retry as failurePolicy decides: what isRetryable (429, 5xx, timeouts,
+ * Qualys 409) is retried with exponential backoff and jitter; a server-given wait
+ * (Retry-After, X-RateLimit-ToWait-Sec, SECONDS_TO_WAIT) is honoured up to
+ * `maxRetryAfterMs` and logged at info. Anything else (400, 401, bad data) fails at once.
  */
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions): Promise<T> {
   const wait = opts.sleep ?? realSleep;
-  const maxRetryAfter = opts.maxRetryAfterMs ?? 15 * 60_000;
+  const maxRetryAfter = opts.maxRetryAfterMs ?? DEFAULT_MAX_RETRY_AFTER_MS;
   return pRetry(
     async (attempt) => {
       try {
         return await fn(attempt);
       } catch (err) {
-        if (err instanceof ExternalHostError && err.code !== 'AUTH_FAILED') throw err;
+        if (isRetryable(err)) throw err;
         throw new AbortError(err instanceof Error ? err : new Error(String(err)));
       }
     },
@@ -44,14 +45,16 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
       signal: opts.signal,
       onFailedAttempt: async (error) => {
         const cause = error as unknown as ExternalHostError & { attemptNumber: number; retriesLeft: number };
-        if (cause.retriesLeft <= 0) return;
-        const retryAfter = cause.retryAfterMs;
-        if (retryAfter !== undefined && retryAfter > 0) {
-          if (retryAfter > maxRetryAfter) {
-            // p-retry unwraps AbortError only when the attempt throws it; an error thrown
-            // here rejects as is, so throw the cause itself (callers see the ExternalHostError).
-            throw cause;
-          }
+        const next = nextAttempt(cause, cause.retriesLeft, maxRetryAfter);
+        // Out of retries: p-retry itself rejects with the error.
+        if (next.verdict === 'abort' && next.reason === 'exhausted') return;
+        if (next.verdict === 'abort') {
+          // p-retry unwraps AbortError only when the attempt throws it; an error thrown
+          // here rejects as is, so throw the cause itself (callers see the ExternalHostError).
+          throw cause;
+        }
+        const retryAfter = next.waitMs;
+        if (retryAfter !== undefined) {
           opts.log?.info('waiting as the server asked before retrying', {
             what: opts.what,
             host: cause.host,

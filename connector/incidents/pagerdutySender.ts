@@ -4,7 +4,7 @@ import { registerSecret } from '../redact.js';
 import type { PagerdutyAction } from '../routing/actionSchemas.js';
 import { boundedDedupKey, fitEvent } from './buildEvent.js';
 import { jsonBytes, MAX_BODY_BYTES } from './fitSize.js';
-import { DEFAULT_TIMEOUT_MS, postJson, quote, redirected, retryableAnswer, secretSource, type Answer } from './postJson.js';
+import { answerVerdict, DEFAULT_TIMEOUT_MS, postJson, quote, redirected, retryableAnswer, secretSource, type Answer } from './postJson.js';
 import type { IncidentSenderDeps } from './senderDeps.js';
 import type { IncidentEvent, IncidentSender } from './types.js';
 
@@ -106,8 +106,10 @@ function mapAnswer(answer: Answer, host: string, what: string, keyHint: string):
   const retryable = retryableAnswer(answer, host, what, PAGERDUTY_DEFAULT_RETRY_AFTER_MS);
   if (retryable) return retryable;
   const { status } = answer;
-  if (status >= 300 && status < 400) return redirected(answer, host, what);
-  if (status === 401 || status === 403) {
+  const verdict = answerVerdict(answer);
+  if (verdict.verdict === 'skip' && verdict.reason === 'redirected') return redirected(answer, host, what);
+  // A refused key (401/403) is this event's SINK_REJECTED: the outbox sets it aside.
+  if (verdict.verdict === 'abort') {
     return new SinkError('SINK_REJECTED', `PagerDuty at ${host} refused ${what} (${status}): check the routing key in ${keyHint}`, {
       host,
       hint: 'the Events API v2 integration key is on the service\'s Integrations tab (32 characters)',

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { ExternalHostError, SinkError } from '../errors.js';
-import { retryAfterMs, transportError, type AxiosInstance } from '../http/client.js';
+import { transportError, type AxiosInstance } from '../http/client.js';
+import { hostErrorCode, httpVerdict, type VendorRules, type Verdict } from '../http/failurePolicy.js';
 import { readBodyText } from '../http/readBodyText.js';
 import { redactString } from '../redact.js';
 
@@ -52,23 +53,35 @@ export function secretSource(ref: { env?: string; file?: string }): string {
   return ref.env ? `environment variable ${ref.env}` : `file ${ref.file ?? '?'}`;
 }
 
+/**
+ * What incident endpoints mean differently from the default ladder: 408 is the endpoint's
+ * trouble too, retried (by the outbox) like a 5xx.
+ */
+export const INCIDENT_RULES: VendorRules = { statuses: { 408: 'host-error' } };
+
+/**
+ * The ladder's verdict on an endpoint's answer. A refused key (abort: 401/403) is still
+ * reported per event as SINK_REJECTED by the senders, so the outbox sets it aside.
+ */
+export function answerVerdict(answer: Answer, defaultRetryAfterMs?: number): Verdict {
+  return httpVerdict({ status: answer.status, retryAfter: answer.headers['retry-after'] }, { ...INCIDENT_RULES, rateLimitWaitMs: defaultRetryAfterMs });
+}
+
 /** 429, 5xx and 408 are the endpoint's problem and worth retrying later (by the outbox). */
 export function retryableAnswer(answer: Answer, host: string, what: string, defaultRetryAfterMs?: number): ExternalHostError | undefined {
   const { status } = answer;
-  const wait = retryAfterMs(answer.headers['retry-after']) ?? (status === 429 ? defaultRetryAfterMs : undefined);
+  const verdict = answerVerdict(answer, defaultRetryAfterMs);
+  if (verdict.verdict !== 'retry') return undefined;
   const detail = answer.text ? `: ${quote(answer.text)}` : '';
-  if (status === 429) {
+  if (verdict.reason === 'rate-limited') {
     return new ExternalHostError('HOST_RATE_LIMITED', `${what} was refused: too many requests (429)${detail}`, {
       host,
       status,
-      retryAfterMs: wait,
+      retryAfterMs: verdict.waitMs,
       hint: 'the event stays queued and is sent again later; lower eventsPerMinute or group alerts (groupBy) if this repeats',
     });
   }
-  if (status >= 500 || status === 408) {
-    return new ExternalHostError('HOST_ERROR', `${what} failed: the endpoint answered ${status}${detail}`, { host, status, retryAfterMs: wait });
-  }
-  return undefined;
+  return new ExternalHostError(hostErrorCode(verdict.reason), `${what} failed: the endpoint answered ${status}${detail}`, { host, status, retryAfterMs: verdict.waitMs });
 }
 
 /** 3xx: we do not follow redirects (a key-carrying request must not go elsewhere). */

@@ -4,7 +4,7 @@ import { createHttpClient } from '../http/client.js';
 import { registerSecret } from '../redact.js';
 import type { WebhookAction } from '../routing/actionSchemas.js';
 import { lightstepBody } from './lightstepFormat.js';
-import { DEFAULT_TIMEOUT_MS, postJson, quote, redirected, retryableAnswer, secretSource, type Answer } from './postJson.js';
+import { answerVerdict, DEFAULT_TIMEOUT_MS, postJson, quote, redirected, retryableAnswer, secretSource, type Answer } from './postJson.js';
 import type { IncidentSenderDeps } from './senderDeps.js';
 import { loadWebhookTemplate } from './templateFormat.js';
 import type { IncidentEvent, IncidentSender } from './types.js';
@@ -103,8 +103,10 @@ function mapAnswer(answer: Answer, host: string, what: string, credentials: stri
   const retryable = retryableAnswer(answer, host, what);
   if (retryable) return retryable;
   const { status } = answer;
-  if (status >= 300 && status < 400) return redirected(answer, host, what);
-  if (status === 401 || status === 403) {
+  const verdict = answerVerdict(answer);
+  if (verdict.verdict === 'skip' && verdict.reason === 'redirected') return redirected(answer, host, what);
+  // A refused key (401/403) is this event's SINK_REJECTED: the outbox sets it aside.
+  if (verdict.verdict === 'abort') {
     return new SinkError('SINK_REJECTED', `the webhook at ${host} refused ${what} (${status}): check the URL and credentials in ${credentials}`, {
       host,
       hint: 'a Lightstep webhook URL carries its API key; generate a new one if it was revoked',

@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import type { Version3Models } from 'jira.js';
-import { ExternalHostError, type VulnbridgeError } from '../../errors.js';
-import { withRetry } from '../../http/retry.js';
 import type { Logger } from '../../log.js';
 import type { SinkCallCounts, SinkDeps } from '../types.js';
+import { callJira, type CallJiraOptions } from './callJira.js';
 import type { JiraClients } from './jiraClient.js';
-import { isAmbiguousWriteFailure, mapJiraError } from './mapError.js';
 import type { AdfDoc } from './richText.js';
 import * as wire from './wire.js';
 
@@ -20,17 +18,13 @@ export interface JiraApiOptions {
 /** Writes answer 201/204 with nothing we read. */
 const anything = z.unknown();
 
-interface CallOptions {
-  signal?: AbortSignal;
-  /** Not safe to repeat after an ambiguous failure (create, comment, transition). */
-  once?: boolean;
-}
+type CallOptions = Pick<CallJiraOptions, 'signal' | 'once'>;
 
 /**
  * Every Jira operation the sink makes, flavour-neutral: Cloud goes through jira.js'
- * Version3Client (REST v3), Data Center through Version2Client (REST v2). Each call is
- * retried (429/5xx, Retry-After aware), mapped to our errors in mapError.ts and its
- * response parsed through wire.ts.
+ * Version3Client (REST v3), Data Center through Version2Client (REST v2). Each call goes
+ * through callJira: retried as the failure policy says, mapped to our errors in
+ * mapError.ts and its response parsed through wire.ts.
  */
 export class JiraApi {
   constructor(
@@ -278,30 +272,7 @@ export class JiraApi {
     return this.clients.v3 ? onCloud(this.clients.v3) : onDataCenter(this.clients.v2 as NonNullable<JiraClients['v2']>);
   }
 
-  private async call<T>(what: string, fn: () => Promise<unknown>, schema: z.ZodType<T>, o: CallOptions = {}): Promise<T> {
-    const ctx = { host: this.opts.host, what, authHint: this.opts.authHint };
-    const outcome = await withRetry(
-      async (): Promise<{ data: unknown } | { failed: VulnbridgeError }> => {
-        try {
-          return { data: await fn() };
-        } catch (err) {
-          const mapped = mapJiraError(err, ctx);
-          // Repeating a create after a timeout could make a second issue: report it instead.
-          if (o.once && isAmbiguousWriteFailure(mapped)) return { failed: mapped };
-          throw mapped;
-        }
-      },
-      { what, log: this.opts.log, sleep: this.opts.sleep, signal: o.signal, ...this.opts.retry },
-    );
-    if ('failed' in outcome) throw outcome.failed;
-    const parsed = schema.safeParse(outcome.data);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new ExternalHostError('HOST_ERROR', `Jira answered ${what} with an unexpected body (${issue?.path.join('.') || 'root'}: ${issue?.message})`, {
-        host: this.opts.host,
-        hint: 'check that `url` points at Jira and `flavor` matches it',
-      });
-    }
-    return parsed.data;
+  private call<T>(what: string, fn: () => Promise<unknown>, schema: z.ZodType<T>, o: CallOptions = {}): Promise<T> {
+    return callJira(what, fn, schema, { ...this.opts, ...o });
   }
 }

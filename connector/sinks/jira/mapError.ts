@@ -1,9 +1,16 @@
 import axios, { type AxiosError } from 'axios';
 import { HttpException } from 'jira.js';
 import { ExternalHostError, SinkError, VulnbridgeError, type ErrorDetails } from '../../errors.js';
-import { retryAfterMs, transportError } from '../../http/client.js';
+import { transportError } from '../../http/client.js';
+import { httpVerdict, isAmbiguousWriteFailure, type VendorRules } from '../../http/failurePolicy.js';
 import { redactString } from '../../redact.js';
 import { errorCollectionSchema } from './wire.js';
+
+/**
+ * What Jira means differently from the default ladder: Retry-After is read on 429 and 503
+ * only (the answers that say the request was not processed).
+ */
+export const JIRA_RULES: VendorRules = { retryAfterOn: (status) => status === 429 || status === 503 };
 
 export interface JiraErrorContext {
   host: string;
@@ -22,7 +29,8 @@ export class JiraRejectedError extends SinkError {
   readonly messages: readonly string[];
   constructor(message: string, status: number, body: unknown, details: ErrorDetails) {
     // 404 on an issue operation: someone deleted the issue; the pipeline recreates it.
-    super(status === 404 ? 'TICKET_GONE' : 'SINK_REJECTED', message, details);
+    const notFound = httpVerdict({ status }, JIRA_RULES);
+    super(notFound.verdict === 'skip' && notFound.reason === 'not-found' ? 'TICKET_GONE' : 'SINK_REJECTED', message, details);
     this.status = status;
     this.body = body;
     const parsed = jiraErrorsOf(body);
@@ -93,8 +101,9 @@ export function mapJiraError(err: unknown, ctx: JiraErrorContext): VulnbridgeErr
   const detail = describeJiraErrors(data);
   const suffix = detail ? `: ${detail}` : '';
   const base = { host: ctx.host, cause: err };
-  if (status === 401) return authFailed(ctx, status, err);
-  if (status === 403) {
+  const verdict = httpVerdict({ status, retryAfter: headers['retry-after'] }, JIRA_RULES);
+  if (verdict.verdict === 'abort' && verdict.reason === 'auth') return authFailed(ctx, status, err);
+  if (verdict.verdict === 'abort') {
     const captcha = /CAPTCHA/i.test(String(headers['x-authentication-denied-reason'] ?? ''));
     if (captcha || seraphRefusal(headers)) return authFailed(ctx, status, err, captcha);
     return new ExternalHostError('AUTH_FAILED', `Jira at ${ctx.host} refused ${ctx.what} (403 Forbidden)${suffix}`, {
@@ -103,16 +112,16 @@ export function mapJiraError(err: unknown, ctx: JiraErrorContext): VulnbridgeErr
       hint: 'the Jira account lacks a project permission for this (Browse projects, Create/Edit/Transition issues, Link issues, Add comments)',
     });
   }
-  if (status === 429 || status === 503) {
+  if (verdict.verdict === 'retry' && (verdict.reason === 'rate-limited' || status === 503)) {
     const reason = headers['ratelimit-reason'] ? ` (${String(headers['ratelimit-reason'])})` : '';
     return new ExternalHostError(
-      status === 429 ? 'HOST_RATE_LIMITED' : 'HOST_ERROR',
+      verdict.reason === 'rate-limited' ? 'HOST_RATE_LIMITED' : 'HOST_ERROR',
       `Jira answered ${status} to ${ctx.what}${reason}${suffix}`,
-      { ...base, status, retryAfterMs: retryAfterMs(headers['retry-after']), hint: 'retried after the wait Jira asks for' },
+      { ...base, status, retryAfterMs: verdict.waitMs, hint: 'retried after the wait Jira asks for' },
     );
   }
-  if (status >= 500) return new ExternalHostError('HOST_ERROR', `Jira answered ${status} to ${ctx.what}${suffix}`, { ...base, status });
-  if (status >= 300 && status < 400) {
+  if (verdict.verdict === 'retry') return new ExternalHostError('HOST_ERROR', `Jira answered ${status} to ${ctx.what}${suffix}`, { ...base, status });
+  if (verdict.verdict === 'skip' && verdict.reason === 'redirected') {
     return new SinkError('SINK_SETUP_INVALID', `Jira at ${ctx.host} redirected ${ctx.what} to ${String(headers.location ?? '?')}`, {
       ...base,
       hint: 'set `url` to the address Jira redirects to (https://, context path); credentials are not sent across redirects',
@@ -155,14 +164,5 @@ function lowerKeys(headers: unknown): Record<string, unknown> {
   return out;
 }
 
-/**
- * A write that failed this way may have been applied (timeout, reset, 500/502/504), so
- * repeating it could create a second issue: Jira has no idempotency key on create
- * (jira-and-peers.md §1.2). 429 and 503 mean the request was not processed.
- */
-export function isAmbiguousWriteFailure(err: VulnbridgeError): boolean {
-  if (!(err instanceof ExternalHostError)) return false;
-  if (err.status !== undefined) return [500, 502, 504].includes(err.status);
-  const code = (err.cause as AxiosError | undefined)?.code ?? '';
-  return err.code === 'HOST_UNREACHABLE' ? ['ECONNABORTED', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE'].includes(code) : err.code === 'HOST_ERROR';
-}
+/** Moved to the one failure policy; kept here for the Jira callers. */
+export { isAmbiguousWriteFailure };

@@ -1,4 +1,5 @@
-import { SourceError, VulnbridgeError } from '../../errors.js';
+import { SourceError } from '../../errors.js';
+import { isFatalForOptionalWork } from '../../http/failurePolicy.js';
 import type { Logger } from '../../log.js';
 import type { XrayApi } from './xrayApi.js';
 
@@ -15,7 +16,7 @@ export async function checkWatches(api: XrayApi, watches: readonly string[], sig
   try {
     listed = await api.watchNames(signal);
   } catch (err) {
-    if (err instanceof VulnbridgeError && (err.code === 'AUTH_FAILED' || err.code === 'ABORTED')) throw err;
+    if (isFatalForOptionalWork(err)) throw err;
     log.debug('could not list Xray watches; skipping the watch name check', { host: api.host, error: err instanceof Error ? err.message : String(err) });
     return;
   }

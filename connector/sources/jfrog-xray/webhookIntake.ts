@@ -1,4 +1,5 @@
 import { VulnbridgeError } from '../../errors.js';
+import { isCancelled } from '../../http/failurePolicy.js';
 import type { Finding, FindingPage } from '../../model/finding.js';
 import type { WebhookCheck, WebhookContext, WebhookIntake } from '../types.js';
 import { componentIdFromPayload } from './componentId.js';
@@ -139,7 +140,7 @@ export function createWebhookIntake(api: XrayApi, config: JfrogXrayConfig): Webh
         listed.push(...step.value.violations);
       }
     } catch (err) {
-      if (err instanceof VulnbridgeError && err.code === 'ABORTED') throw err;
+      if (isCancelled(err)) throw err;
       return { failed: err instanceof Error ? err.message : String(err) };
     }
     return { listed };

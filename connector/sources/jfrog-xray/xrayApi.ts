@@ -1,5 +1,6 @@
 import { ExternalHostError, SourceError, VulnbridgeError } from '../../errors.js';
-import { createHttpClient, hostOf, retryAfterMs, transportError, type AxiosInstance } from '../../http/client.js';
+import { createHttpClient, hostOf, transportError, type AxiosInstance } from '../../http/client.js';
+import { httpVerdict, type VendorRules } from '../../http/failurePolicy.js';
 import { withRetry, type RetryOptions } from '../../http/retry.js';
 import type { Sleep } from '../../http/sleep.js';
 import type { Logger } from '../../log.js';
@@ -35,6 +36,12 @@ export interface ViolationsPage {
 
 export const VIOLATIONS_PATH = '/xray/api/v1/violations';
 export const WATCHES_PATH = '/xray/api/v2/watches';
+
+/**
+ * What Xray means differently from the default ladder: a 403 refuses this call (Read
+ * permission on the watch's resources), reported as SOURCE_FAILED, not a failed login.
+ */
+export const XRAY_RULES: VendorRules = { statuses: { 403: 'rejected' } };
 
 interface RawResponse {
   status: number;
@@ -162,11 +169,12 @@ export class XrayApi {
     }
     const status = res.status;
     const text = typeof res.data === 'string' ? res.data : String(res.data ?? '');
-    if ((status >= 200 && status < 300) || opts.accept?.includes(status)) return { status, text };
+    const verdict = httpVerdict({ status, retryAfter: res.headers['retry-after'] }, XRAY_RULES, opts.accept);
+    if (verdict.verdict === 'ok') return { status, text };
 
     const detail = xrayErrorText(text);
     const said = detail ? `: ${detail}` : '';
-    if (status === 401) {
+    if (verdict.verdict === 'abort') {
       throw new ExternalHostError('AUTH_FAILED', `Xray rejected the credentials for ${this.host}: check ${this.opts.credentialNames}`, {
         host: this.host,
         status,
@@ -180,18 +188,18 @@ export class XrayApi {
         hint: 'the user needs Read permission on the resources of the watch (repositories, builds, release bundles) in the JFrog Platform',
       });
     }
-    if (status === 429) {
+    if (verdict.verdict === 'retry' && verdict.reason === 'rate-limited') {
       throw new ExternalHostError('HOST_RATE_LIMITED', `Xray limited ${what} (HTTP 429${said})`, {
         host: this.host,
         status,
-        retryAfterMs: retryAfterMs(res.headers['retry-after']),
+        retryAfterMs: verdict.waitMs,
       });
     }
-    if (status >= 500) {
+    if (verdict.verdict === 'retry') {
       throw new ExternalHostError('HOST_ERROR', `Xray failed ${what} (HTTP ${status}${said})`, {
         host: this.host,
         status,
-        retryAfterMs: retryAfterMs(res.headers['retry-after']),
+        retryAfterMs: verdict.waitMs,
         // JFrog KB 000005950: list APIs give up after 30 s with "failed to get ..." (§1.7).
         hint: 'Xray may be overloaded; a smaller pageSize makes each call cheaper',
       });

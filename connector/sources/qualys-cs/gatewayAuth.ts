@@ -1,5 +1,6 @@
 import { ExternalHostError, SourceError, VulnbridgeError } from '../../errors.js';
-import { retryAfterMs, transportError, type AxiosInstance } from '../../http/client.js';
+import { transportError, type AxiosInstance } from '../../http/client.js';
+import { hostErrorCode, httpVerdict } from '../../http/failurePolicy.js';
 import { withRetry, type RetryOptions } from '../../http/retry.js';
 import type { Sleep } from '../../http/sleep.js';
 import type { Logger } from '../../log.js';
@@ -90,7 +91,9 @@ export class GatewayAuth {
     }
     const status = res.status;
     const text = typeof res.data === 'string' ? res.data.trim() : '';
-    if (status >= 200 && status < 300) {
+    // The default ladder: 401 and 403 both mean the login is refused.
+    const verdict = httpVerdict({ status, retryAfter: res.headers['retry-after'] });
+    if (verdict.verdict === 'ok') {
       if (!/^[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]+\.[A-Za-z0-9_=-]*$/.test(text)) {
         throw new SourceError('SOURCE_RESPONSE_INVALID', `Qualys gateway ${host} answered /auth without a token`, {
           host,
@@ -100,12 +103,12 @@ export class GatewayAuth {
       }
       return text;
     }
-    if (status === 401 || status === 403) throw this.authFailed(status, 'rejected the username/password');
-    if (status === 429 || status >= 500) {
-      throw new ExternalHostError(status === 429 ? 'HOST_RATE_LIMITED' : 'HOST_ERROR', `Qualys gateway login failed (HTTP ${status})`, {
+    if (verdict.verdict === 'abort') throw this.authFailed(status, 'rejected the username/password');
+    if (verdict.verdict === 'retry') {
+      throw new ExternalHostError(hostErrorCode(verdict.reason), `Qualys gateway login failed (HTTP ${status})`, {
         host,
         status,
-        retryAfterMs: retryAfterMs(res.headers['retry-after']),
+        retryAfterMs: verdict.waitMs,
       });
     }
     throw new SourceError('SOURCE_FAILED', `Qualys gateway login refused: HTTP ${status}`, { host, path: '/auth', hint: 'check the gateway URL of this source' });

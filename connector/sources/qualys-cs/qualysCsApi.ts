@@ -1,5 +1,6 @@
 import { ExternalHostError, SourceError, VulnbridgeError } from '../../errors.js';
-import { createHttpClient, hostOf, retryAfterMs, transportError, type AxiosInstance } from '../../http/client.js';
+import { createHttpClient, hostOf, transportError, type AxiosInstance } from '../../http/client.js';
+import { hostErrorCode, httpVerdict, type VendorRules } from '../../http/failurePolicy.js';
 import { withRetry, type RetryOptions } from '../../http/retry.js';
 import type { Sleep } from '../../http/sleep.js';
 import type { Logger } from '../../log.js';
@@ -29,6 +30,13 @@ export interface CsListPage {
   /** paginationQuery of the next page; undefined on the last. */
   next: string | undefined;
 }
+
+/**
+ * What the CS API means differently from the default ladder: a 401 is handed back so
+ * the token is renewed once and the call repeated (get); a 403 refuses this call
+ * (module or "CS API Access"), reported as SOURCE_FAILED.
+ */
+export const QUALYS_CS_RULES: VendorRules = { statuses: { 401: 'pass', 403: 'rejected' } };
 
 interface RawResponse {
   status: number;
@@ -143,13 +151,15 @@ export class QualysCsApi {
     const status = res.status;
     const text = typeof res.data === 'string' ? res.data : String(res.data ?? '');
     const headers = res.headers as Record<string, unknown>;
-    if ((status >= 200 && status < 300) || status === 401 || accept.includes(status)) return { status, text, headers };
+    const verdict = httpVerdict({ status, retryAfter: headers['retry-after'] }, QUALYS_CS_RULES, accept);
+    if (verdict.verdict === 'ok') return { status, text, headers };
     const said = text.trim() ? `: ${snippet(text)}` : '';
-    if (status === 429 || status >= 500) {
-      throw new ExternalHostError(status === 429 ? 'HOST_RATE_LIMITED' : 'HOST_ERROR', `Qualys CS ${status === 429 ? 'limited' : 'failed'} ${what} (HTTP ${status})`, {
+    if (verdict.verdict === 'retry') {
+      const limited = verdict.reason === 'rate-limited';
+      throw new ExternalHostError(hostErrorCode(verdict.reason), `Qualys CS ${limited ? 'limited' : 'failed'} ${what} (HTTP ${status})`, {
         host: this.host,
         status,
-        retryAfterMs: retryAfterMs(headers['retry-after']),
+        retryAfterMs: verdict.waitMs,
       });
     }
     if (status === 403) {

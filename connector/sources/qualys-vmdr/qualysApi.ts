@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
 import { secretSourceName } from '../../config/secrets.js';
 import { ExternalHostError, SourceError, VulnbridgeError } from '../../errors.js';
-import { createHttpClient, hostOf, retryAfterMs, transportError, type AxiosInstance } from '../../http/client.js';
+import { createHttpClient, hostOf, transportError, type AxiosInstance } from '../../http/client.js';
+import { httpVerdict, type VendorRules } from '../../http/failurePolicy.js';
 import { readBodyText } from '../../http/readBodyText.js';
 import { withRetry, type RetryOptions } from '../../http/retry.js';
 import { sleep as realSleep, type Sleep } from '../../http/sleep.js';
@@ -25,6 +26,13 @@ export interface QualysApiOptions {
   sleep: Sleep;
   retry?: QualysRetryTuning;
 }
+
+/**
+ * What Qualys means differently from the default ladder (qualys.md §1): 409 is its
+ * concurrency/rate limit (CODE 1960/1965), retried after the wait it names; 403 is a
+ * refusal of this call (module or permission), reported as SOURCE_FAILED.
+ */
+export const QUALYS_RULES: VendorRules = { statuses: { 403: 'rejected', 409: 'rate-limited' } };
 
 /** Wait on a 409 CODE 1960 when Qualys gives no time: JupiterOne's graph-qualys waits 10 s (qualys.md §1). */
 const CONCURRENCY_WAIT_MS = 10_000;
@@ -85,20 +93,21 @@ export class QualysApi {
     }
     const limits = this.limits.record(path, res.headers as Record<string, unknown>);
     const status = res.status;
-    if (status >= 200 && status < 300) return res.data;
+    const verdict = httpVerdict({ status, retryAfter: res.headers['retry-after'] }, QUALYS_RULES);
+    if (verdict.verdict === 'ok') return res.data;
 
     const body = await readBodyText(res.data);
     const simple = parseSimpleReturn(body);
     const detail = simple ? describeSimpleReturn(simple) : `HTTP ${status}`;
-    if (status === 401) {
+    if (verdict.verdict === 'abort' && verdict.reason === 'auth') {
       throw new ExternalHostError('AUTH_FAILED', `Qualys rejected the username/password for ${this.host}: check ${this.opts.credentialNames}`, {
         host: this.host,
         status,
         hint: 'the user needs the "API Access" permission and the URL must be the API server of its platform (docs.qualys.com … DOC-7025)',
       });
     }
-    if (status === 409 || status === 429) {
-      const wait = waitFor409(simple, limits.toWaitSec, res.headers['retry-after']);
+    if (verdict.verdict === 'retry' && verdict.reason === 'rate-limited') {
+      const wait = qualysWaitMs(simple, limits.toWaitSec, verdict.waitMs);
       // withRetry waits this out; the same ToWait header must not make the next attempt wait again.
       this.limits.takeWaitMs(path);
       throw new ExternalHostError('HOST_RATE_LIMITED', `Qualys limited ${what} (${detail})`, {
@@ -108,8 +117,8 @@ export class QualysApi {
         hint: 'another client of this Qualys account may be using the API; the call is retried after the wait Qualys asks for',
       });
     }
-    if (status >= 500) {
-      throw new ExternalHostError('HOST_ERROR', `Qualys failed ${what} (${detail})`, { host: this.host, status, retryAfterMs: retryAfterMs(res.headers['retry-after']) });
+    if (verdict.verdict === 'retry') {
+      throw new ExternalHostError('HOST_ERROR', `Qualys failed ${what} (${detail})`, { host: this.host, status, retryAfterMs: verdict.waitMs });
     }
     throw new SourceError('SOURCE_FAILED', `Qualys refused ${what}: HTTP ${status} ${detail}`, {
       host: this.host,
@@ -120,11 +129,12 @@ export class QualysApi {
 }
 
 /**
- * 409 bodies (qualys.md §1, samples qualys_409_code19{60,65}_*.xml): CODE 1965 = rate
+ * The wait of a rate-limited answer: X-RateLimit-ToWait-Sec, else Retry-After; 409 bodies
+ * (qualys.md §1, samples qualys_409_code19{60,65}_*.xml) override it: CODE 1965 = rate
  * limit, wait `SECONDS_TO_WAIT`; CODE 1960 = concurrency limit, wait a short while.
  */
-function waitFor409(simple: SimpleReturn | undefined, toWaitSec: number | undefined, retryAfter: unknown): number | undefined {
-  const header = toWaitSec && toWaitSec > 0 ? toWaitSec * 1000 : retryAfterMs(retryAfter);
+export function qualysWaitMs(simple: SimpleReturn | undefined, toWaitSec: number | undefined, retryAfterWaitMs: number | undefined): number | undefined {
+  const header = toWaitSec && toWaitSec > 0 ? toWaitSec * 1000 : retryAfterWaitMs;
   if (simple?.code === '1965') {
     const secs = Number(simple.items.SECONDS_TO_WAIT);
     return Number.isFinite(secs) && secs > 0 ? secs * 1000 : header;

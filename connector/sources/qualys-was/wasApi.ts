@@ -1,8 +1,9 @@
 import { ExternalHostError, SourceError, VulnbridgeError } from '../../errors.js';
-import { createHttpClient, hostOf, retryAfterMs, transportError, type AxiosInstance } from '../../http/client.js';
+import { createHttpClient, hostOf, transportError, type AxiosInstance } from '../../http/client.js';
+import { httpVerdict } from '../../http/failurePolicy.js';
 import { withRetry } from '../../http/retry.js';
 import { redactString } from '../../redact.js';
-import type { QualysApiOptions } from '../qualys-vmdr/qualysApi.js';
+import { QUALYS_RULES, qualysWaitMs, type QualysApiOptions } from '../qualys-vmdr/qualysApi.js';
 import { QualysRateLimits } from '../qualys-vmdr/qualysRateLimits.js';
 import { describeServiceError, readServiceResponse, type Json, type ServiceResponse } from './serviceResponse.js';
 
@@ -69,22 +70,24 @@ export class WasApi {
     const sr = readServiceResponse(parsed, recordName);
     const detail = sr ? describeServiceError(sr) : `HTTP ${status}`;
 
-    if (status === 401 || (sr && AUTH_CODES.has(sr.responseCode))) throw this.authError(status, sr);
-    if (status === 409 || status === 429) {
-      const header = limits.toWaitSec && limits.toWaitSec > 0 ? limits.toWaitSec * 1000 : retryAfterMs(res.headers['retry-after']);
+    const verdict = httpVerdict({ status, retryAfter: res.headers['retry-after'] }, QUALYS_RULES);
+
+    if ((verdict.verdict === 'abort' && verdict.reason === 'auth') || (sr && AUTH_CODES.has(sr.responseCode))) throw this.authError(status, sr);
+    if (verdict.verdict === 'retry' && verdict.reason === 'rate-limited') {
+      const wait = qualysWaitMs(undefined, limits.toWaitSec, verdict.waitMs);
       // withRetry waits this out; the same ToWait header must not make the next attempt wait again.
       this.limits.takeWaitMs(path);
       throw new ExternalHostError('HOST_RATE_LIMITED', `Qualys limited ${what} (${detail})`, {
         host: this.host,
         status,
-        retryAfterMs: header,
+        retryAfterMs: wait,
         hint: 'another client of this Qualys account may be using the API; the call is retried after the wait Qualys asks for',
       });
     }
-    if (status >= 500) {
-      throw new ExternalHostError('HOST_ERROR', `Qualys failed ${what} (${detail})`, { host: this.host, status, retryAfterMs: retryAfterMs(res.headers['retry-after']) });
+    if (verdict.verdict === 'retry') {
+      throw new ExternalHostError('HOST_ERROR', `Qualys failed ${what} (${detail})`, { host: this.host, status, retryAfterMs: verdict.waitMs });
     }
-    if (status < 200 || status >= 300 || (sr && sr.responseCode !== 'SUCCESS')) {
+    if (verdict.verdict !== 'ok' || (sr && sr.responseCode !== 'SUCCESS')) {
       throw new SourceError('SOURCE_FAILED', `Qualys refused ${what}: ${status >= 300 || status < 200 ? `HTTP ${status} ` : ''}${detail}`, {
         host: this.host,
         path,
