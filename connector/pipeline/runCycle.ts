@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describeError, VulnbridgeError } from '../errors.js';
+import { describeError } from '../errors.js';
+import { isCancelled } from '../http/failurePolicy.js';
 import type { PullResult } from '../sources/types.js';
 import { LookupCache } from '../state/lookupCache.js';
 import { openState } from '../state/openState.js';
@@ -207,7 +208,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
       staging.clear();
       state.runs.finish(runId as number, 'failed', { ...counts }, message, now());
     }
-    if (err instanceof VulnbridgeError && err.code === 'ABORTED' && timeout.aborted) {
+    if (isCancelled(err) && timeout.aborted) {
       return finish('failed', `run exceeded timeoutMinutes (${rt.config.timeoutMinutes})`);
     }
     return finish('failed', message);

@@ -1,4 +1,5 @@
-import { describeError, VulnbridgeError } from '../errors.js';
+import { describeError } from '../errors.js';
+import { isFatalForOptionalWork } from '../http/failurePolicy.js';
 import type { Finding, TemplateContext, TemplateValue } from '../model/finding.js';
 import type { PullResult } from '../sources/types.js';
 import type { LookupCache } from '../state/lookupCache.js';
@@ -70,7 +71,7 @@ export async function intakePushed(
     try {
       page = await intake.findings(JSON.parse(row.body) as unknown, { signal, log: rt.log });
     } catch (err) {
-      if (err instanceof VulnbridgeError && (err.code === 'ABORTED' || err.code === 'AUTH_FAILED')) throw err;
+      if (isFatalForOptionalWork(err)) throw err;
       const message = describeError(err);
       rt.log.warn('a stored webhook payload could not be read; it is tried again next cycle', { inboxId: row.id, payload: row.description, error: message });
       state.inbox.failed([row.id], message);

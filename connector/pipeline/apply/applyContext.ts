@@ -7,7 +7,7 @@ import type { PendingFindings, StagedFinding } from '../../state/staging.js';
 import type { TicketRow, Tickets } from '../../state/ticketStore.js';
 import type { TicketRole, TicketScheme } from '../../templates/types.js';
 import type { CycleCounts } from '../cycleCounts.js';
-import { isFatalForCycle } from '../fatalForCycle.js';
+import { isFatalForCycle } from '../../http/failurePolicy.js';
 import type { StepListener } from '../planStep.js';
 import type { FindingIntent, TicketIntent } from '../plan/ticketPlan.js';
 

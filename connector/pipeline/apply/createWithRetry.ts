@@ -1,4 +1,5 @@
-import { ExternalHostError } from '../../errors.js';
+import type { ExternalHostError } from '../../errors.js';
+import { isCancelled, isRetryable } from '../../http/failurePolicy.js';
 import { sleep as realSleep, type Sleep } from '../../http/sleep.js';
 import type { Logger } from '../../log.js';
 import type { CreateRequest, CreateResult, TicketSink } from '../../sinks/types.js';
@@ -7,8 +8,6 @@ import type { CreateRequest, CreateResult, TicketSink } from '../../sinks/types.
 export const CREATE_TRIES = 3;
 /** The longest wait between tries we accept from Retry-After: longer, and the next cycle is sooner. */
 const MAX_WAIT_MS = 60_000;
-/** Failures that say the host could not take the request now: safe to try again once a lost answer is looked for. */
-const TRY_AGAIN = new Set(['HOST_ERROR', 'HOST_UNREACHABLE', 'HOST_RATE_LIMITED']);
 
 export interface CreateRetryDeps {
   sink: Pick<TicketSink, 'createMany' | 'findByMarkers'>;
@@ -72,6 +71,7 @@ export async function createWithRetry(d: CreateRetryDeps, requests: readonly Cre
   }
 }
 
+/** The host could not take the request now (the one failure policy says so): safe to try again once a lost answer is looked for. */
 function canTryAgain(err: unknown): err is ExternalHostError {
-  return err instanceof ExternalHostError && TRY_AGAIN.has(err.code);
+  return isRetryable(err) && !isCancelled(err);
 }

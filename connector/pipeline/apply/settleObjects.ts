@@ -1,6 +1,6 @@
 import { describeError } from '../../errors.js';
 import type { TicketRow } from '../../state/ticketStore.js';
-import { isFatalForCycle } from '../fatalForCycle.js';
+import { isFatalForCycle } from '../../http/failurePolicy.js';
 import { statusFor } from '../plan/decisions.js';
 import { goneChildren, parentStatus } from '../plan/planObject.js';
 import type { ParentIntent } from '../plan/ticketPlan.js';
