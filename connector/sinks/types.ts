@@ -72,8 +72,13 @@ export interface TicketSink {
   update(key: string, change: { fields: JiraFields; addLabels?: readonly string[]; removeLabels?: readonly string[] }): Promise<void>;
   /** Current status; undefined when the issue no longer exists. */
   status(key: string): Promise<IssueStatus | undefined>;
-  /** Move the issue to the named status via whichever transition leads there. */
+  /**
+   * Move the issue to the named status via whichever transition leads there. With
+   * `ifReachable`, a status no transition leads to from where the issue is answers
+   * undefined instead of an error (a move that is welcome, not required).
+   */
   transition(key: string, targetStatus: string): Promise<{ from: IssueStatus; to: IssueStatus }>;
+  transition(key: string, targetStatus: string, o: { ifReachable: true }): Promise<{ from: IssueStatus; to: IssueStatus } | undefined>;
   comment(key: string, body: RichText): Promise<void>;
   /**
    * Upload `text` as a file attachment named `name` (plain text, UTF-8). The sink caps

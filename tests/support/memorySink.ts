@@ -98,7 +98,10 @@ export class MemorySink implements TicketSink {
     return this.issues.get(key)?.status;
   }
 
-  async transition(key: string, target: string) {
+  transition(key: string, target: string): Promise<{ from: IssueStatus; to: IssueStatus }>;
+  transition(key: string, target: string, o: { ifReachable: true }): Promise<{ from: IssueStatus; to: IssueStatus } | undefined>;
+  async transition(key: string, target: string, o?: { ifReachable: true }): Promise<{ from: IssueStatus; to: IssueStatus } | undefined> {
+    if (o?.ifReachable && !this.statuses[target]) return undefined;
     this.writes++;
     this.log.push(`transition ${key} ${target}`);
     const issue = this.must(key);

@@ -116,6 +116,20 @@ export class ApplyContext {
     return true;
   }
 
+  /** A welcome move, not a required one: where no transition leads to the status, the ticket stays. */
+  async moveIfReachable(who: { role: TicketRole; primaryKey: string }, row: TicketRow, target: string, reason: string): Promise<boolean> {
+    const moved = await this.d.sink.transition(row.jiraKey as string, target, { ifReachable: true });
+    if (!moved) {
+      this.d.onStep({ op: 'record', role: who.role, primaryKey: who.primaryKey, key: row.jiraKey as string, note: `stays ${row.jiraStatus ?? 'open'}: no transition leads to '${target}' from there` });
+      return false;
+    }
+    row.jiraStatus = moved.to.name;
+    this.save(row, moved.to.category === 'done' ? 'closed' : 'open');
+    this.d.counts.transitioned++;
+    this.d.onStep({ op: 'transition', role: who.role, primaryKey: who.primaryKey, key: row.jiraKey as string, to: target, reason });
+    return true;
+  }
+
   /** Deleted in Jira by hand: forget the key; an open finding gets a new ticket next cycle. */
   deletedInJira(i: FindingIntent, row: TicketRow): false {
     this.d.onStep({ op: 'record', role: i.role, primaryKey: i.ticket.primaryKey, key: row.jiraKey as string, note: 'deleted in Jira' });

@@ -2,11 +2,12 @@ import type { CreateRequest, FoundIssue } from '../../sinks/types.js';
 import type { TicketRow } from '../../state/ticketStore.js';
 import { hashFields, TICKET, ticketHash } from '../fieldHashes.js';
 import { hashOf, jobLabel } from '../markers.js';
+import { decisionFor, REOPEN_SIGNAL } from '../plan/decisions.js';
 import { KEEP_MEMO } from '../plan/memos.js';
 import type { FindingIntent, ParentIntent, TicketIntent } from '../plan/ticketPlan.js';
 import type { ApplyContext } from './applyContext.js';
 import { createWithRetry } from './createWithRetry.js';
-import { applyAttachment } from './syncTicket.js';
+import { applyNewTicket } from './syncTicket.js';
 
 interface Queued {
   i: TicketIntent;
@@ -101,8 +102,7 @@ export class TicketCreator {
         });
       }
       c.put(...rows);
-      // A file cannot ride along with the create: upload it once the ticket exists.
-      for (const { i } of batch) if ('finding' in i && c.isFresh(i) && c.keyOf(i)) await c.guard(i as FindingIntent, () => applyAttachment(c, i as FindingIntent));
+      for (const { i } of batch) if ('finding' in i && c.isFresh(i) && c.keyOf(i)) await c.guard(i as FindingIntent, () => applyNewTicket(c, i as FindingIntent));
     }
   }
 
@@ -168,7 +168,18 @@ export class TicketCreator {
       fieldHashes: f?.keep ? { ...hashes, [KEEP_MEMO]: '1' } : hashes,
       labels: i.ticket.labels,
       findingKey: f?.finding.key,
-      lastStatus: f?.decision.key,
+      lastStatus: f && !this.reopenedAtBirth(f) ? f.decision.key : undefined,
     };
+  }
+
+  /**
+   * A ticket made for a finding the scanner calls re-opened, whose scheme names another
+   * status for that than for a new one (e.g. "Reopened" vs "Open"): no status is
+   * remembered, so the re-open is acted on (the status moved, where the workflow allows).
+   */
+  private reopenedAtBirth(f: FindingIntent): boolean {
+    const { decision } = f;
+    if (!f.wantOpen || !decision.workflowStatus || !REOPEN_SIGNAL.test(decision.key)) return false;
+    return decisionFor(this.c.d.scheme, decision.key, true, decision).workflowStatus !== decision.workflowStatus;
   }
 }

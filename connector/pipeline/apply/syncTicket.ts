@@ -102,7 +102,10 @@ async function applyStatus(c: ApplyContext, i: FindingIntent, row: TicketRow): P
   const done = current.category === 'done';
   if (plan.want === 'open' && !done) {
     c.save(row, 'open');
-    return false;
+    // Re-opened by the scanner while the ticket is open: the status the scheme names for
+    // it (e.g. "Reopened"), when the workflow leads there from where the ticket is.
+    if (!plan.reopenSignal || !plan.target || sameStatus(current.name, plan.target)) return false;
+    return c.moveIfReachable({ role: i.role, primaryKey: i.ticket.primaryKey }, row, plan.target, `finding ${i.decision.key}`);
   }
   if (plan.want === 'closed' && done) {
     c.d.onStep({ op: 'record', role: i.role, primaryKey: i.ticket.primaryKey, key, note: `already ${current.name}` });
@@ -139,6 +142,23 @@ async function applyLink(c: ApplyContext, i: FindingIntent, row: TicketRow): Pro
   c.d.counts[link === 'link' ? 'linked' : 'unlinked']++;
   c.d.onStep({ op: link, parentKey, childKey, primaryKey: i.ticket.primaryKey });
   return true;
+}
+
+function sameStatus(a: string, b: string): boolean {
+  return a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0;
+}
+
+/**
+ * A ticket just made: its file (a file cannot ride along with the create), and for a
+ * finding born re-opened, the status its scheme names for that.
+ */
+export async function applyNewTicket(c: ApplyContext, i: FindingIntent): Promise<void> {
+  await applyAttachment(c, i);
+  const row = c.row(i);
+  if (!row || row.lastStatus !== undefined) return;
+  await applyStatus(c, i, row);
+  row.lastStatus = i.decision.key;
+  c.put(row);
 }
 
 /** The template's `attachment` text as a file on the ticket (its hash is kept with the ticket). */

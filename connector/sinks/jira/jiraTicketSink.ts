@@ -143,8 +143,10 @@ export class JiraTicketSink implements TicketSink {
     }
   }
 
-  transition(key: string, targetStatus: string): Promise<{ from: IssueStatus; to: IssueStatus }> {
-    return this.transitioner.transition(key, targetStatus);
+  transition(key: string, targetStatus: string): Promise<{ from: IssueStatus; to: IssueStatus }>;
+  transition(key: string, targetStatus: string, o: { ifReachable: true }): Promise<{ from: IssueStatus; to: IssueStatus } | undefined>;
+  transition(key: string, targetStatus: string, o?: { ifReachable: true }): Promise<{ from: IssueStatus; to: IssueStatus } | undefined> {
+    return this.transitioner.transition(key, targetStatus, o);
   }
 
   async comment(key: string, body: RichText): Promise<void> {

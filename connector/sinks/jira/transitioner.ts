@@ -37,7 +37,7 @@ export class Transitioner {
     this.justRead.set(issue.key, issue);
   }
 
-  async transition(key: string, target: string): Promise<{ from: IssueStatus; to: IssueStatus }> {
+  async transition(key: string, target: string, o?: { ifReachable: true }): Promise<{ from: IssueStatus; to: IssueStatus } | undefined> {
     const known = this.justRead.get(key);
     this.justRead.delete(key);
     const issue = known ?? (await this.api.getIssue(key, ['status', 'issuetype', 'project']));
@@ -55,6 +55,7 @@ export class Transitioner {
       transitions = await this.load(key, cacheKey);
       chosen = pick(transitions, target);
     }
+    if (!chosen && o?.ifReachable) return undefined;
     if (!chosen) {
       const available = transitions.map((t) => `'${t.to.name}' via '${t.name}'`).join(', ') || 'none';
       throw new SinkError('SINK_REJECTED', `issue ${key} is in status '${from.name}' and no transition leads to '${target}' (available: ${available})`, {
