@@ -3,7 +3,7 @@ import nock from 'nock';
 import { VulnbridgeError } from '../../../connector/errors.js';
 import type { Finding } from '../../../connector/model/finding.js';
 import type { Source, WebhookIntake } from '../../../connector/sources/types.js';
-import { MODULE_VOCABULARIES } from '../../../connector/templates/modulePlaceholders.js';
+import { MODULE_VOCABULARIES } from '../../../connector/templates/moduleVocabularies.js';
 import { nockLocalOnly } from '../../support/net.js';
 import { BASE, captureLogger, licenseViolation, makeSource, nockViolations, pullAll, pullContext, securityViolation, VIOLATIONS } from './xrayTestKit.js';
 
