@@ -1,7 +1,10 @@
 /**
  * The error family every module throws. Each error carries a stable code and the
  * thing it concerns (file, JSON/YAML path, host) so the operator can act on it;
- * `hint` says what to do. One place (pipeline/runJob) decides retry, skip or abort.
+ * `hint` says what to do. What an error then means: http/retry.ts retries the host
+ * errors worth retrying (429, 5xx, timeouts); in a cycle (pipeline/runCycle.ts), a
+ * ticket the sink rejects is recorded and retried next cycle, while an unreachable
+ * host, bad credentials or a malformed page fail the cycle with its cursor kept.
  */
 export type ErrorCode =
   | 'CONFIG_INVALID'
