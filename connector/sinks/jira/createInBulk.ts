@@ -5,7 +5,7 @@ import { describeJiraErrors, JiraRejectedError, jiraErrorsOf } from './mapError.
 import { createdIssuesSchema, type JiraCreatedIssues } from './wire.js';
 
 /** "Creates upto 50 issues" per POST /issue/bulk (jira-and-peers.md §1.2). */
-export const BULK_LIMIT = 50;
+const BULK_LIMIT = 50;
 
 /**
  * Creates the issues 50 at a time and reports each one: Jira's bulk create succeeds
