@@ -1,7 +1,10 @@
 /**
  * The error family every module throws. Each error carries a stable code and the
  * thing it concerns (file, JSON/YAML path, host) so the operator can act on it;
- * `hint` says what to do. One place (http/failurePolicy.ts) decides retry, skip or abort.
+ * `hint` says what to do. What an error then means is decided in one place,
+ * http/failurePolicy.ts: retry (429, 5xx, timeouts), skip the item (the sink rejected
+ * one ticket: recorded and retried next cycle) or abort the cycle (unreachable host,
+ * bad credentials, a malformed page; the cursor is kept).
  */
 export type ErrorCode =
   | 'CONFIG_INVALID'

@@ -7,7 +7,7 @@ import { sinkFactories } from '../sinks/registry.js';
 import { sourceFactories } from '../sources/registry.js';
 import { openStateBundle, type State } from '../state/stateBundle.js';
 
-export const DEFAULT_CONFIG = 'config/vulnbridge.yml';
+const DEFAULT_CONFIG = 'config/vulnbridge.yml';
 
 export function configPath(flag: string | undefined): string {
   return flag ?? process.env.VULNBRIDGE_CONFIG ?? DEFAULT_CONFIG;

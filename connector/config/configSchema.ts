@@ -8,7 +8,7 @@ const jobName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/i, 'use letters, digits, - and _ (at most 63 characters)');
 
-export const jobSchema = z
+const jobSchema = z
   .object({
     name: jobName.describe('unique job name; used in logs, `sync --job`, and the `vb-job-<name>` label'),
     enabled: z.boolean().default(true),
@@ -51,5 +51,4 @@ export const configSchema = z
   })
   .strict();
 
-export type RawConfig = z.infer<typeof configSchema>;
 export type RawJob = z.infer<typeof jobSchema>;

@@ -1,5 +1,5 @@
 import type { JobRuntime } from '../pipeline/jobRuntime.js';
-import type { WebhookTarget } from '../server/httpServer.js';
+import type { WebhookTarget } from '../server/webhookTarget.js';
 import type { Inbox } from '../state/inbox.js';
 
 /**

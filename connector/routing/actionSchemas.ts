@@ -8,7 +8,7 @@ export type SeverityName = (typeof SEVERITY_NAMES)[number];
 const incidentSeverity = z.enum(['critical', 'error', 'warning', 'info']);
 
 /** `jira: {}` = the job's template and project. */
-export const jiraActionSchema = z.strictObject({
+const jiraActionSchema = z.strictObject({
   template: z.string().min(1).optional().describe('ticketing-scheme JSON file; default the job\'s `template`'),
   project: z
     .string()

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { actionSchema, SEVERITY_NAMES, type SeverityName } from './actionSchemas.js';
 
 /** Finding types: Xray's violation types, and `vulnerability` for every Qualys detection. */
-export const FINDING_TYPES = ['security', 'license', 'operational_risk', 'vulnerability'] as const;
+const FINDING_TYPES = ['security', 'license', 'operational_risk', 'vulnerability'] as const;
 export type FindingType = (typeof FINDING_TYPES)[number];
 
 /** Legacy Xray 1.x/2.x severities map as the Xray source maps them (Major → High, Minor → Low). */
@@ -72,7 +72,7 @@ export const criteriaSchema = z.strictObject({
   assetGroups: names('asset group').optional().describe('Qualys asset group titles'),
 });
 
-export const routeRuleSchema = z.strictObject({
+const routeRuleSchema = z.strictObject({
   name: z.string().trim().min(1).optional().describe('shown in logs; default "rule N" (1-based)'),
   when: criteriaSchema.optional().describe('omitted: the rule matches every finding (put it last)'),
   actions: z
@@ -87,5 +87,3 @@ export const routesSchema = z.array(routeRuleSchema).min(1, 'give at least one r
 export type Criteria = z.infer<typeof criteriaSchema>;
 export type RouteRule = z.infer<typeof routeRuleSchema>;
 export type Routes = z.infer<typeof routesSchema>;
-/** The config as written (before defaults and aliases). */
-export type RoutesInput = z.input<typeof routesSchema>;

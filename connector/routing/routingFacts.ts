@@ -36,8 +36,9 @@ export type RoutingFact = keyof RoutingFacts;
  *
  * VMDR has no asset groups: neither the Host List Detection API nor the Host List call
  * that adds TruRisk returns them, so nothing fills `ASSET_GROUPS` yet (a pull is narrowed
- * to asset groups with the source's `agIds`). WAS and Container Security have no source
- * yet; their facts follow their placeholder vocabulary (modulePlaceholders.ts).
+ * to asset groups with the source's `agIds`). WAS and Container Security facts are read
+ * from the fields their sources fill, named in their placeholder vocabularies
+ * (wasPlaceholders.ts, kbPlaceholders.ts, csPlaceholders.ts).
  */
 export const FACTS_BY_MODULE: Readonly<Record<ModuleName, ReadonlySet<RoutingFact>>> = {
   VMDR: new Set<RoutingFact>(['severityRank', 'cvss', 'qds', 'trurisk', 'type', 'qid', 'cves', 'tags']),

@@ -65,11 +65,6 @@ export function renderPlain(template: string, ctx: TemplateContext, projectKey?:
   return out;
 }
 
-/** True when the template has placeholders and every one of them rendered empty. */
-export function allPlaceholdersEmpty(template: string, ctx: TemplateContext, projectKey?: string): boolean {
-  return renderUnlessAllEmpty(template, ctx, projectKey) === undefined;
-}
-
 /**
  * `renderPlain`, or undefined when the template has placeholders and every one of them
  * rendered empty (`port-${PORT}` on a host-level QID): one pass for both answers.

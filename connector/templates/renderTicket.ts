@@ -6,7 +6,7 @@ import { renderPlain, renderRich, renderUnlessAllEmpty } from './renderText.js';
 import type { RenderedCustomField, RenderedTicket, RichText, TicketRole, TicketScheme, TicketTemplate } from './types.js';
 
 /** Jira rejects longer summaries: "Summary can't exceed 255 characters." (DefectDojo#5651). */
-export const SUMMARY_LIMIT = 255;
+const SUMMARY_LIMIT = 255;
 /** Jira's label length limit (labels field: 255 characters). */
 export const LABEL_LIMIT = 255;
 

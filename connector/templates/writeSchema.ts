@@ -16,7 +16,7 @@ export function schemeJsonSchemaText(): string {
   return `${JSON.stringify(schema, null, 2)}\n`;
 }
 
-export function writeSchemeJsonSchema(file = SCHEMA_FILE): void {
+function writeSchemeJsonSchema(file = SCHEMA_FILE): void {
   writeFileSync(file, schemeJsonSchemaText());
 }
 

@@ -5,7 +5,7 @@ import { createHttpClient, transportError } from '../../connector/http/client.js
 import { hostErrorCode, httpVerdict } from '../../connector/http/failurePolicy.js';
 import { withRetry } from '../../connector/http/retry.js';
 import { silentLogger } from '../../connector/log.js';
-import { closedPort, nockLocalOnly } from '../support/net.js';
+import { closedPort } from '../support/net.js';
 
 const BASE = 'https://vendor.test';
 
@@ -28,7 +28,6 @@ function vendor(baseURL = BASE) {
 }
 
 describe('http/withRetry follows the failure policy (nock)', () => {
-  nockLocalOnly();
   let waits: number[];
   const opts = () => ({ what: 'GET /thing', retries: 3, minTimeoutMs: 1, maxTimeoutMs: 1, log: silentLogger(), sleep: async (ms: number) => void waits.push(ms) });
   beforeEach(() => {

@@ -1,6 +1,8 @@
 import { VulnbridgeError } from '../../connector/errors.js';
 import type { Logger } from '../../connector/log.js';
-import { startHttpServer, type HealthReport, type RunningHttpServer, type WebhookTarget } from '../../connector/server/httpServer.js';
+import type { HealthReport } from '../../connector/server/healthReport.js';
+import { startHttpServer, type RunningHttpServer } from '../../connector/server/httpServer.js';
+import type { WebhookTarget } from '../../connector/server/webhookTarget.js';
 import { webhookAuthenticator, type ResolvedWebhookAuth } from '../../connector/server/webhookAuth.js';
 
 export interface LogEntry {

@@ -63,7 +63,7 @@ async function deliver(app: AppContext, seconds: number): Promise<DrainResult | 
  * Progress on stderr: one rewritten line on a terminal; in logs (no TTY) a line per
  * phase, so a long pull still shows it is alive without flooding the log.
  */
-export function progressPrinter(tty: boolean = process.stderr.isTTY === true): (p: CycleProgress) => void {
+function progressPrinter(tty: boolean = process.stderr.isTTY === true): (p: CycleProgress) => void {
   let last = 0;
   let lastPhase = '';
   return (p) => {

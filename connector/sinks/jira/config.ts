@@ -53,4 +53,3 @@ export const jiraConfigSchema = z
   });
 
 export type JiraSinkConfig = z.output<typeof jiraConfigSchema>;
-export type JiraFlavor = JiraSinkConfig['flavor'];

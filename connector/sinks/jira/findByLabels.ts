@@ -5,7 +5,7 @@ import { issueStatusOf } from './transitioner.js';
 import type { JiraIssue } from './wire.js';
 
 /** Labels per query: keeps the JQL (sent in the URL of a GET) well under URL limits. */
-export const LABELS_PER_QUERY = 50;
+const LABELS_PER_QUERY = 50;
 const PAGE_SIZE = 100;
 const FIELDS = ['labels', 'status'];
 

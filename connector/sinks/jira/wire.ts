@@ -6,7 +6,7 @@ import { z } from 'zod';
  * Shapes: jira-cloud-platform-v3.openapi.json components (StatusDetails, FieldDetails,
  * CreatedIssues, Transitions, SearchAndReconcileResults, PageOfCreateMetaIssueTypes).
  */
-export const statusSchema = z.looseObject({
+const statusSchema = z.looseObject({
   id: z.string().optional(),
   name: z.string(),
   statusCategory: z.looseObject({ key: z.string() }).optional(),
@@ -20,7 +20,6 @@ export const myselfSchema = z.looseObject({
 });
 
 export const projectSchema = z.looseObject({ id: z.string(), key: z.string(), name: z.string().optional() });
-export type JiraProject = z.infer<typeof projectSchema>;
 
 /** Cloud `/project/search` pages with `values`; Data Center `/project` is a plain array. */
 export const projectListSchema = z.union([
@@ -28,7 +27,7 @@ export const projectListSchema = z.union([
   z.looseObject({ values: z.array(projectSchema) }).transform((p) => p.values),
 ]);
 
-export const issueTypeSchema = z.looseObject({ id: z.string(), name: z.string(), subtask: z.boolean().optional() });
+const issueTypeSchema = z.looseObject({ id: z.string(), name: z.string(), subtask: z.boolean().optional() });
 export type JiraIssueType = z.infer<typeof issueTypeSchema>;
 
 /** Cloud names the list `issueTypes`, Data Center `values` (both paginated by startAt). */
@@ -45,15 +44,14 @@ export const createMetaIssueTypesSchema = z
 export const projectStatusesSchema = z.array(
   z.looseObject({ id: z.string(), name: z.string(), subtask: z.boolean().optional(), statuses: z.array(statusSchema) }),
 );
-export type JiraProjectStatuses = z.infer<typeof projectStatusesSchema>;
 
-export const prioritySchema = z.looseObject({ id: z.string(), name: z.string() });
+const prioritySchema = z.looseObject({ id: z.string(), name: z.string() });
 export const priorityListSchema = z.union([
   z.array(prioritySchema).transform((items) => ({ items, isLast: true as boolean | undefined })),
   z.looseObject({ values: z.array(prioritySchema), isLast: z.boolean().optional() }).transform((p) => ({ items: p.values, isLast: p.isLast })),
 ]);
 
-export const fieldSchema = z.looseObject({
+const fieldSchema = z.looseObject({
   id: z.string(),
   name: z.string(),
   custom: z.boolean().optional(),
@@ -70,7 +68,7 @@ export interface JiraField {
 }
 export const fieldListSchema = z.array(fieldSchema);
 
-export const linkTypeSchema = z.looseObject({ id: z.string(), name: z.string(), inward: z.string().optional(), outward: z.string().optional() });
+const linkTypeSchema = z.looseObject({ id: z.string(), name: z.string(), inward: z.string().optional(), outward: z.string().optional() });
 export type JiraLinkType = z.infer<typeof linkTypeSchema>;
 export const linkTypeListSchema = z.looseObject({ issueLinkTypes: z.array(linkTypeSchema) });
 
@@ -78,7 +76,6 @@ export const errorCollectionSchema = z.looseObject({
   errorMessages: z.array(z.string()).optional(),
   errors: z.record(z.string(), z.unknown()).optional(),
 });
-export type JiraErrorCollection = z.infer<typeof errorCollectionSchema>;
 
 export const createdIssuesSchema = z.looseObject({
   issues: z.array(z.looseObject({ id: z.string(), key: z.string() })).default([]),
@@ -95,7 +92,7 @@ export const createdIssuesSchema = z.looseObject({
 export type JiraCreatedIssues = z.infer<typeof createdIssuesSchema>;
 
 const linkedIssueSchema = z.looseObject({ id: z.string().optional(), key: z.string() });
-export const issueLinkSchema = z.looseObject({
+const issueLinkSchema = z.looseObject({
   id: z.string(),
   type: z.looseObject({ id: z.string().optional(), name: z.string() }),
   inwardIssue: linkedIssueSchema.optional(),

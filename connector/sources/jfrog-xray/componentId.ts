@@ -43,7 +43,7 @@ const PREFIX_BY_PKG_TYPE: Readonly<Record<string, string>> = {
   cran: 'cran',
 };
 
-export function componentPrefix(pkgType: string): string {
+function componentPrefix(pkgType: string): string {
   const lower = pkgType.trim().toLowerCase();
   return PREFIX_BY_PKG_TYPE[lower] ?? lower;
 }

@@ -4,7 +4,7 @@ export interface Cvss {
   vector: string;
 }
 
-export function parseCvss(text: string): Cvss | undefined {
+function parseCvss(text: string): Cvss | undefined {
   const slash = text.indexOf('/');
   const scoreText = (slash >= 0 ? text.slice(0, slash) : text).trim();
   if (scoreText === '') return undefined;

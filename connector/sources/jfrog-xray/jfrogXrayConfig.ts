@@ -6,7 +6,7 @@ export const VIOLATION_TYPES = ['Security', 'License', 'Operational_Risk'] as co
 export type ViolationType = (typeof VIOLATION_TYPES)[number];
 
 /** Get Violations `min_severity` values, most severe first (§1.2, §1.6). */
-export const MIN_SEVERITIES = ['Critical', 'High', 'Medium', 'Low', 'Information', 'Unknown'] as const;
+const MIN_SEVERITIES = ['Critical', 'High', 'Medium', 'Low', 'Information', 'Unknown'] as const;
 
 export const jfrogXrayConfigSchema = z
   .strictObject({

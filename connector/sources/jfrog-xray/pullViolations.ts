@@ -7,8 +7,8 @@ import { violationPages } from './violationPages.js';
 import { violationToFindings, type Rejection } from './violationToFindings.js';
 import { isRecord, type XrayApi } from './xrayApi.js';
 
-export const createdCursor = (watch: string): string => `created:${watch}`;
-export const fullCursor = (watch: string): string => `full:${watch}`;
+const createdCursor = (watch: string): string => `created:${watch}`;
+const fullCursor = (watch: string): string => `full:${watch}`;
 
 interface WatchPlan {
   full: boolean;
@@ -18,7 +18,7 @@ interface WatchPlan {
 }
 
 /** RFC 3339 without milliseconds, as the Get Violations date filters are documented (§1.2). */
-export function rfc3339(ms: number): string {
+function rfc3339(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
@@ -27,7 +27,7 @@ export function rfc3339(ms: number): string {
  * complete listing is `fullPullHours` old, or there is no high-water mark to start
  * from; otherwise incremental from the high-water mark minus the overlap.
  */
-export function planWatch(config: JfrogXrayConfig, watch: string, ctx: Pick<PullContext, 'cursors' | 'cycleStartedAt'>): WatchPlan {
+function planWatch(config: JfrogXrayConfig, watch: string, ctx: Pick<PullContext, 'cursors' | 'cycleStartedAt'>): WatchPlan {
   const hwm = ctx.cursors[createdCursor(watch)];
   const hwmMs = Date.parse(hwm ?? '');
   const fullMs = Date.parse(ctx.cursors[fullCursor(watch)] ?? '');
@@ -37,7 +37,7 @@ export function planWatch(config: JfrogXrayConfig, watch: string, ctx: Pick<Pull
 }
 
 /** `violation_type` takes one value: one walk per type, or none when all (or none) are wanted. */
-export function typeWalks(types: readonly ViolationType[] | undefined): Array<ViolationType | undefined> {
+function typeWalks(types: readonly ViolationType[] | undefined): Array<ViolationType | undefined> {
   const wanted = [...new Set(types ?? [])];
   if (wanted.length === 0 || VIOLATION_TYPES.every((t) => wanted.includes(t))) return [undefined];
   return wanted;

@@ -18,7 +18,7 @@ export interface Rejection {
 export type Normalized = { findings: Finding[] } | { rejected: Rejection };
 
 /** Identity of a violation within a job: watch | issue id | component (§1.4, §7). */
-export const violationKey = (watch: string, issueId: string, component: string): string => `${watch}|${issueId}|${component}`;
+const violationKey = (watch: string, issueId: string, component: string): string => `${watch}|${issueId}|${component}`;
 export const findingKey = (watch: string, issueId: string, component: string): string => `xray|${violationKey(watch, issueId, component)}`;
 
 class Malformed extends Error {}

@@ -29,7 +29,7 @@ function invalid(reason: string): VulnbridgeError {
 }
 
 /** Both known shapes (§2.1 schema 1.1, §2.2 legacy) share `watch_name` and `issues[]`. */
-export function readPayload(body: unknown): Payload {
+function readPayload(body: unknown): Payload {
   if (!isRecord(body)) throw invalid('payload is not a JSON object');
   const schema = body.schema_version;
   if (schema !== undefined && schema !== null) {
@@ -51,7 +51,7 @@ export function readPayload(body: unknown): Payload {
   };
 }
 
-export function describePayload(p: Payload): string {
+function describePayload(p: Payload): string {
   const n = `${p.issues.length} issue${p.issues.length === 1 ? '' : 's'}, watch ${p.watch}`;
   if (p.schemaVersion === undefined) return `legacy payload: ${n}`;
   const alert = p.alertId ? ` alert ${p.alertId.length > 8 ? `${p.alertId.slice(0, 8)}…` : p.alertId}` : '';

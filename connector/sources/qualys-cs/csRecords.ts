@@ -24,7 +24,7 @@ export function epochMsToIso(value: TemplateValue | undefined): TemplateValue | 
 }
 
 /** Parsed JSON as template data; depth-limited so a hostile body cannot blow the stack. */
-export function toTemplateValue(v: unknown, depth = 0): TemplateValue {
+function toTemplateValue(v: unknown, depth = 0): TemplateValue {
   if (v === null || v === undefined || depth > 32) return null;
   if (typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') return Number.isFinite(v) ? v : null;

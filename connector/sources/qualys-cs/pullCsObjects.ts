@@ -11,7 +11,7 @@ import type { CsObjectKind, QualysCsConfig } from './qualysCsConfig.js';
 type Rejected = NonNullable<FindingPage['rejected']>[number];
 
 /** `image` / `container`: the word used in keys, scopes and messages. */
-export function csSingular(kind: CsObjectKind): 'image' | 'container' {
+function csSingular(kind: CsObjectKind): 'image' | 'container' {
   return kind === 'images' ? 'image' : 'container';
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { secretRefSchema } from '../../config/secrets.js';
 
 /** What one job pulls: the CS ticketing templates are per kind (qualys.md §0). */
-export const CS_OBJECT_KINDS = ['images', 'containers'] as const;
+const CS_OBJECT_KINDS = ['images', 'containers'] as const;
 export type CsObjectKind = (typeof CS_OBJECT_KINDS)[number];
 
 export const qualysCsConfigSchema = z.strictObject({

@@ -8,8 +8,8 @@ import type { QualysVmdrConfig } from './qualysVmdrConfig.js';
 
 export const KB_NS = 'qualys.kb';
 export const HOST_NS = 'qualys.host';
-export const kbPath = (version: string): string => `/api/${version}/fo/knowledge_base/vuln/`;
-export const hostListPath = (version: string): string => `/api/${version}/fo/asset/host/`;
+const kbPath = (version: string): string => `/api/${version}/fo/knowledge_base/vuln/`;
+const hostListPath = (version: string): string => `/api/${version}/fo/asset/host/`;
 
 const pickUnder =
   (record: string, parent: string): RecordPicker<OrgJsonObject> =>

@@ -13,7 +13,7 @@ export interface OrgJsonObject {
  * inside a list"). Names from the HLD, KnowledgeBase and Host List DTDs (qualys.md §1, §2).
  * `ID` is deliberately absent: it is the host id / CVE id, a single value where we read it.
  */
-export const QUALYS_ARRAY_ELEMENTS: ReadonlySet<string> = new Set([
+const QUALYS_ARRAY_ELEMENTS: ReadonlySet<string> = new Set([
   'HOST',
   'DETECTION',
   'TAG',

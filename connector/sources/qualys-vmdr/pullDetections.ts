@@ -9,7 +9,7 @@ import type { QualysApi } from './qualysApi.js';
 import { qualysPages, type RecordPicker } from './qualysPages.js';
 import type { QualysVmdrConfig } from './qualysVmdrConfig.js';
 
-export const hldPath = (version: string): string => `/api/${version}/fo/asset/host/vm/detection/`;
+const hldPath = (version: string): string => `/api/${version}/fo/asset/host/vm/detection/`;
 
 /**
  * Takes each DETECTION as it closes, with its HOST's fields read so far: the HLD XSD

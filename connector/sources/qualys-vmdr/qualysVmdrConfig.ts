@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { secretRefSchema } from '../../config/secrets.js';
 
 /** HLD `status` values (docs.qualys.com/en/vm/latest/scans/vulnerability_status.htm). */
-export const DETECTION_STATUSES = ['New', 'Active', 'Re-Opened', 'Fixed'] as const;
+const DETECTION_STATUSES = ['New', 'Active', 'Re-Opened', 'Fixed'] as const;
 export type DetectionStatus = (typeof DETECTION_STATUSES)[number];
 
 const apiVersion = z.string().regex(/^\d+\.\d+$/, 'expected an API version like "5.0"');

@@ -6,10 +6,10 @@ import { searchRequest, WAS_SEARCH_PATH } from './serviceRequest.js';
 import type { WasApi } from './wasApi.js';
 import { lastTestedOf, wasFinding } from './wasFinding.js';
 
-export const CURSOR = 'lastTestedDate';
+const CURSOR = 'lastTestedDate';
 
 /** Qualys date-time as the WAS API writes it: `2025-05-21T14:26:57Z`. */
-export function qualysWasTime(ms: number): string {
+function qualysWasTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 

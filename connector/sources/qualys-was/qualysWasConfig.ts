@@ -4,9 +4,9 @@ import { secretRefSchema } from '../../config/secrets.js';
 /** WAS finding statuses (qualys.md §3; the WAS templates' operationMappings keys, §0). */
 export const WAS_STATUSES = ['NEW', 'ACTIVE', 'REOPENED', 'FIXED', 'PROTECTED'] as const;
 /** `type` of a finding (qualys.md §3): the templates' ISSUE_TYPE. */
-export const WAS_ISSUE_TYPES = ['VULNERABILITY', 'SENSITIVE_CONTENT', 'INFORMATION_GATHERED'] as const;
+const WAS_ISSUE_TYPES = ['VULNERABILITY', 'SENSITIVE_CONTENT', 'INFORMATION_GATHERED'] as const;
 /** `findingType` of a finding (qualys.md §3): who reported it. */
-export const WAS_FINDING_TYPES = ['QUALYS', 'BURP', 'BUGCROWD'] as const;
+const WAS_FINDING_TYPES = ['QUALYS', 'BURP', 'BUGCROWD'] as const;
 
 const apiVersion = z.string().regex(/^\d+\.\d+$/, 'expected an API version like "2.0"');
 const positiveId = z.number().int().positive();

@@ -20,7 +20,7 @@ const one = (field: string, values: ReadonlyArray<string | number>): Criterion =
   values.length === 1 ? { field, operator: 'EQUALS', value: String(values[0]) } : { field, operator: 'IN', value: values.join(',') };
 
 /** The configured filters as Criteria (field names: qualys.md §3 "Filterable fields"). */
-export function filterCriteria(filters: QualysWasFilters): Criterion[] {
+function filterCriteria(filters: QualysWasFilters): Criterion[] {
   const out: Criterion[] = [];
   if (filters.severities) out.push(one('severity', filters.severities));
   if (filters.statuses) out.push(one('status', filters.statuses));

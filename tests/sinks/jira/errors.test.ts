@@ -1,4 +1,4 @@
-import { closedPort, nockLocalOnly } from '../../support/net.js';
+import { closedPort } from '../../support/net.js';
 import { expect } from 'chai';
 import nock from 'nock';
 import { ExternalHostError, SinkError, VulnbridgeError } from '../../../connector/errors.js';
@@ -24,8 +24,6 @@ async function rejection(p: Promise<unknown>): Promise<VulnbridgeError> {
 }
 
 describe('sinks/jira: HTTP errors, retries and auth (nock)', () => {
-  nockLocalOnly();
-
   it('429 with Retry-After: waits the asked time through the injected sleep, then succeeds', async () => {
     const scope = nock(CLOUD)
       .get('/rest/api/3/issue/VULN-1')

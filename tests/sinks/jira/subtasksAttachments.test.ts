@@ -3,15 +3,12 @@ import nock from 'nock';
 import { ProblemList } from '../../../connector/errors.js';
 import { capAttachment } from '../../../connector/sinks/jira/attachmentText.js';
 import { startJiraSim, type JiraSim } from '../../sim/jira/startJiraSim.js';
-import { nockLocalOnly } from '../../support/net.js';
 import { linkedScheme, sinkFor, subtaskScheme, ticket } from './fixtures.js';
 
 const CLOUD = 'https://acme.atlassian.test';
 const DC = 'https://jira.acme.test';
 
 describe('sinks/jira: sub-tasks and attachments (nock)', () => {
-  nockLocalOnly();
-
   it('sends a sub-task with fields.parent in the bulk create', async () => {
     let sent: unknown;
     const scope = nock(CLOUD)

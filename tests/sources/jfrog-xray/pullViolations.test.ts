@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { VulnbridgeError } from '../../../connector/errors.js';
-import { nockLocalOnly } from '../../support/net.js';
+import { expectAllMocksUsedThenClean } from '../../support/nockHooks.js';
 import {
   BASE,
   captureLogger,
@@ -23,8 +23,6 @@ const CYCLE = new Date('2026-01-10T12:00:00Z');
 const keys = (pages: Array<{ findings: Array<{ key: string }> }>) => pages.flatMap((p) => p.findings.map((f) => f.key));
 
 describe('jfrog-xray/pull (nock)', () => {
-  nockLocalOnly();
-
   it('walks 1-based page numbers ordered by created and stops on a short page', async () => {
     nockWatches();
     const { calls } = nockViolations(paged(range(1, 5)));
@@ -125,7 +123,7 @@ describe('jfrog-xray/pull (nock)', () => {
     expect(pages.map((p) => p.label)).to.deep.equal(['watch prod-watch Security page 1', 'watch prod-watch License page 1']);
     expect(result.completeScopes).to.deep.equal(['prod-watch']);
 
-    nock.cleanAll();
+    expectAllMocksUsedThenClean();
     nockWatches();
     const all = nockViolations(() => ({ violations: [] }));
     await pullAll(makeSource({ types: ['Security', 'License', 'Operational_Risk'] }), pullContext({}, CYCLE));
@@ -170,8 +168,7 @@ describe('jfrog-xray/pull (nock)', () => {
   });
 
   it('a cancelled pull throws ABORTED', async () => {
-    nockWatches();
-    nockViolations(() => ({ violations: [] }));
+    // No mocks: a pull cancelled before it starts must not reach the network at all.
     const controller = new AbortController();
     controller.abort();
     const ctx = { ...pullContext({}, CYCLE), signal: controller.signal };

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { Finding } from '../../../connector/model/finding.js';
 import { componentIdFromPayload, parseComponentId } from '../../../connector/sources/jfrog-xray/componentId.js';
 import { violationToFindings } from '../../../connector/sources/jfrog-xray/violationToFindings.js';
-import { MODULE_VOCABULARIES } from '../../../connector/templates/modulePlaceholders.js';
+import { MODULE_VOCABULARIES } from '../../../connector/templates/moduleVocabularies.js';
 import { BASE, licenseViolation, securityViolation } from './xrayTestKit.js';
 
 const OPTS = { platformUrl: BASE };

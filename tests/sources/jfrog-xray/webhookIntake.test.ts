@@ -3,8 +3,8 @@ import nock from 'nock';
 import { VulnbridgeError } from '../../../connector/errors.js';
 import type { Finding } from '../../../connector/model/finding.js';
 import type { Source, WebhookIntake } from '../../../connector/sources/types.js';
-import { MODULE_VOCABULARIES } from '../../../connector/templates/modulePlaceholders.js';
-import { nockLocalOnly } from '../../support/net.js';
+import { MODULE_VOCABULARIES } from '../../../connector/templates/moduleVocabularies.js';
+import { expectAllMocksUsedThenClean } from '../../support/nockHooks.js';
 import { BASE, captureLogger, licenseViolation, makeSource, nockViolations, pullAll, pullContext, securityViolation, VIOLATIONS } from './xrayTestKit.js';
 
 const LIBSSL = 'deb://debian:buster:libssl1.1:1.1.1d-0';
@@ -96,13 +96,11 @@ async function pulled(violation: Record<string, unknown>): Promise<Finding[]> {
   nock(BASE).get('/xray/api/v2/watches').reply(403, '');
   nockViolations(() => ({ violations: [violation] }));
   const { pages } = await pullAll(makeSource({ watches: [String(violation.watch_name)] }), pullContext());
-  nock.cleanAll();
+  expectAllMocksUsedThenClean();
   return pages.flatMap((p) => p.findings);
 }
 
 describe('jfrog-xray/webhook intake', () => {
-  nockLocalOnly();
-
   it('check: describes schema 1.1 and legacy payloads', () => {
     const w = intake(makeSource());
     expect(w.check(schema11([issue11(), issue11(), issue11()])).description).to.equal('schema 1.1 alert 66fc68dd…: 3 issues, watch test-watch');
@@ -161,7 +159,7 @@ describe('jfrog-xray/webhook intake', () => {
     const f = page.findings[0] as Finding;
     expect(f.partial).to.equal(undefined);
     expect(f.data).to.include({ ISSUE_ID: 'XRAY-140000', VIOLATION_ID: '1710136527020015616', CVSS_V3_SCORE: 7.8 });
-    nock.cleanAll();
+    expectAllMocksUsedThenClean();
     const fromPull = await pulled(listed[0] as Record<string, unknown>);
     expect(f.key).to.equal(fromPull[0]?.key);
   });

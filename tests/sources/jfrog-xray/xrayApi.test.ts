@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { ExternalHostError, SourceError, VulnbridgeError } from '../../../connector/errors.js';
 import type { FindingPage } from '../../../connector/model/finding.js';
-import { closedPort, nockLocalOnly } from '../../support/net.js';
+import { closedPort } from '../../support/net.js';
 import {
   BASE,
   captureLogger,
@@ -27,8 +27,6 @@ const EMPTY = listBody([]);
 const BASIC = { token: undefined, username: { env: 'XRAY_USER' }, password: { env: 'XRAY_PASSWORD' } };
 
 describe('jfrog-xray: HTTP, auth and errors (nock)', () => {
-  nockLocalOnly();
-
   it('token: Authorization: Bearer on every call', async () => {
     const scope = nock(BASE, { reqheaders: { authorization: `Bearer ${TOKEN}` } })
       .get(WATCHES)
@@ -201,6 +199,7 @@ describe('jfrog-xray: HTTP, auth and errors (nock)', () => {
       expect(err.hint).to.contain('prod-watch, staging-watch');
       expect(err.hint).to.contain('check `watches:` in the job');
       expect(violations.isDone()).to.equal(false);
+      nock.cleanAll(); // a trap: it had to stay unused
     });
 
     it('403 on Get Watches: the check is skipped (debug log) and the pull goes on', async () => {
@@ -225,6 +224,7 @@ describe('jfrog-xray: HTTP, auth and errors (nock)', () => {
       await pullAll(source);
       await pullAll(source);
       expect(watches.pendingMocks()).to.have.length(1);
+      nock.cleanAll(); // the second Get Watches had to stay unused
     });
   });
 });

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { ExternalHostError, SourceError } from '../../../connector/errors.js';
 import { jwtExpiryMs } from '../../../connector/sources/qualys-cs/gatewayAuth.js';
-import { nockLocalOnly } from '../../support/net.js';
 import { fakeJwt, makeCsSource, pullError, pullFindings } from './csTestKit.js';
 
 const GW = 'https://gateway.test.example';
@@ -12,8 +11,6 @@ const T0 = Date.parse('2026-01-10T12:00:00Z');
 const empty = { data: [] };
 
 describe('qualys-cs: gateway JWT auth (nock)', () => {
-  nockLocalOnly();
-
   it('logs in with the form fields username/password/token=true and sends the JWT as Bearer', async () => {
     const jwt = fakeJwt(T0 / 1000 + 4 * 3600);
     let form: Record<string, string> = {};

@@ -1,5 +1,4 @@
 import { QUALYS_SAMPLES } from '../../support/sharedPaths.js';
-import { nockLocalOnly } from '../../support/net.js';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import nock from 'nock';
@@ -26,8 +25,6 @@ const hostList = (hosts: Array<{ id: string; trurisk?: string; acs?: string }>):
   '</HOST_LIST></RESPONSE></HOST_LIST_OUTPUT>';
 
 describe('qualys-vmdr: enrich (KnowledgeBase and Host List, nock)', () => {
-  nockLocalOnly();
-
   it('fetches KB entries in batches of kbBatchSize and stores them flattened; warns about QIDs the KB lacks', async () => {
     const bodies: Array<Record<string, string>> = [];
     const scope = nock(BASE)

@@ -1,5 +1,4 @@
 import { QUALYS_SAMPLES } from '../../support/sharedPaths.js';
-import { nockLocalOnly } from '../../support/net.js';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import nock from 'nock';
@@ -28,8 +27,6 @@ function hldPage(hosts: Array<{ id: string; qids: Array<string | null> }>, next?
 }
 
 describe('qualys-vmdr: pulling detections (HLD, nock)', () => {
-  nockLocalOnly();
-
   it('turns the real HLD sample into two findings with host and detection fields', async () => {
     let body: Record<string, string> = {};
     const scope = nock(BASE)

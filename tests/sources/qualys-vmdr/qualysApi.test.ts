@@ -1,5 +1,5 @@
 import { QUALYS_SAMPLES } from '../../support/sharedPaths.js';
-import { closedPort, nockLocalOnly } from '../../support/net.js';
+import { closedPort } from '../../support/net.js';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import nock from 'nock';
@@ -19,8 +19,6 @@ const page = (next?: string): string =>
   '</RESPONSE></HOST_LIST_VM_DETECTION_OUTPUT>';
 
 describe('qualys-vmdr: HTTP, auth and Qualys limits (nock)', () => {
-  nockLocalOnly();
-
   it('409 CODE 1965: waits SECONDS_TO_WAIT, logs the wait at info, then succeeds', async () => {
     const body = BODY_1965.replace('68928', '42');
     const scope = nock(BASE).post(HLD).reply(409, body).post(HLD).reply(200, EMPTY);

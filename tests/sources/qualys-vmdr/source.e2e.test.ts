@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import nock from 'nock';
 import { ExternalHostError, SourceError } from '../../../connector/errors.js';
 import { QUALYS_SIM_CREDENTIALS, startQualysSim, type QualysSim } from '../../sim/qualys/startQualysSim.js';
 import type { SimChange } from '../../sim/qualys/generateVmdrData.js';
@@ -17,12 +16,7 @@ describe('qualys-vmdr against the Qualys simulator (end to end)', () => {
   let sim: QualysSim;
   let nowMs = T0;
 
-  before(() => {
-    // Simulators only: anything else would be a test leaking to the network.
-    nock.disableNetConnect();
-    nock.enableNetConnect('127.0.0.1');
-  });
-  after(() => nock.enableNetConnect());
+  // Simulators only: the root hooks (tests/support/nockHooks.ts) refuse any other host.
   beforeEach(async () => {
     nowMs = T0;
     sim = await startQualysSim({ seed: 7, hosts: 7, detectionsPerHost: 4, now: () => new Date(nowMs) });

@@ -1,12 +1,9 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { SourceError } from '../../../connector/errors.js';
-import { nockLocalOnly } from '../../support/net.js';
 import { BASE, captureLogger, criteriaOf, makeWasSource, pullAll, pullContext, pullError, rawFinding, SEARCH, searchResponse, type Criterion } from './wasTestKit.js';
 
 describe('qualys-was: findings pull (nock)', () => {
-  nockLocalOnly();
-
   it('pages across 3 pages by hasMoreRecords + lastId with a strict id GREATER, JSON in and out', async () => {
     const bodies: unknown[] = [];
     const headers: Array<Record<string, unknown>> = [];

@@ -1,14 +1,12 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import { ExternalHostError, SourceError } from '../../../connector/errors.js';
-import { closedPort, nockLocalOnly } from '../../support/net.js';
+import { closedPort } from '../../support/net.js';
 import { BASE, captureLogger, fakeSleep, makeWasSource, pullAll, pullError, rawFinding, SEARCH, searchResponse, WAS_PASSWORD } from './wasTestKit.js';
 
 const envelope = (responseCode: string, errorMessage: string) => ({ ServiceResponse: { responseCode, responseErrorDetails: { errorMessage } } });
 
 describe('qualys-was: HTTP, auth and errors (nock)', () => {
-  nockLocalOnly();
-
   it('401: AUTH_FAILED naming the host and the env vars, never the password, not retried', async () => {
     const scope = nock(BASE).post(SEARCH).reply(401, envelope('INVALID_CREDENTIALS', 'Bad Login/Password'));
     const err = await pullError(makeWasSource());

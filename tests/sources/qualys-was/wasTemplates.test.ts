@@ -10,7 +10,6 @@ import { decideOperation, renderTicket } from '../../../connector/templates/rend
 import { resolvePath, stringifyValue } from '../../../connector/templates/stringifyValue.js';
 import type { TicketScheme } from '../../../connector/templates/types.js';
 import { toPlain } from '../../../connector/templates/format/toPlain.js';
-import { nockLocalOnly } from '../../support/net.js';
 import { REFERENCE_DIR } from '../../templates/paths.js';
 import { QUALYS_WAS_SIM_CREDENTIALS, startQualysWasSim, type QualysWasSim } from '../../sim/qualys-was/index.js';
 import { BASE, enrichContext, KB, KB_150112, makeWasSource, pullAll, SEARCH, verboseSample } from './wasTestKit.js';
@@ -85,8 +84,6 @@ describe('qualys-was: the two Qualys WAS reference templates render from produce
   });
 
   describe('from the Qualys samples (nock)', () => {
-    nockLocalOnly();
-
     it('renders the verbose sample with the sample KB entry of QID 150112', async () => {
       nock(BASE).post(SEARCH).reply(200, verboseSample()).post(KB).reply(200, KB_150112());
       const [one] = await contextsFrom(makeWasSource(), state);

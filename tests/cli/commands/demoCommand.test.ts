@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { demoCommand } from '../../connector/cli/commands/demoCommand.js';
+import { demoCommand } from '../../../connector/cli/commands/demoCommand.js';
 
 describe('cli: npm run demo', function () {
   this.timeout(120_000);

@@ -1,0 +1,5 @@
+/** What `GET /healthz` answers: 200 when `ok`, 503 when `degraded`. */
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  [k: string]: unknown;
+}

@@ -1,0 +1,25 @@
+import type { Logger } from '../log.js';
+import type { HealthReport } from './healthReport.js';
+import type { WebhookTarget } from './webhookTarget.js';
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  maxBodyBytes: number;
+  log: Logger;
+  webhookTarget(kind: string, job: string): WebhookTarget | undefined;
+  health(): HealthReport;
+  /** Defaults suit production; tests may shorten them. */
+  timeouts?: {
+    /** Whole request, headers and body (slow senders). Default 30 s. */
+    requestMs?: number;
+    /** Headers only. Default 10 s. */
+    headersMs?: number;
+    /** Idle keep-alive connection. Default 5 s. */
+    keepAliveMs?: number;
+    /** How long close() lets requests in flight finish before cutting connections. Default 5 s. */
+    closeGraceMs?: number;
+    /** How long an early answer (401, 413...) keeps draining the unread body. Default 2 s. */
+    lingerMs?: number;
+  };
+}

@@ -1,0 +1,50 @@
+import { leaf, nested, type PlaceholderEntries } from './placeholderInfo.js';
+
+/**
+ * KnowledgeBase VULN elements (qualys.md §2), the `VULN.` namespace of VMDR and WAS
+ * templates, plus the flattened names the Qualys templates use.
+ */
+export const KB_PLACEHOLDERS: PlaceholderEntries = {
+  QID: leaf('Qualys vulnerability ID.'),
+  VULN_TYPE: leaf('Vulnerability, Potential Vulnerability or Information Gathered.'),
+  SEVERITY_LEVEL: leaf('KnowledgeBase severity 1-5.'),
+  TITLE: leaf('Vulnerability title.'),
+  CATEGORY: leaf('Category, e.g. Windows, CGI, Web Application.'),
+  TECHNOLOGY: leaf('Technology.'),
+  DETECTION_INFO: leaf('How it is detected.'),
+  LAST_CUSTOMIZATION: nested('Last customization of the QID in your subscription.'),
+  LAST_SERVICE_MODIFICATION_DATETIME: leaf('Last change of the QID by Qualys.'),
+  PUBLISHED_DATETIME: leaf('When Qualys published the QID.'),
+  CODE_MODIFIED_DATETIME: leaf('Last change of the detection code.'),
+  BUGTRAQ_LIST: nested('Bugtraq references.'),
+  PATCHABLE: leaf('1 when a patch exists, else 0.'),
+  PATCH_PUBLISHED_DATE: leaf('When the patch was published.'),
+  SOFTWARE_LIST: nested('Affected software (SOFTWARE.PRODUCT, SOFTWARE.VENDOR).'),
+  VENDOR_REFERENCE_LIST: nested('Vendor advisories.'),
+  CVE_LIST: nested('CVEs with URLs; ${VULN.CVE_LIST.CVE.ID} lists the IDs.'),
+  DIAGNOSIS: leaf('What the vulnerability is (Qualys text, converted from HTML by the source).'),
+  DIAGNOSIS_COMMENT: leaf('Your subscription\'s diagnosis comment.'),
+  CONSEQUENCE: leaf('What an attacker can do.'),
+  CONSEQUENCE_COMMENT: leaf('Your subscription\'s consequence comment.'),
+  SOLUTION: leaf('How to fix it.'),
+  SOLUTION_COMMENT: leaf('Your subscription\'s solution comment.'),
+  COMPLIANCE_LIST: nested('Compliance references.'),
+  CORRELATION: nested('Known exploits and malware.'),
+  CVSS: nested('CVSS v2 block (CVSS.BASE, CVSS.TEMPORAL, CVSS.VECTOR_STRING, ...).'),
+  CVSS_V3: nested('CVSS v3 block (CVSS_V3.BASE, CVSS_V3.TEMPORAL, CVSS_V3.VECTOR_STRING, ...).'),
+  PCI_FLAG: leaf('1 when it fails PCI, else 0.'),
+  AUTOMATIC_PCI_FAIL: leaf('1 when it fails PCI automatically.'),
+  PCI_REASONS: nested('Why it fails PCI.'),
+  THREAT_INTELLIGENCE: nested('Threat intelligence tags (Exploit_Public, Easy_Exploit, No_Patch, ...).'),
+  SUPPORTED_MODULES: leaf('Qualys modules that detect it.'),
+  DISCOVERY: nested('Discovery method (DISCOVERY.REMOTE, DISCOVERY.AUTH_TYPE_LIST).'),
+  IS_DISABLED: leaf('1 when the QID is disabled.'),
+  CHANGE_LOG_LIST: nested('QID change log.'),
+  // Flattened by the connector (names from the Qualys templates; qualys.md §2 mapping).
+  CVSS_BASE: leaf('CVSS v2 base score (CVSS.BASE).'),
+  CVSS_TEMPORAL: leaf('CVSS v2 temporal score (CVSS.TEMPORAL).'),
+  CVSS_V3_BASE: leaf('CVSS v3 base score (CVSS_V3.BASE).'),
+  CVSS_V3_TEMPORAL: leaf('CVSS v3 temporal score (CVSS_V3.TEMPORAL).'),
+  CVSS_V3_ATTACK_VECTOR: leaf('CVSS v3 attack vector (CVSS_V3.ATTACK.VECTOR; KB details=All).'),
+  CVES: leaf('CVE IDs, comma-separated.'),
+};

@@ -1,0 +1,51 @@
+import { leaf, type PlaceholderEntries } from './placeholderInfo.js';
+
+/**
+ * JFrog Xray policy violations, one per watch × issue × component, normalized from the
+ * Get Violations API and both webhook payload shapes (xray-pagerduty-lightstep.md §1-2).
+ * Lists render comma-separated.
+ */
+export const XRAY_PLACEHOLDERS: PlaceholderEntries = {
+  STATUS: leaf('Active while Xray lists the violation; Resolved once a complete pull of its watch no longer does.'),
+  VIOLATION_KEY: leaf('Identity of the violation: watch|issue id|component. Use it as the Primary Key.'),
+  VIOLATION_ID: leaf('Xray\'s numeric violation id (pull with details; empty from webhooks).'),
+  ISSUE_ID: leaf('Xray issue id: XRAY-123456 for security, the license key (GPL-3.0) for license violations.'),
+  TYPE: leaf('Security, License or Operational_Risk.'),
+  SEVERITY: leaf('Severity on one scale: Critical, High, Medium, Low, Information, Unknown (legacy Major → High, Minor → Low).'),
+  SEVERITY_ORIGINAL: leaf('Severity exactly as Xray sent it (may be a legacy Major/Minor).'),
+  SEVERITY_RANK: leaf('Severity as a number for priority ranges: Critical 5, High 4, Medium 3, Low 2, Information 1, Unknown 0.'),
+  SUMMARY: leaf('Xray\'s summary of the issue (license violations: the license name).'),
+  DESCRIPTION: leaf('Xray\'s description of the issue (license violations: the license full name).'),
+  CVE: leaf('First CVE of the issue; empty for XRAY-only and license violations.'),
+  CVES: leaf('All CVEs of the issue.'),
+  CVSS_V2_SCORE: leaf('Highest CVSS v2 base score among the CVEs.'),
+  CVSS_V2_VECTOR: leaf('CVSS v2 vector of that CVE.'),
+  CVSS_V3_SCORE: leaf('Highest CVSS v3 base score among the CVEs.'),
+  CVSS_V3_VECTOR: leaf('CVSS v3 vector of that CVE (CVSS:3.1/AV:N/...).'),
+  CVSS_SCORE: leaf('CVSS v3 score, else v2: one number for priority ranges.'),
+  CWE: leaf('CWE ids of the issue.'),
+  WATCH: leaf('Watch that raised the violation.'),
+  WATCH_URL: leaf('The watch\'s violations page in the JFrog Platform UI (configured platform URL).'),
+  POLICY: leaf('Policies whose rules matched.'),
+  RULE: leaf('Rules that matched.'),
+  COMPONENT: leaf('Vulnerable component id as Xray writes it: npm://lodash:4.17.19, gav://org:name:1.0, deb://debian:buster:pkg:1.2.'),
+  COMPONENT_NAME: leaf('Component name without package type and version.'),
+  COMPONENT_VERSION: leaf('Component version.'),
+  PACKAGE_TYPE: leaf('Package type from the component id: npm, gav (Maven), deb, docker, pypi, go, ...'),
+  IMPACTED_ARTIFACTS: leaf('Artifacts, builds or release bundles that contain the component (repo/path).'),
+  INFECTED_VERSIONS: leaf('Component versions affected.'),
+  FIX_VERSIONS: leaf('Versions that fix the issue (empty: no fix known).'),
+  CREATED: leaf('When Xray created the violation (RFC 3339).'),
+  PROVIDER: leaf('Who reported the issue (JFrog, ...).'),
+  LICENSE: leaf('License key of a license violation (GPL-3.0); empty otherwise.'),
+  LICENSE_NAME: leaf('License full name of a license violation.'),
+  DETAILS_URL: leaf('Violation details API URL, on the configured platform URL (never the host Xray reports).'),
+  JFROG_SEVERITY: leaf('JFrog Security research severity, when Xray has it.'),
+  SHORT_DESCRIPTION: leaf('JFrog Security research summary (markdown), when present.'),
+  REMEDIATION: leaf('JFrog Security research remediation (markdown), when present.'),
+  APPLICABILITY: leaf('Contextual analysis result for this component: applicable, not_applicable, undetermined, ...'),
+  OPERATIONAL_RISK: leaf('Operational risk level of an Operational_Risk violation.'),
+  OPERATIONAL_RISK_REASON: leaf('Why Xray rates the operational risk so (end of life, cadence, ...).'),
+  IGNORE_RULE: leaf('The ignore rule that applies, if any: author, notes and expiry.'),
+  PLATFORM_URL: leaf('The configured JFrog Platform URL.'),
+};

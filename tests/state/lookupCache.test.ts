@@ -1,0 +1,49 @@
+import { expect } from 'chai';
+import { LookupCache } from '../../connector/state/lookupCache.js';
+import { openState, type Db } from '../../connector/state/openState.js';
+
+const CYCLE = Date.UTC(2026, 0, 1, 12);
+
+describe('state/LookupCache', () => {
+  let db: Db;
+  beforeEach(() => {
+    db = openState(':memory:');
+  });
+  afterEach(() => db.close());
+
+  it('stores entries by namespace and id, and a put replaces what get returned', () => {
+    const cache = new LookupCache(db);
+    cache.putMany([{ ns: 'kb', id: '1', data: { TITLE: 'one' } }, { ns: 'host', id: '1', data: { IP: '10.0.0.1' } }], CYCLE);
+    expect(cache.get('kb', '1')).to.deep.equal({ TITLE: 'one' });
+    expect(cache.get('host', '1')).to.deep.equal({ IP: '10.0.0.1' });
+    expect(cache.get('kb', '2')).to.equal(undefined);
+    cache.putMany([{ ns: 'kb', id: '1', data: { TITLE: 'one, revised' } }, { ns: 'kb', id: '2', data: { TITLE: 'two' } }], CYCLE);
+    expect(cache.get('kb', '1')).to.deep.equal({ TITLE: 'one, revised' });
+    expect(cache.get('kb', '2')).to.deep.equal({ TITLE: 'two' });
+  });
+
+  it('stale: missing ids and ids older than the TTL (TTL 0: fetched before this cycle)', () => {
+    const cache = new LookupCache(db);
+    cache.putMany([{ ns: 'kb', id: 'old', data: {} }], CYCLE - 2 * 3600_000);
+    cache.putMany([{ ns: 'kb', id: 'recent', data: {} }], CYCLE - 60_000);
+    cache.putMany([{ ns: 'kb', id: 'now', data: {} }], CYCLE);
+    expect(cache.stale('kb', ['old', 'recent', 'now', 'missing'], 3600, CYCLE)).to.deep.equal(['old', 'missing']);
+    expect(cache.stale('kb', ['old', 'recent', 'now', 'missing'], 0, CYCLE)).to.deep.equal(['old', 'recent', 'missing']);
+    expect(cache.stale('host', ['now'], 3600, CYCLE)).to.deep.equal(['now']);
+  });
+
+  it('with an overlay (dry run) writes go to the overlay, reads see both, the state is untouched', () => {
+    new LookupCache(db).putMany([{ ns: 'kb', id: 'kept', data: { TITLE: 'in state' } }], CYCLE);
+    const overlay = openState(':memory:');
+    try {
+      const cache = new LookupCache(db, overlay);
+      cache.putMany([{ ns: 'kb', id: 'new', data: { TITLE: 'in overlay' } }], CYCLE);
+      expect(cache.get('kb', 'kept')).to.deep.equal({ TITLE: 'in state' });
+      expect(cache.get('kb', 'new')).to.deep.equal({ TITLE: 'in overlay' });
+      expect(cache.stale('kb', ['kept', 'new', 'missing'], 0, CYCLE)).to.deep.equal(['missing']);
+      expect(db.prepare(`SELECT id FROM lookups`).all()).to.deep.equal([{ id: 'kept' }]);
+    } finally {
+      overlay.close();
+    }
+  });
+});

@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { expect } from 'chai';
+import { StateError } from '../../connector/errors.js';
+import { migrations } from '../../connector/state/migrations.js';
+import { openState } from '../../connector/state/openState.js';
+
+describe('state/openState', () => {
+  let dir = '';
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'vb-state-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates the directory and the database, applies every migration, and keeps data across a reopen', () => {
+    const stateDir = path.join(dir, 'nested', 'state');
+    const db = openState(stateDir);
+    expect(db.pragma('user_version', { simple: true })).to.equal(migrations.length);
+    expect(db.pragma('journal_mode', { simple: true })).to.equal('wal');
+    db.prepare(`INSERT INTO cursors (job, name, value, updated_at) VALUES ('j', 'since', 'x', 'now')`).run();
+    db.close();
+
+    const again = openState(stateDir);
+    expect(again.prepare(`SELECT value FROM cursors WHERE job = 'j'`).get()).to.deep.equal({ value: 'x' });
+    expect(again.pragma('user_version', { simple: true })).to.equal(migrations.length);
+    again.close();
+  });
+
+  it('brings a database of the first schema up to date, keeping its rows', () => {
+    const old = new Database(path.join(dir, 'vulnbridge.db'));
+    old.exec(migrations[0] as string);
+    old.pragma('user_version = 1');
+    old.prepare(`INSERT INTO runs (job, started_at, result) VALUES ('j', 'then', 'ok')`).run();
+    old.close();
+
+    const db = openState(dir);
+    expect(db.pragma('user_version', { simple: true })).to.equal(migrations.length);
+    // A table a later migration adds is there, and the old row survived.
+    expect(db.prepare(`SELECT COUNT(*) AS n FROM inbox`).get()).to.deep.equal({ n: 0 });
+    expect(db.prepare(`SELECT job, result FROM runs`).all()).to.deep.equal([{ job: 'j', result: 'ok' }]);
+    db.close();
+  });
+
+  it('refuses a database newer than this version, naming both versions', () => {
+    const db = openState(dir);
+    db.pragma(`user_version = ${migrations.length + 3}`);
+    db.close();
+    let err: unknown;
+    try {
+      openState(dir);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(StateError);
+    expect((err as StateError).code).to.equal('STATE_ERROR');
+    expect((err as StateError).message).to.contain(`schema version ${migrations.length + 3}`).and.to.contain(`(${migrations.length})`);
+  });
+
+  it('turns a state directory it cannot create into a StateError with a hint', () => {
+    const file = path.join(dir, 'a-file');
+    writeFileSync(file, '');
+    let err: unknown;
+    try {
+      openState(path.join(file, 'state'));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).to.be.instanceOf(StateError);
+    expect((err as StateError).message).to.match(/^cannot open the state database/);
+    expect((err as StateError).hint).to.contain('writable');
+  });
+
+  it(':memory: opens a fresh, fully migrated database each time', () => {
+    const a = openState(':memory:');
+    a.prepare(`INSERT INTO cursors (job, name, value, updated_at) VALUES ('j', 'since', 'x', 'now')`).run();
+    const b = openState(':memory:');
+    expect(b.prepare(`SELECT COUNT(*) AS n FROM cursors`).get()).to.deep.equal({ n: 0 });
+    expect(b.pragma('user_version', { simple: true })).to.equal(migrations.length);
+    a.close();
+    b.close();
+  });
+});
