@@ -54,4 +54,6 @@ export interface FindingPage {
   findings: Finding[];
   /** Records on this page the source rejected: reported, skipped, the rest processed. */
   rejected?: Array<{ reason: string; record?: string }>;
+  /** Records the source left out on purpose (not errors): counted so the figures add up to what was received. */
+  skipped?: Array<{ reason: string }>;
 }

@@ -7,9 +7,13 @@ export interface CycleCounts {
   transitioned: number;
   linked: number;
   unlinked: number;
+  /** Files uploaded to tickets (the template's attachment): part of a new ticket, or a changed text. */
+  attached: number;
   unchanged: number;
   failed: number;
   rejected: number;
+  /** Records the source skipped on purpose (e.g. WAS information gathered without a status): received, nothing to do. */
+  skipped: number;
   /** Incident events queued: alerts triggered (or re-triggered with news) and resolved. */
   triggered: number;
   resolved: number;
@@ -25,14 +29,16 @@ export const COUNT_COLUMNS: ReadonlyArray<keyof CycleCounts> = [
   'transitioned',
   'linked',
   'unlinked',
+  'attached',
   'unchanged',
   'failed',
   'rejected',
+  'skipped',
   'triggered',
   'resolved',
   'unrouted',
 ];
 
 export function zeroCounts(): CycleCounts {
-  return { findings: 0, created: 0, updated: 0, commented: 0, transitioned: 0, linked: 0, unlinked: 0, unchanged: 0, failed: 0, rejected: 0, triggered: 0, resolved: 0, unrouted: 0 };
+  return { findings: 0, created: 0, updated: 0, commented: 0, transitioned: 0, linked: 0, unlinked: 0, attached: 0, unchanged: 0, failed: 0, rejected: 0, skipped: 0, triggered: 0, resolved: 0, unrouted: 0 };
 }

@@ -220,7 +220,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
 
 /** The fewest sink writes that do a cycle's work: full bulk creates, one call per other change. */
 export function minimumWrites(c: CycleCounts, createBatchLimit: number): number {
-  return Math.ceil(c.created / createBatchLimit) + c.updated + c.commented + c.transitioned + c.linked + c.unlinked;
+  return Math.ceil(c.created / createBatchLimit) + c.updated + c.attached + c.commented + c.transitioned + c.linked + c.unlinked;
 }
 
 function addCounts(into: CycleCounts, from: CycleCounts): void {

@@ -42,6 +42,7 @@ export async function pull(
       counts.rejected++;
       rt.log.warn('skipped a malformed record from the scanner', { page: page.label, reason: r.reason, host: rt.source.host });
     }
+    counts.skipped += page.skipped?.length ?? 0;
     progress({ phase: 'pull', page: page.label, findings: staging.count });
   }
 }

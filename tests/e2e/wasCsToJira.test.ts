@@ -107,6 +107,22 @@ describe('e2e: Qualys WAS and Container Security → Jira with the reference tem
       expect(world.jira.openApiViolations).to.deep.equal([]);
     });
 
+    it('counts what a first cycle did: uploads are attachments, not updates; an information-gathered finding without a status is counted as skipped', async () => {
+      const rt = job({ kind: 'was', name: 'was', template: REF.perWebAppFinding });
+      const findings = world.was.data.findings;
+      // Real WAS answers hold information-gathered findings without a status (QID 150528 does).
+      const model = findings.find((f) => f.type === 'VULNERABILITY')!;
+      const info = { ...model, id: Math.max(...findings.map((f) => f.id)) + 1, uniqueId: 'info-no-status', qid: 150528, type: 'INFORMATION_GATHERED' as const };
+      delete (info as Partial<typeof info>).status;
+      const open = findings.filter(isOpenWas);
+      findings.push(info);
+      const r = await run(rt);
+      expect(r.result, r.error).to.equal('ok');
+      expect(r.counts).to.include({ created: open.length, updated: 0, attached: open.length, skipped: 1, rejected: 0, failed: 0 });
+      expect(r.counts.findings + r.counts.skipped).to.equal(findings.length);
+      expect(r.writes).to.equal(r.minimumWrites);
+    });
+
     it('after fix / protect / new finding the next cycle does exactly that, a fixed one then reopens, and an unchanged cycle writes nothing', async () => {
       const rt = job({ kind: 'was', name: 'was', template: REF.perWebAppFinding });
       await run(rt);

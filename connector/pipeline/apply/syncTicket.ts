@@ -170,7 +170,7 @@ export async function applyAttachment(c: ApplyContext, i: FindingIntent): Promis
   await c.d.sink.attach(key, attach.name, attach.text);
   row.fieldHashes = withMemo(row.fieldHashes, ATTACHMENT_MEMO, attach.hash);
   c.put(row);
-  c.d.counts.updated++;
+  c.d.counts.attached++;
   c.d.onStep({ op: 'update', role: i.role, primaryKey: i.ticket.primaryKey, key, fields: [`attachment ${attach.name}`] });
   return true;
 }

@@ -80,7 +80,7 @@ export class PlanDescriber {
     }
     if (a.link && f?.parent) did = this.link(f.parent, f, a.link) || did;
     if (a.attach) {
-      this.counts.updated++;
+      this.counts.attached++;
       this.onStep({ op: 'update', ...base, fields: [`attachment ${a.attach.name}`] });
       did = true;
     }

@@ -42,17 +42,19 @@ export async function* pullFindings(api: WasApi, config: QualysWasConfig, ctx: P
       const record = wasFinding(raw, config.resultMaxBytes);
       if ('skipped' in record) {
         skippedNoStatus++;
+        (out.skipped ??= []).push({ reason: record.skipped });
       } else if ('rejected' in record) {
         (out.rejected ??= []).push(record.rejected);
       } else if (record.finding.ignored && !config.filters.includeIgnored) {
         skippedIgnored++;
+        (out.skipped ??= []).push({ reason: 'ignored in Qualys (filters.includeIgnored is off)' });
       } else {
         out.findings.push(record.finding);
       }
     }
     total += out.findings.length;
     ctx.progress({ page: label, findings: out.findings.length, totalFindings: total });
-    if (out.findings.length || out.rejected) yield out;
+    if (out.findings.length || out.rejected || out.skipped) yield out;
     if (ctx.signal.aborted) throw new VulnbridgeError('ABORTED', 'Qualys WAS pull was cancelled', { host: api.host });
     if (!sr.hasMoreRecords) break;
     afterId = nextAfterId(sr.lastId, afterId, api.host, label);
