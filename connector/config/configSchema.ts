@@ -23,6 +23,11 @@ const jobSchema = z
       .regex(/^[A-Z][A-Z0-9_]{0,254}$/, 'a Jira project key is upper-case letters, digits and _ (e.g. VULN)')
       .describe('Jira project key (fills ${PROJECT_KEY})'),
     timeoutMinutes: z.number().positive().default(240).describe('a run longer than this is aborted'),
+    reconcileHours: z
+      .number()
+      .min(0)
+      .default(24)
+      .describe('how often a pull cycle first checks the open tickets it holds against Jira (deleted or closed by hand); 0: never'),
     source: z.looseObject({ type: z.string() }).describe('the scanner to pull from; keys depend on `type`'),
     sink: z.looseObject({ type: z.string() }).describe('where tickets go; keys depend on `type`'),
     routes: routesSchema

@@ -19,6 +19,8 @@ export interface JobConfig {
   templatePath: string;
   project: string;
   timeoutMinutes: number;
+  /** Hours between checks of the open tickets against the sink; 0: never. */
+  reconcileHours: number;
   source: { factory: SourceFactory<unknown>; config: unknown };
   sink: { factory: SinkFactory<unknown>; config: unknown };
   /** Pushed findings accepted for this job, and how the sender authenticates. */
@@ -118,6 +120,7 @@ export function parseConfig(text: string, file: string, registries: Registries, 
       templatePath: path.resolve(baseDir, job.template),
       project: job.project,
       timeoutMinutes: job.timeoutMinutes,
+      reconcileHours: job.reconcileHours,
       source,
       sink,
       ...(job.webhook ? { webhook: job.webhook } : {}),

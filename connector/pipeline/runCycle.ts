@@ -13,6 +13,7 @@ import { COUNT_COLUMNS, zeroCounts, type CycleCounts } from './cycleCounts.js';
 import { prepareJob, type JobRuntime } from './jobRuntime.js';
 import { jobLabel } from './markers.js';
 import type { StepListener } from './planStep.js';
+import { reconcileDue, reconcileTickets } from './reconcileTickets.js';
 import { recordFindings, routePage } from './routeFindings.js';
 import { enrich, intakePushed, pull, resolveGone } from './stageFindings.js';
 import { TicketLane } from './ticketLane.js';
@@ -113,6 +114,9 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
     progress({ phase: 'prepare', findings: 0 });
     if (!rt.prepared) await prepareJob(rt, signal);
 
+    if (mode === 'pull' && !dryRun && reconcileDue(state, job, rt.config.reconcileHours, started)) {
+      await reconcileTickets({ job, lanes: rt.lanes.jira, sink: rt.sink, state, log: rt.log, onStep: opts.onStep ?? (() => {}), signal, now: started });
+    }
     const pulled: PullResult =
       mode === 'pull' ? await pull(rt, state, staging, counts, signal, started, progress) : { nextCursors: state.cursors.get(job) };
     const inboxIds = rt.source.webhook ? await intakePushed(rt, state, staging, counts, signal, mode) : [];

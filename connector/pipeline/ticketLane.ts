@@ -71,7 +71,7 @@ export class TicketLane {
 }
 
 /** Children are sub-tasks of their parent: the template says so, or the child's issue type is a sub-task type. */
-function usesSubtasks(scheme: TicketScheme, sink: Pick<TicketSink, 'isSubtaskType'>, project: string): boolean {
+export function usesSubtasks(scheme: TicketScheme, sink: Pick<TicketSink, 'isSubtaskType'>, project: string): boolean {
   if (scheme.kind !== 'linked') return false;
   const childType = scheme.tickets.child?.issueType;
   return schemeUsesSubtasks(scheme) || (childType !== undefined && sink.isSubtaskType(project, childType) === true);

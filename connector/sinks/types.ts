@@ -95,6 +95,12 @@ export interface TicketSink {
   findByMarkers(project: string, markers: readonly string[]): Promise<FoundIssue[]>;
   /** The newest tickets of the project with this marker, newest first (at most `limit`). */
   newestWithMarker(project: string, marker: string, limit: number): Promise<FoundIssue[]>;
+  /**
+   * The current status of each ticket, by key, asked in batches: `null` for a ticket the
+   * system no longer has (deleted by hand). A key missing from the map was not reported
+   * either way and is left alone.
+   */
+  currentStatuses(keys: readonly string[]): Promise<Map<string, IssueStatus | null>>;
   /** A browser URL that shows the JQL's result. */
   searchUrl(jql: string): string;
   /** A browser URL of one issue. */

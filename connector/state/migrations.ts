@@ -164,4 +164,12 @@ export const migrations: readonly string[] = [
   // (with (job, scope) alone SQLite walked every finding of the job per scope).
   `DROP INDEX findings_scope;
    CREATE INDEX findings_scope_fkey ON findings(job, scope, fkey);`,
+  // 8: the last reconcile of each job's open tickets with the sink (deleted or closed by hand).
+  `CREATE TABLE reconciles (
+     job TEXT PRIMARY KEY,
+     at TEXT NOT NULL,
+     checked INTEGER NOT NULL,
+     deleted INTEGER NOT NULL,
+     closed_by_user INTEGER NOT NULL
+   );`,
 ];

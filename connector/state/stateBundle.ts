@@ -5,6 +5,7 @@ import { LookupCache } from './lookupCache.js';
 import { openState, type Db } from './openState.js';
 import { Outbox } from './outbox.js';
 import { RunLog } from './runLog.js';
+import { ReconcileLog } from './reconcileLog.js';
 import { PendingFindings } from './staging.js';
 import { TicketStore } from './ticketStore.js';
 
@@ -19,6 +20,7 @@ export interface State {
   pending: PendingFindings;
   inbox: Inbox;
   outbox: Outbox;
+  reconciles: ReconcileLog;
   close(): void;
 }
 
@@ -34,6 +36,7 @@ export function openStateBundle(stateDir: string): State {
     pending: new PendingFindings(db),
     inbox: new Inbox(db),
     outbox: new Outbox(db),
+    reconciles: new ReconcileLog(db),
     close: () => db.close(),
   };
 }

@@ -138,6 +138,14 @@ export class TicketStore implements Tickets {
     })();
   }
 
+  /** Tickets of the job we believe open in the sink, in pk order after `afterPk` (a page of at most `limit`). */
+  openPage(job: string, afterPk: string, limit: number): TicketRow[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM tickets WHERE job = ? AND state = 'open' AND jira_key IS NOT NULL AND pk > ? ORDER BY pk LIMIT ?`)
+      .all(job, afterPk, limit) as SqlRow[];
+    return rows.map(fromSql);
+  }
+
   hasKey(job: string, jiraKey: string): boolean {
     return this.db.prepare(`SELECT 1 FROM tickets WHERE jira_key = ? AND job = ?`).get(jiraKey, job) !== undefined;
   }

@@ -135,6 +135,11 @@ export class MemorySink implements TicketSink {
     return this.must(parentKey).links.delete(childKey);
   }
 
+  async currentStatuses(keys: readonly string[]): Promise<Map<string, IssueStatus | null>> {
+    this.reads += Math.ceil(keys.length / 100);
+    return new Map(keys.map((k) => [k, this.issues.get(k)?.status ?? null]));
+  }
+
   async findByMarkers(_project: string, labels: readonly string[]): Promise<FoundIssue[]> {
     this.reads++;
     return [...this.issues.values()]

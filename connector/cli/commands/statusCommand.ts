@@ -20,6 +20,7 @@ export function statusCommand(config: Config, opts: { json: boolean; out?: (t: s
         tickets: state.tickets.counts(j.name),
         cursor: state.cursors.get(j.name),
         retrying: state.pending.list(j.name),
+        reconcile: state.reconciles.last(j.name) ?? null,
         findings: state.findings.countsByStatus(j.name),
         webhooks: { waiting: pushed?.waiting ?? 0, setAside: pushed?.setAside ?? 0, lastError: pushed?.lastError ?? null },
         incidents: {
@@ -53,6 +54,10 @@ export function statusCommand(config: Config, opts: { json: boolean; out?: (t: s
     );
     for (const j of jobs) {
       if (j.lastRun?.error) out(`\n${j.job}: last error: ${j.lastRun.error}`);
+      if (j.reconcile) {
+        const r = j.reconcile;
+        out(`${j.job}: open tickets checked against Jira at ${r.at}: ${r.checked} checked, ${r.deleted} deleted by hand (created again), ${r.closedByUser} closed by a person`);
+      }
       for (const r of j.retrying.slice(0, 10)) out(`${j.job}: retrying ${r.fkey} (${r.attempts}x): ${r.error}`);
       for (const a of j.incidents.openAlerts) out(`${j.job}: ${a.open} open alert(s) via ${a.lane}`);
       for (const o of j.incidents.outbox) {

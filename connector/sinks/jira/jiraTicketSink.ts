@@ -9,6 +9,7 @@ import { checkSetup, type PreparedProject, type SetupResult } from './checkSetup
 import { sanitizeLabels, TEXT_LIMIT } from './coerceField.js';
 import type { JiraSinkConfig } from './config.js';
 import { createInBulk, BULK_LIMIT } from './createInBulk.js';
+import { currentStatuses } from './currentStatuses.js';
 import { findByLabels, newestWithLabel } from './findByLabels.js';
 import { JiraApi } from './jiraApi.js';
 import { createJiraClients, type JiraAuth } from './jiraClient.js';
@@ -177,6 +178,10 @@ export class JiraTicketSink implements TicketSink {
       if (err instanceof JiraRejectedError && err.status === 404) return false;
       throw err;
     }
+  }
+
+  currentStatuses(keys: readonly string[]): Promise<Map<string, IssueStatus | null>> {
+    return currentStatuses(this.api, keys);
   }
 
   findByMarkers(project: string, markers: readonly string[]): Promise<FoundIssue[]> {

@@ -80,6 +80,11 @@ export function simRoutes(store: SimStore, opts: { maxResults?: number; url: () 
       const missing = c.values.find((p) => !store.project(p));
       if (missing) return { status: 400, body: { errorMessages: [`The value '${missing}' does not exist for the field 'project'.`], errors: {}, warningMessages: [] } };
     }
+    // Jira refuses a key that does not exist (deleted), naming each such key.
+    const goneKeys = query.clauses.filter((x) => x.field === 'key' && !x.negate).flatMap((c) => c.values.filter((k) => !store.issue(k)));
+    if (goneKeys.length) {
+      return { status: 400, body: { errorMessages: goneKeys.map((k) => `An issue with key '${k}' does not exist for field 'key'.`), errors: {}, warningMessages: [] } };
+    }
     const { page: pageOf, total } = searchPage(store, query);
     const onlyIds = enhanced && (!fields || fields.every((f) => f === 'id' || f === 'key'));
     const cap = onlyIds ? 5000 : Math.min(opts.maxResults ?? 100, enhanced ? 100 : 1000);
