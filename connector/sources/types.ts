@@ -67,6 +67,8 @@ export interface Source {
   readonly type: string;
   /** Host this source talks to, for messages. */
   readonly host: string;
+  /** Who runs the scanner's API, for messages (`Qualys`, `JFrog Xray`); the host when absent. */
+  readonly vendor?: string;
   /** Template module names (`VMDR`, `WAS`, ...) whose templates this source can feed. */
   readonly moduleName: string;
   /** How long a lookup entry stays fresh, per namespace (seconds; 0 = refetch each cycle). */

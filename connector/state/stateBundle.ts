@@ -5,6 +5,7 @@ import { LookupCache } from './lookupCache.js';
 import { openState, type Db } from './openState.js';
 import { Outbox } from './outbox.js';
 import { RunLog } from './runLog.js';
+import { RateLimits } from './rateLimits.js';
 import { PendingFindings } from './staging.js';
 import { TicketStore } from './ticketStore.js';
 
@@ -19,6 +20,8 @@ export interface State {
   pending: PendingFindings;
   inbox: Inbox;
   outbox: Outbox;
+  /** When a scanner allows each rate-limited job's next call. */
+  rateLimits: RateLimits;
   close(): void;
 }
 
@@ -34,6 +37,7 @@ export function openStateBundle(stateDir: string): State {
     pending: new PendingFindings(db),
     inbox: new Inbox(db),
     outbox: new Outbox(db),
+    rateLimits: new RateLimits(db),
     close: () => db.close(),
   };
 }

@@ -400,6 +400,32 @@ describe('e2e: Qualys WAS and Container Security → Jira with the reference tem
       expect(r.error).to.include('HTML, not JSON').and.include('not the web UI');
     });
 
+    for (const variant of [
+      { title: 'WAS: 409 with X-RateLimit-ToWait-Sec', kind: 'was' as const },
+      { title: 'CS: 429 with Retry-After', kind: 'cs' as const },
+    ]) {
+      it(`${variant.title} longer than the retries wait: the pulls wait until Qualys allows the next call`, async () => {
+        const rt =
+          variant.kind === 'was'
+            ? job({ kind: 'was', name: 'q', template: REF.perWebAppFinding })
+            : job({ kind: 'cs', name: 'q', template: REF.imageLink, objects: 'images' });
+        const sim = variant.kind === 'was' ? world.was : world.cs;
+        const until = new Date(world.clock.now().getTime() + 7200_000).toISOString();
+        if (variant.kind === 'was') world.was.failNext({ kind: 'rateLimit', toWaitSec: 7200 });
+        else world.cs.fault('list', { kind: 'status', status: 429, retryAfterSec: 7200 });
+        const r1 = await run(rt);
+        expect(r1.result).to.equal('failed');
+        expect(r1.error).to.include(`Qualys allows the next call at ${until} (rate limit); this job's pulls wait until then`).and.not.include('retried after');
+        const calls = sim.calls.length;
+        const r2 = await run(rt);
+        expect(r2.error).to.equal(`Qualys allows the next call at ${until} (rate limit); this job's pulls wait until then`);
+        expect(sim.calls.length, 'no call to Qualys while it holds').to.equal(calls);
+        const r3 = await run(rt);
+        expect(r3.result, r3.error).to.equal('ok');
+        expect(sim.calls.length).to.be.greaterThan(calls);
+      });
+    }
+
     it('a WAS page with a malformed finding: that one is rejected, the rest ticketed', async () => {
       const rt = job({ kind: 'was', name: 'was', template: REF.perWebAppFinding });
       world.was.failNext({ kind: 'malformed' });

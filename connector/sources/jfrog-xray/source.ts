@@ -49,6 +49,7 @@ export const jfrogXraySource: SourceFactory<JfrogXrayConfig> & { create(config: 
     return {
       type: 'jfrog-xray',
       host: api.host,
+      vendor: 'JFrog Xray',
       moduleName: 'XRAY',
       lookupTtlSec: {},
       resolvesByAbsence: { status: 'Resolved' },

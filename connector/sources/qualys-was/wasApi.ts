@@ -5,6 +5,7 @@ import { withRetry } from '../../http/retry.js';
 import { redactString } from '../../redact.js';
 import { QUALYS_RULES, qualysWaitMs, type QualysApiOptions } from '../qualys-vmdr/qualysApi.js';
 import { QualysRateLimits } from '../qualys-vmdr/qualysRateLimits.js';
+import { parseSimpleReturn } from '../qualys-vmdr/simpleReturn.js';
 import { describeServiceError, readServiceResponse, type Json, type ServiceResponse } from './serviceResponse.js';
 
 /** The same connection options as the VMDR API (one API server, one account). */
@@ -75,14 +76,17 @@ export class WasApi {
 
     if ((verdict.verdict === 'abort' && verdict.reason === 'auth') || (sr && AUTH_CODES.has(sr.responseCode))) throw this.authError(status, sr);
     if (verdict.verdict === 'retry' && verdict.reason === 'rate-limited') {
-      const wait = qualysWaitMs(undefined, limits.toWaitSec, verdict.waitMs);
+      // A 409 comes as the VM API's XML SIMPLE_RETURN (CODE 1965, SECONDS_TO_WAIT), not JSON.
+      const wait = qualysWaitMs(sr ? undefined : parseSimpleReturn(text), limits.toWaitSec, verdict.waitMs);
       // withRetry waits this out; the same ToWait header must not make the next attempt wait again.
       this.limits.takeWaitMs(path);
       throw new ExternalHostError('HOST_RATE_LIMITED', `Qualys limited ${what} (${detail})`, {
         host: this.host,
         status,
         retryAfterMs: wait,
-        hint: 'another client of this Qualys account may be using the API; the call is retried after the wait Qualys asks for',
+        // Seen only once withRetry gave up (the wait is longer than it honours, or no retries left):
+        // the cycle then says when Qualys allows the next call (runCycle).
+        hint: 'another client of this Qualys account may be using the API',
       });
     }
     if (verdict.verdict === 'retry') {
