@@ -166,6 +166,17 @@ export function nextAttempt(err: unknown, retriesLeft: number, maxRetryAfterMs: 
   return { verdict: 'retry', waitMs: wait };
 }
 
+/**
+ * When the host allows the next call, for a rate-limited failure that named a wait (an
+ * ExternalHostError HOST_RATE_LIMITED with retryAfterMs: Retry-After,
+ * X-RateLimit-ToWait-Sec, Qualys SECONDS_TO_WAIT) that withRetry did not wait out.
+ */
+export function rateLimitedUntil(err: unknown, now: Date): Date | undefined {
+  if (!(err instanceof ExternalHostError) || err.code !== 'HOST_RATE_LIMITED') return undefined;
+  const wait = err.retryAfterMs;
+  return wait !== undefined && wait > 0 ? new Date(now.getTime() + wait) : undefined;
+}
+
 /** Transport codes after which a write may have been applied although we saw no answer. */
 const AMBIGUOUS_TRANSPORT_CODES: readonly string[] = ['ECONNABORTED', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE'];
 

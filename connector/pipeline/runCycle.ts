@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeError } from '../errors.js';
-import { isCancelled } from '../http/failurePolicy.js';
+import { isCancelled, rateLimitedUntil } from '../http/failurePolicy.js';
 import type { PullResult } from '../sources/types.js';
 import { LookupCache } from '../state/lookupCache.js';
+import type { RateLimitHold } from '../state/rateLimits.js';
 import { openState } from '../state/openState.js';
 import type { State } from '../state/stateBundle.js';
 import { Staging, type StagedFinding } from '../state/staging.js';
@@ -108,7 +109,27 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
     };
   };
 
+  // The scanner's failure whose rate limit (if any) is recorded: only its calls, not Jira's.
+  let sourceFailure: unknown;
+  const fromSource = async <T>(work: Promise<T>): Promise<T> => {
+    try {
+      return await work;
+    } catch (err) {
+      sourceFailure = err;
+      throw err;
+    }
+  };
+
   try {
+    // The scanner said when it allows the next call: no pull before then (it would only be refused again).
+    const hold = mode === 'pull' ? state.rateLimits.active(job, started) : undefined;
+    if (hold) {
+      const message = holdMessage(hold);
+      rt.log.warn('cycle skipped: the scanner rate-limited this job', { host: hold.host, until: hold.until });
+      if (!dryRun) state.runs.finish(runId as number, 'failed', { ...counts }, message, now());
+      return finish('failed', message);
+    }
+
     // Check the sink first: wrong credentials or an unknown project should not cost a
     // full scanner pull before they are reported.
     progress({ phase: 'prepare', findings: 0 });
@@ -118,14 +139,14 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
       await reconcileTickets({ job, lanes: rt.lanes.jira, sink: rt.sink, state, log: rt.log, onStep: opts.onStep ?? (() => {}), signal, now: started });
     }
     const pulled: PullResult =
-      mode === 'pull' ? await pull(rt, state, staging, counts, signal, started, progress) : { nextCursors: state.cursors.get(job) };
+      mode === 'pull' ? await fromSource(pull(rt, state, staging, counts, signal, started, progress)) : { nextCursors: state.cursors.get(job) };
     const inboxIds = rt.source.webhook ? await intakePushed(rt, state, staging, counts, signal, mode) : [];
     if (mode === 'pull' && rt.source.resolvesByAbsence) resolveGone(rt, state, staging, pulled.completeScopes ?? [], rt.source.resolvesByAbsence.status, started);
     const hadPending = !dryRun && state.pending.any(job);
     if (hadPending) staging.addPending(job);
 
     progress({ phase: 'enrich', findings: staging.count });
-    await enrich(rt, staging, lookups, signal, started);
+    await fromSource(enrich(rt, staging, lookups, signal, started));
 
     const onStep = opts.onStep ?? (() => {});
     const { lanes } = rt;
@@ -199,14 +220,24 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
 
     const result = counts.failed > 0 ? 'partial' : 'ok';
     if (!dryRun) {
-      if (mode === 'pull') state.cursors.set(job, pulled.nextCursors, now());
+      if (mode === 'pull') {
+        state.cursors.set(job, pulled.nextCursors, now());
+        state.rateLimits.clear(job);
+      }
       state.inbox.done(inboxIds);
       staging.clear();
       state.runs.finish(runId as number, result, { ...counts }, undefined, now());
     }
     return finish(result);
   } catch (err) {
-    const message = describeError(err);
+    let message = describeError(err);
+    // A wait longer than the retries honour: the pulls wait until the scanner allows the next call.
+    const until = err === sourceFailure ? rateLimitedUntil(err, now()) : undefined;
+    if (until) {
+      const hold = { until: until.toISOString(), vendor: rt.source.vendor ?? rt.source.host, host: rt.source.host, error: message };
+      if (!dryRun) state.rateLimits.set(job, hold, now());
+      message = `${message}; ${holdMessage(hold)}`;
+    }
     rt.log.error('cycle failed; the cursor stays where it was and the next cycle retries', { error: message });
     if (!dryRun) {
       staging.clear();
@@ -220,6 +251,11 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
     scratch?.close();
     if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
   }
+}
+
+/** What a cycle says while the scanner's rate limit holds: `Qualys allows the next call at T (rate limit); …`. */
+export function holdMessage(hold: Pick<RateLimitHold, 'vendor' | 'until'>): string {
+  return `${hold.vendor} allows the next call at ${hold.until} (rate limit); this job's pulls wait until then`;
 }
 
 /** The fewest sink writes that do a cycle's work: full bulk creates, one call per other change. */

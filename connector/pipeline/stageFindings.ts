@@ -1,7 +1,7 @@
 import { describeError } from '../errors.js';
 import { isFatalForOptionalWork } from '../http/failurePolicy.js';
 import type { Finding, TemplateContext, TemplateValue } from '../model/finding.js';
-import type { PullResult } from '../sources/types.js';
+import type { PullResult, Source } from '../sources/types.js';
 import type { LookupCache } from '../state/lookupCache.js';
 import type { State } from '../state/stateBundle.js';
 import type { Staging } from '../state/staging.js';
@@ -37,7 +37,7 @@ export async function pull(
     const next = await gen.next();
     if (next.done) return next.value as PullResult;
     const page = next.value;
-    staging.add(page.findings);
+    staging.add(completeFromLast(state, rt.config.name, page.findings, rt.source));
     for (const r of page.rejected ?? []) {
       counts.rejected++;
       rt.log.warn('skipped a malformed record from the scanner', { page: page.label, reason: r.reason, host: rt.source.host });
@@ -83,23 +83,39 @@ export async function intakePushed(
       counts.rejected++;
       rt.log.warn('skipped a malformed record in a webhook payload', { inboxId: row.id, reason: r.reason });
     }
-    staging.addUnstaged(completePartial(state, job, page.findings));
+    staging.addUnstaged(completeFromLast(state, job, page.findings, rt.source));
     ids.push(row.id);
   }
   if (rows.length) rt.log.info('webhook payloads taken into the cycle', { payloads: ids.length, mode });
   return ids;
 }
 
-/** A pushed finding lacks fields a pull carries: keep their last known values rather than clear them. */
-function completePartial(state: State, job: string, findings: readonly Finding[]): Finding[] {
-  const partial = findings.filter((f) => f.partial);
-  if (partial.length === 0) return [...findings];
-  const last = state.findings.lastData(job, partial.map((f) => f.key));
+/**
+ * Fields a finding's path does not carry keep their last known values (from whichever
+ * path brought them) rather than being cleared: every empty field of a `partial` (pushed)
+ * finding and its `pushLacks` fields, the empty `pullLacks` fields of any other. Without this a push and the next pull
+ * overwrite each other, each round a ticket edit and an incident re-trigger.
+ */
+export function completeFromLast(
+  state: State,
+  job: string,
+  findings: readonly Finding[],
+  { pullLacks = [], pushLacks = [] }: Pick<Source, 'pullLacks' | 'pushLacks'>,
+): Finding[] {
+  const lacking = (f: Finding) => f.partial || pullLacks.some((k) => isEmptyValue(f.data[k] ?? null));
+  const needing = findings.filter(lacking);
+  if (needing.length === 0) return [...findings];
+  const last = state.findings.lastData(job, needing.map((f) => f.key));
   return findings.map((f) => {
-    const known = f.partial ? last.get(f.key) : undefined;
+    const known = lacking(f) ? last.get(f.key) : undefined;
     if (!known) return f;
-    const data: TemplateContext = { ...known };
-    for (const [k, v] of Object.entries(f.data)) if (!isEmptyValue(v)) data[k] = v;
+    if (f.partial) {
+      const data: TemplateContext = { ...known };
+      for (const [k, v] of Object.entries(f.data)) if (!isEmptyValue(v) && !(pushLacks.includes(k) && !isEmptyValue(known[k] ?? null))) data[k] = v;
+      return { ...f, data };
+    }
+    const data: TemplateContext = { ...f.data };
+    for (const k of pullLacks) if (isEmptyValue(data[k] ?? null) && k in known) data[k] = known[k] as TemplateValue;
     return { ...f, data };
   });
 }

@@ -43,7 +43,8 @@ export interface WebhookContext {
  * VulnbridgeError with code WEBHOOK_INVALID (answered 400 with its message) for a shape
  * it does not know. `findings` runs when the stored payload is processed; it may call
  * the scanner's API (e.g. to resolve an id the payload lacks) and marks findings
- * `partial` when the payload carries fewer fields than a pull.
+ * `partial` when the payload carries fewer fields than a pull (findings it takes from
+ * the API instead are completed like pulled ones: Source.pullLacks).
  */
 export interface WebhookIntake {
   check(body: unknown): WebhookCheck;
@@ -67,6 +68,8 @@ export interface Source {
   readonly type: string;
   /** Host this source talks to, for messages. */
   readonly host: string;
+  /** Who runs the scanner's API, for messages (`Qualys`, `JFrog Xray`); the host when absent. */
+  readonly vendor?: string;
   /** Template module names (`VMDR`, `WAS`, ...) whose templates this source can feed. */
   readonly moduleName: string;
   /** How long a lookup entry stays fresh, per namespace (seconds; 0 = refetch each cycle). */
@@ -78,6 +81,18 @@ export interface Source {
    * (Xray): a finding gone from a complete listing of its scope gets this status.
    */
   readonly resolvesByAbsence?: { status: string };
+  /**
+   * Data keys the pull does not (always) carry although another path (a push) does: a
+   * pulled finding that has them empty keeps their last known value, so push and pull do
+   * not clear each other's fields. (A pushed finding lacking fields marks itself `partial`.)
+   */
+  readonly pullLacks?: readonly string[];
+  /**
+   * Data keys a push (`partial` finding) carries only as a first guess, not as the pull
+   * has them (Xray: a webhook issue's `created` is not the listed violation's): the last
+   * known value wins; the pushed one serves a finding not seen before.
+   */
+  readonly pushLacks?: readonly string[];
   /** Set when the scanner can push findings to the daemon (Xray webhooks). */
   readonly webhook?: WebhookIntake;
   /** `validate --online`: reach the scanner with the configured credentials and check what the job names (reads only). */

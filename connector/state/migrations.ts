@@ -164,7 +164,17 @@ export const migrations: readonly string[] = [
   // (with (job, scope) alone SQLite walked every finding of the job per scope).
   `DROP INDEX findings_scope;
    CREATE INDEX findings_scope_fkey ON findings(job, scope, fkey);`,
-  // 8: the last reconcile of each job's open tickets with the sink (deleted or closed by hand).
+  // 8: a scanner that rate-limited a job with a wait longer than a cycle waits out: when
+  // it allows the next call, so the job's pulls wait until then instead of asking again.
+  `CREATE TABLE rate_limits (
+     job TEXT PRIMARY KEY,
+     until TEXT NOT NULL,            -- ISO time the scanner allows the next call
+     vendor TEXT NOT NULL,           -- who said so, for messages (Qualys)
+     host TEXT NOT NULL,
+     error TEXT NOT NULL,            -- the rate-limited answer, as reported
+     recorded_at TEXT NOT NULL
+   );`,
+  // 9: the last reconcile of each job's open tickets with the sink (deleted or closed by hand).
   `CREATE TABLE reconciles (
      job TEXT PRIMARY KEY,
      at TEXT NOT NULL,

@@ -5,6 +5,7 @@ import { LookupCache } from './lookupCache.js';
 import { openState, type Db } from './openState.js';
 import { Outbox } from './outbox.js';
 import { RunLog } from './runLog.js';
+import { RateLimits } from './rateLimits.js';
 import { ReconcileLog } from './reconcileLog.js';
 import { PendingFindings } from './staging.js';
 import { TicketStore } from './ticketStore.js';
@@ -20,6 +21,8 @@ export interface State {
   pending: PendingFindings;
   inbox: Inbox;
   outbox: Outbox;
+  /** When a scanner allows each rate-limited job's next call. */
+  rateLimits: RateLimits;
   reconciles: ReconcileLog;
   close(): void;
 }
@@ -36,6 +39,7 @@ export function openStateBundle(stateDir: string): State {
     pending: new PendingFindings(db),
     inbox: new Inbox(db),
     outbox: new Outbox(db),
+    rateLimits: new RateLimits(db),
     reconciles: new ReconcileLog(db),
     close: () => db.close(),
   };

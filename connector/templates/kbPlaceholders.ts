@@ -45,6 +45,6 @@ export const KB_PLACEHOLDERS: PlaceholderEntries = {
   CVSS_TEMPORAL: leaf('CVSS v2 temporal score (CVSS.TEMPORAL).'),
   CVSS_V3_BASE: leaf('CVSS v3 base score (CVSS_V3.BASE).'),
   CVSS_V3_TEMPORAL: leaf('CVSS v3 temporal score (CVSS_V3.TEMPORAL).'),
-  CVSS_V3_ATTACK_VECTOR: leaf('CVSS v3 attack vector (CVSS_V3.ATTACK.VECTOR; KB details=All).'),
+  CVSS_V3_ATTACK_VECTOR: leaf('CVSS v3 attack vector (CVSS_V3.ATTACK.VECTOR, else the AV: of CVSS_V3.VECTOR_STRING).'),
   CVES: leaf('CVE IDs, comma-separated.'),
 };

@@ -10,7 +10,8 @@ import { runCycle, type CycleReport } from '../../connector/pipeline/runCycle.js
 import { startIncidentWebhookSim, type IncidentWebhookSim } from '../sim/incident-webhook/startIncidentWebhookSim.js';
 import { PD_SIM_ROUTING_KEYS, startPagerDutySim, type PagerDutySim } from '../sim/pagerduty/startPagerDutySim.js';
 import type { XrayViolation } from '../sim/xray/xrayTypes.js';
-import { jobOf } from './support/world.js';
+import { jiraWrites, jobOf } from './support/world.js';
+import { buildWebhookPayloadV11 } from '../sim/xray/webhookPayloads.js';
 import { PER_VIOLATION, startXrayWorld, type XrayWorld } from './support/xrayWorld.js';
 
 const PD_KEY_ENV = 'VB_E2E_PD_KEY';
@@ -105,6 +106,44 @@ describe('e2e: routing rules, PagerDuty and a Lightstep webhook (simulators)', f
     const again = await cycle(rt);
     expect(again.counts).to.include({ triggered: 0, resolved: 0, created: 0 });
     expect((await deliver(app!)).sent).to.equal(0);
+  });
+
+  it('a webhook push and the next unchanged pull keep each other\'s fields: 0 Jira writes, 0 incident events', async () => {
+    // List items shaped like JFrog's (no summary, provider or matched_policies, which a schema 1.1 webhook carries).
+    await world.close();
+    world = await startXrayWorld({ violationsPerWatch: 20, listOmits: ['summary', 'provider', 'matched_policies'] });
+    const rt = open();
+    const v = world.xray.addViolation({ watch_name: world.xray.data.watches[0]!.name, type: 'Security', severity: 'Critical' });
+    expect((await cycle(rt)).result).to.equal('ok');
+    await deliver(app!);
+    const sentBefore = () => pd.openAlerts().length;
+    expect(sentBefore(), 'the critical violation pages').to.be.greaterThan(0);
+
+    const push = async () => {
+      const payload = buildWebhookPayloadV11([v], { created: world.clock.now() });
+      app!.state.inbox.add('xray', JSON.stringify(payload), 'schema 1.1 test push', world.clock.now());
+      const r = await runCycle(rt, app!.state, { now: world.clock.now, mode: 'push' });
+      expect(r.result, r.error).to.equal('ok');
+      return r;
+    };
+    // The first push brings the summary, provider, policy and rule the pull lacked: one edit is fair.
+    await push();
+    await deliver(app!);
+    const [key] = keysOf(v);
+    const withPushed = app!.state.findings.lastData('xray', [key!]).get(key!)!;
+    expect(withPushed.SUMMARY).to.equal(v.summary);
+    expect(withPushed.POLICY).to.deep.equal(v.matched_policies!.map((p) => p.policy).slice(0, 1));
+
+    // Then round after round of unchanged pull, push, pull: nothing is written or sent.
+    for (const step of ['pull', 'push', 'pull'] as const) {
+      const from = world.jira.requests.length;
+      const r = step === 'pull' ? await cycle(rt) : await push();
+      expect(r.result, r.error).to.equal('ok');
+      expect(jiraWrites(world.jira, from), step).to.deep.equal([]);
+      expect(r.counts, step).to.include({ updated: 0, triggered: 0, resolved: 0 });
+      expect((await deliver(app!)).sent, step).to.equal(0);
+    }
+    expect(app!.state.findings.lastData('xray', [key!]).get(key!)).to.deep.include({ SUMMARY: v.summary, PROVIDER: v.provider ?? 'JFrog' });
   });
 
   it('resolves the alert with the same dedup key when the violation is gone (full pull) or no longer routed', async () => {

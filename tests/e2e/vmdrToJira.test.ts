@@ -3,7 +3,9 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from '../../connector/cli/appContext.js';
 import { simplifiedWorkflowData } from '../../connector/cli/commands/demoCommand.js';
+import { statusCommand } from '../../connector/cli/commands/statusCommand.js';
 import { syncCommand } from '../../connector/cli/commands/syncCommand.js';
+import { readConfig } from '../../connector/cli/appContext.js';
 import type { CycleReport } from '../../connector/pipeline/runCycle.js';
 import type { JobRuntime } from '../../connector/pipeline/jobRuntime.js';
 import type { JiraSim } from '../sim/jira/startJiraSim.js';
@@ -668,6 +670,56 @@ describe('e2e: failures (Jira 429, Qualys 409, Jira down or cut off, truncated Q
     expect(r.counts.created).to.equal(openIds(world.qualys.data).size);
     expect(world.jira.issues()).to.have.length(r.counts.created);
     expectNoOpenApiViolations(world.jira);
+  });
+
+  it('a Qualys 409 with a long wait fails the cycle, records when Qualys allows the next call, and skips the pulls until then', async () => {
+    const { world } = t;
+    const waits: number[] = [];
+    withTestRetries(t.rt, async (ms) => {
+      waits.push(ms);
+    });
+    const t0 = world.clock.now();
+    const until = new Date(t0.getTime() + 7200_000).toISOString();
+    world.qualys.failNext('hld', { kind: 'rateLimit', secondsToWait: 7200 });
+    const r1 = await t.run();
+    expect(r1.result).to.equal('failed');
+    expect(waits, 'no sleeping for hours').to.deep.equal([]);
+    expect(r1.error).to.include('CODE 1965').and.include(`Qualys allows the next call at ${until} (rate limit); this job's pulls wait until then`);
+    expect(r1.error).to.not.include('retried after the wait');
+    expect(world.qualys.calls.map((c) => c.status)).to.deep.equal([409]);
+    expect(world.jira.issues()).to.have.length(0);
+
+    // status shows it, as text and JSON, at the world's time.
+    const lines: string[] = [];
+    const status = (json: boolean) => statusCommand(readConfig(t.configFile), { json, out: (l) => lines.push(l), now: world.clock.now });
+    status(false);
+    expect(lines.join('\n')).to.include(`vmdr: rate-limited until ${until}`);
+    lines.length = 0;
+    status(true);
+    const job = (JSON.parse(lines.join('\n')) as { jobs: Array<{ job: string; rateLimitedUntil: string | null }> }).jobs.find((j) => j.job === 'vmdr');
+    expect(job?.rateLimitedUntil).to.equal(until);
+
+    // A new process an hour later: the hold is in the state, the cycle does not call Qualys.
+    t.app.state.close();
+    t.reopen();
+    withTestRetries(t.rt, async (ms) => {
+      waits.push(ms);
+    });
+    const callsBefore = world.qualys.calls.length;
+    const r2 = await t.run();
+    expect(r2.result).to.equal('failed');
+    expect(r2.error).to.equal(`Qualys allows the next call at ${until} (rate limit); this job's pulls wait until then`);
+    expect(world.qualys.calls.length).to.equal(callsBefore);
+    expect(t.app.state.runs.last('vmdr')).to.include({ result: 'failed', error: r2.error });
+
+    // Two hours after the 409: Qualys is asked again and the cycle completes; status no longer shows the hold.
+    const r3 = await t.run();
+    expect(r3.result, r3.error).to.equal('ok');
+    expect(r3.counts.created).to.equal(openIds(world.qualys.data).size);
+    expect(waits).to.deep.equal([]);
+    lines.length = 0;
+    status(true);
+    expect((JSON.parse(lines.join('\n')) as { jobs: Array<{ rateLimitedUntil: string | null }> }).jobs[0]!.rateLimitedUntil).to.equal(null);
   });
 
   describe('Jira unreachable, or its answer lost', () => {

@@ -1,4 +1,7 @@
 import { expect } from 'chai';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { QUALYS_WAS_SIM_CREDENTIALS } from '../sim/qualys-was/startQualysWasSim.js';
 import type { AppContext } from '../../connector/cli/appContext.js';
 import type { JobRuntime } from '../../connector/pipeline/jobRuntime.js';
 import type { SimIssue } from '../sim/jira/simStore.js';
@@ -375,6 +378,69 @@ describe('e2e: Qualys WAS and Container Security → Jira with the reference tem
       expect(world.jira.issues()).to.have.length(0);
       expect(world.cs.calls.filter((c) => c.api === 'list')).to.deep.equal([]);
     });
+
+    it('a WAS answer that is JSON with a syntax error: says so with line, column and a redacted excerpt, applies nothing, keeps the cursor', async () => {
+      const rt = job({ kind: 'was', name: 'was', template: REF.perWebAppFinding });
+      expect((await run(rt)).result).to.equal('ok');
+      const cursor = app!.state.cursors.get('was');
+      const issues = world.jira.issues().length;
+      world.was.data.fixOne();
+      // The real search page (elastic's fixture), a comma lost after "severity" and the
+      // password echoed in a payload right next to the break.
+      const sample = readFileSync(path.join('..', 'shared', 'reference', 'samples', 'qualys', 'was_finding_search_page_elastic_qualys_was.json'), 'utf8');
+      const broken = sample
+        .replace('"response": "redacted"', `"response": "login ${QUALYS_WAS_SIM_CREDENTIALS.password}"`)
+        .replace('"severity": "1", "type"', '"severity": "1" "type"');
+      expect(broken).to.not.equal(sample);
+      world.was.failNext({ kind: 'status', status: 200, body: broken });
+      const from = world.jira.requests.length;
+      const r = await run(rt);
+      expect(r.result).to.equal('failed');
+      expect(r.error).to.match(/invalid JSON: Expected ',' or '}' after property value at line 1, column \d+ \(near ".*"severity": "1" "type".*"\)/);
+      expect(r.error).to.include(new URL(world.was.url).host);
+      expect(r.error).to.not.include('web UI').and.not.include(QUALYS_WAS_SIM_CREDENTIALS.password);
+      expect(app!.state.cursors.get('was')).to.deep.equal(cursor);
+      expect(jiraWrites(world.jira, from)).to.deep.equal([]);
+      expect(world.jira.issues()).to.have.length(issues);
+      // The next cycle asks again and catches up.
+      const r3 = await run(rt);
+      expect(r3.result, r3.error).to.equal('ok');
+      expect(r3.counts.transitioned).to.equal(1);
+    });
+
+    it('a WAS answer that is an HTML page still points at the URL (web UI instead of the API server)', async () => {
+      const rt = job({ kind: 'was', name: 'was', template: REF.perWebAppFinding });
+      world.was.failNext({ kind: 'status', status: 200, body: '<!DOCTYPE html>\n<html><head><title>Qualys Enterprise</title></head><body>Login</body></html>' });
+      const r = await run(rt);
+      expect(r.result).to.equal('failed');
+      expect(r.error).to.include('HTML, not JSON').and.include('not the web UI');
+    });
+
+    for (const variant of [
+      { title: 'WAS: 409 with X-RateLimit-ToWait-Sec', kind: 'was' as const },
+      { title: 'CS: 429 with Retry-After', kind: 'cs' as const },
+    ]) {
+      it(`${variant.title} longer than the retries wait: the pulls wait until Qualys allows the next call`, async () => {
+        const rt =
+          variant.kind === 'was'
+            ? job({ kind: 'was', name: 'q', template: REF.perWebAppFinding })
+            : job({ kind: 'cs', name: 'q', template: REF.imageLink, objects: 'images' });
+        const sim = variant.kind === 'was' ? world.was : world.cs;
+        const until = new Date(world.clock.now().getTime() + 7200_000).toISOString();
+        if (variant.kind === 'was') world.was.failNext({ kind: 'rateLimit', toWaitSec: 7200 });
+        else world.cs.fault('list', { kind: 'status', status: 429, retryAfterSec: 7200 });
+        const r1 = await run(rt);
+        expect(r1.result).to.equal('failed');
+        expect(r1.error).to.include(`Qualys allows the next call at ${until} (rate limit); this job's pulls wait until then`).and.not.include('retried after');
+        const calls = sim.calls.length;
+        const r2 = await run(rt);
+        expect(r2.error).to.equal(`Qualys allows the next call at ${until} (rate limit); this job's pulls wait until then`);
+        expect(sim.calls.length, 'no call to Qualys while it holds').to.equal(calls);
+        const r3 = await run(rt);
+        expect(r3.result, r3.error).to.equal('ok');
+        expect(sim.calls.length).to.be.greaterThan(calls);
+      });
+    }
 
     it('a WAS page with a malformed finding: that one is rejected, the rest ticketed', async () => {
       const rt = job({ kind: 'was', name: 'was', template: REF.perWebAppFinding });

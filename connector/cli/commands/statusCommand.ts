@@ -2,9 +2,10 @@ import type { Config } from '../../config/loadConfig.js';
 import { openStateBundle } from '../../state/stateBundle.js';
 import { table } from '../printReport.js';
 
-/** Per job: last run, result, counts, open tickets, cursor, findings waiting for a retry. */
-export function statusCommand(config: Config, opts: { json: boolean; out?: (t: string) => void }): number {
+/** Per job: last run, result, counts, open tickets, cursor, a scanner's rate limit in force, findings waiting for a retry. */
+export function statusCommand(config: Config, opts: { json: boolean; out?: (t: string) => void; now?: () => Date }): number {
   const out = opts.out ?? ((t: string) => process.stdout.write(`${t}\n`));
+  const now = (opts.now ?? (() => new Date()))();
   const state = openStateBundle(config.stateDir);
   try {
     const inbox = new Map(state.inbox.counts().map((c) => [c.job, c]));
@@ -12,6 +13,7 @@ export function statusCommand(config: Config, opts: { json: boolean; out?: (t: s
     const jobs = config.jobs.map((j) => {
       const last = state.runs.last(j.name);
       const pushed = inbox.get(j.name);
+      const held = state.rateLimits.active(j.name, now);
       return {
         job: j.name,
         enabled: j.enabled,
@@ -19,6 +21,9 @@ export function statusCommand(config: Config, opts: { json: boolean; out?: (t: s
         lastRun: last ? { started: last.startedAt, ended: last.endedAt, result: last.result, counts: last.counts, error: last.error } : null,
         tickets: state.tickets.counts(j.name),
         cursor: state.cursors.get(j.name),
+        /** When the scanner allows this job's next call (its pulls wait until then); null when not rate-limited. */
+        rateLimitedUntil: held ? held.until : null,
+        rateLimit: held ? { until: held.until, vendor: held.vendor, host: held.host, error: held.error } : null,
         retrying: state.pending.list(j.name),
         reconcile: state.reconciles.last(j.name) ?? null,
         findings: state.findings.countsByStatus(j.name),
@@ -53,6 +58,7 @@ export function statusCommand(config: Config, opts: { json: boolean; out?: (t: s
       ),
     );
     for (const j of jobs) {
+      if (j.rateLimit) out(`\n${j.job}: rate-limited until ${j.rateLimit.until} (${j.rateLimit.vendor} ${j.rateLimit.host}): this job's pulls wait until then`);
       if (j.lastRun?.error) out(`\n${j.job}: last error: ${j.lastRun.error}`);
       if (j.reconcile) {
         const r = j.reconcile;

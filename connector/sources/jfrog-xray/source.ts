@@ -25,6 +25,16 @@ function authOf(config: JfrogXrayConfig, deps: SourceDeps): { auth: XrayAuth; cr
 }
 
 /**
+ * What Get Violations items may lack that a schema 1.1 webhook issue carries (list items
+ * shaped like JFrog's SIEM fixture have no summary, provider or matched_policies, api-notes
+ * §1.3): left empty by a pull, these keep the value a push brought.
+ */
+export const PULL_LACKS: readonly string[] = ['SUMMARY', 'PROVIDER', 'POLICY', 'RULE'];
+
+/** A webhook issue's `created` is the issue's (with its own milliseconds), not the listed violation's. */
+export const PUSH_LACKS: readonly string[] = ['CREATED'];
+
+/**
  * JFrog Xray policy violations: pulled per watch from Get Violations, or pushed by Xray
  * policy webhooks. Xray stops listing a violation once it is fixed instead of marking
  * it, so a violation gone from a complete listing of its watch is Resolved.
@@ -49,9 +59,12 @@ export const jfrogXraySource: SourceFactory<JfrogXrayConfig> & { create(config: 
     return {
       type: 'jfrog-xray',
       host: api.host,
+      vendor: 'JFrog Xray',
       moduleName: 'XRAY',
       lookupTtlSec: {},
       resolvesByAbsence: { status: 'Resolved' },
+      pullLacks: PULL_LACKS,
+      pushLacks: PUSH_LACKS,
       webhook: createWebhookIntake(api, config),
       async *pull(ctx) {
         if (!watchesChecked) {

@@ -49,6 +49,7 @@ export const qualysCsSource: SourceFactory<QualysCsConfig> & { create(config: Qu
     return {
       type: 'qualys-cs',
       host: api.host,
+      vendor: 'Qualys',
       moduleName: csModuleName(config.objects),
       lookupTtlSec: {},
       resolvesByAbsence: { status: CS_GONE_STATUS },

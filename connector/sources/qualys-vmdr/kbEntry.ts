@@ -66,7 +66,8 @@ export function kbEntry(vuln: OrgJsonObject): TemplateContext {
   out.CVSS_TEMPORAL = textOf(cvss?.TEMPORAL);
   out.CVSS_V3_BASE = textOf(cvss3?.BASE);
   out.CVSS_V3_TEMPORAL = textOf(cvss3?.TEMPORAL);
-  out.CVSS_V3_ATTACK_VECTOR = textOf(objectOf(cvss3?.ATTACK)?.VECTOR);
+  // KB answers fetched without details=All (real WAS ones) lack ATTACK/VECTOR but carry VECTOR_STRING.
+  out.CVSS_V3_ATTACK_VECTOR = textOf(objectOf(cvss3?.ATTACK)?.VECTOR) || attackVectorOf(textOf(cvss3?.VECTOR_STRING));
   out.CVES = arrayOf(objectOf(vuln.CVE_LIST)?.CVE)
     .map((cve) => textOf(objectOf(cve)?.ID))
     .filter(Boolean)
@@ -78,4 +79,13 @@ export function kbEntry(vuln: OrgJsonObject): TemplateContext {
     out[field] = kbHtmlToText(html);
   }
   return out;
+}
+
+/** CVSS v3 `AV:` metric values by the names Qualys writes (CVSS_V3/ATTACK/VECTOR, WAS `cvssV3.attackVector`). */
+const ATTACK_VECTORS: Readonly<Record<string, string>> = { N: 'Network', A: 'Adjacent Network', L: 'Local', P: 'Physical' };
+
+/** The attack vector of a CVSS v3 vector string (`CVSS:3.1/AV:N/AC:H/...` → `Network`), '' when it has none. */
+export function attackVectorOf(vectorString: string): string {
+  const av = /(?:^|\/)AV:([NALP])(?:\/|$)/.exec(vectorString);
+  return av ? (ATTACK_VECTORS[av[1]!] ?? '') : '';
 }

@@ -29,7 +29,8 @@ export interface QualysApiOptions {
 
 /**
  * What Qualys means differently from the default ladder (qualys.md §1): 409 is its
- * concurrency/rate limit (CODE 1960/1965), retried after the wait it names; 403 is a
+ * concurrency/rate limit (CODE 1960/1965), retried after the wait it names (a wait
+ * longer than the retries honour fails the cycle and holds the job's pulls); 403 is a
  * refusal of this call (module or permission), reported as SOURCE_FAILED.
  */
 export const QUALYS_RULES: VendorRules = { statuses: { 403: 'rejected', 409: 'rate-limited' } };
@@ -114,7 +115,9 @@ export class QualysApi {
         host: this.host,
         status,
         retryAfterMs: wait,
-        hint: 'another client of this Qualys account may be using the API; the call is retried after the wait Qualys asks for',
+        // Seen only once withRetry gave up (the wait is longer than it honours, or no retries left):
+        // the cycle then says when Qualys allows the next call (runCycle).
+        hint: 'another client of this Qualys account may be using the API',
       });
     }
     if (verdict.verdict === 'retry') {

@@ -30,6 +30,7 @@ export const qualysVmdrSource: SourceFactory<QualysVmdrConfig> & { create(config
     return {
       type: 'qualys-vmdr',
       host: api.host,
+      vendor: 'Qualys',
       moduleName: 'VMDR',
       // KB entries change rarely (LAST_SERVICE_MODIFICATION_DATETIME); TruRisk moves with every scan.
       lookupTtlSec: { [KB_NS]: 7 * 24 * 3600, [HOST_NS]: 0 },

@@ -52,6 +52,7 @@ export const qualysWasSource: SourceFactory<QualysWasConfig> & { create(config: 
     return {
       type: 'qualys-was',
       host: was.host,
+      vendor: 'Qualys',
       moduleName: 'WAS',
       // KB entries change rarely (LAST_SERVICE_MODIFICATION_DATETIME), as for VMDR.
       lookupTtlSec: { [KB_NS]: 7 * 24 * 3600 },

@@ -5,6 +5,7 @@ import { withRetry } from '../../http/retry.js';
 import { redactString } from '../../redact.js';
 import { QUALYS_RULES, qualysWaitMs, type QualysApiOptions } from '../qualys-vmdr/qualysApi.js';
 import { QualysRateLimits } from '../qualys-vmdr/qualysRateLimits.js';
+import { parseSimpleReturn } from '../qualys-vmdr/simpleReturn.js';
 import { describeServiceError, readServiceResponse, type Json, type ServiceResponse } from './serviceResponse.js';
 
 /** The same connection options as the VMDR API (one API server, one account). */
@@ -66,7 +67,8 @@ export class WasApi {
     const limits = this.limits.record(path, res.headers as Record<string, unknown>);
     const status = res.status;
     const text = typeof res.data === 'string' ? res.data : '';
-    const parsed = parseJson(text);
+    const json = parseJson(text);
+    const parsed = 'value' in json ? json.value : undefined;
     const sr = readServiceResponse(parsed, recordName);
     const detail = sr ? describeServiceError(sr) : `HTTP ${status}`;
 
@@ -74,14 +76,17 @@ export class WasApi {
 
     if ((verdict.verdict === 'abort' && verdict.reason === 'auth') || (sr && AUTH_CODES.has(sr.responseCode))) throw this.authError(status, sr);
     if (verdict.verdict === 'retry' && verdict.reason === 'rate-limited') {
-      const wait = qualysWaitMs(undefined, limits.toWaitSec, verdict.waitMs);
+      // A 409 comes as the VM API's XML SIMPLE_RETURN (CODE 1965, SECONDS_TO_WAIT), not JSON.
+      const wait = qualysWaitMs(sr ? undefined : parseSimpleReturn(text), limits.toWaitSec, verdict.waitMs);
       // withRetry waits this out; the same ToWait header must not make the next attempt wait again.
       this.limits.takeWaitMs(path);
       throw new ExternalHostError('HOST_RATE_LIMITED', `Qualys limited ${what} (${detail})`, {
         host: this.host,
         status,
         retryAfterMs: wait,
-        hint: 'another client of this Qualys account may be using the API; the call is retried after the wait Qualys asks for',
+        // Seen only once withRetry gave up (the wait is longer than it honours, or no retries left):
+        // the cycle then says when Qualys allows the next call (runCycle).
+        hint: 'another client of this Qualys account may be using the API',
       });
     }
     if (verdict.verdict === 'retry') {
@@ -94,8 +99,16 @@ export class WasApi {
         hint: hintFor(status, sr?.responseCode),
       });
     }
+    if (!sr && 'syntaxError' in json) {
+      // JSON from the API server that does not parse (cut or broken): not a wrong URL.
+      throw new SourceError('SOURCE_RESPONSE_INVALID', `Qualys ${what} answered invalid JSON: ${json.syntaxError}`, {
+        host: this.host,
+        path,
+        hint: 'the API server sent a broken answer; nothing of this pull was applied and the cursor stays, so the next cycle asks again',
+      });
+    }
     if (!sr) {
-      const reason = parsed === undefined ? 'not JSON' : 'no ServiceResponse';
+      const reason = 'html' in json ? 'HTML, not JSON' : parsed === undefined ? 'not JSON' : 'no ServiceResponse';
       throw new SourceError('SOURCE_RESPONSE_INVALID', `Qualys ${what} answered ${reason}: ${redactString(text.slice(0, 200))}`, {
         host: this.host,
         path,
@@ -121,13 +134,49 @@ export class WasApi {
   }
 }
 
-function parseJson(text: string): Json | undefined {
-  if (!text.trim()) return undefined;
+type ParsedBody = { value: Json } | { empty: true } | { html: true } | { syntaxError: string };
+
+/**
+ * The body as JSON; an HTML page (a web UI or login page) is told apart from JSON that
+ * does not parse, whose error names line, column and a short redacted excerpt.
+ */
+function parseJson(text: string): ParsedBody {
+  const trimmed = text.trim();
+  if (!trimmed) return { empty: true };
   try {
-    return JSON.parse(text) as Json;
-  } catch {
-    return undefined;
+    return { value: JSON.parse(text) as Json };
+  } catch (err) {
+    if (trimmed.startsWith('<')) return { html: true };
+    return { syntaxError: describeJsonSyntaxError(text, err) };
   }
+}
+
+/** How many characters of the body around a JSON syntax error are quoted. */
+const EXCERPT_RADIUS = 40;
+/** Longer than any credential: the window redacted before the excerpt is cut from it. */
+const SECRET_MARGIN = 256;
+
+/** `Expected ',' or '}' after property value at line 3, column 17 (near "…"severity": "1" "type"…")`. */
+export function describeJsonSyntaxError(text: string, err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const match = /at position (\d+)/.exec(message);
+  const what = message.replace(/\s*in JSON at position \d+.*$/s, '').replace(/^JSON\.parse:\s*/, '') || 'syntax error';
+  // Without a position (end of input), the error is at the end of the body.
+  const pos = match ? Math.min(Number(match[1]), text.length) : text.length;
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  const column = pos - before.lastIndexOf('\n');
+  // Redact a wider window first, so a secret cut at the excerpt's edge leaves no fragment.
+  const wideFrom = Math.max(0, pos - EXCERPT_RADIUS - SECRET_MARGIN);
+  const wideTo = Math.min(text.length, pos + EXCERPT_RADIUS + SECRET_MARGIN);
+  const head = redactString(text.slice(wideFrom, wideTo));
+  const center = redactString(text.slice(wideFrom, pos)).length;
+  const from = Math.max(0, center - EXCERPT_RADIUS);
+  const to = Math.min(head.length, center + EXCERPT_RADIUS);
+  const excerpt = head.slice(from, to).replace(/\s+/g, ' ');
+  const cutBefore = wideFrom + from > 0;
+  const cutAfter = to < head.length || wideTo < text.length;
+  return `${what} at line ${line}, column ${column} (near "${cutBefore ? '…' : ''}${excerpt}${cutAfter ? '…' : ''}")`;
 }
 
 function hintFor(status: number, code: string | undefined): string {

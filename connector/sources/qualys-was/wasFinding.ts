@@ -57,6 +57,8 @@ export function wasFinding(raw: Json, resultMaxBytes: number): WasRecord {
     NAME: textOf(f.name),
     RESULT: capText(resultText(f.resultList), resultMaxBytes),
   };
+  const vuln = ownCvssV3(f.cvssV3);
+  if (vuln) data.VULN = vuln;
   return {
     finding: {
       key: `was|webapp:${webAppId}|finding:${id}`,
@@ -72,4 +74,23 @@ export function wasFinding(raw: Json, resultMaxBytes: number): WasRecord {
 /** `lastTestedDate` of a raw finding ('' when absent): the incremental cursor follows it. */
 export function lastTestedOf(raw: Json): string {
   return textOf(objectOf(raw)?.lastTestedDate);
+}
+
+/**
+ * The finding's own CVSS v3 (`cvssV3{base,temporal,attackVector}`) under the KB names,
+ * only the fields it has: buildContext lays them over the KnowledgeBase entry (`VULN`),
+ * so each CVSS field comes from the finding first, then the KB's structured fields, then
+ * the KB's vector string (kbEntry). Real KB answers often lack CVSS_V3/ATTACK/VECTOR.
+ */
+function ownCvssV3(raw: Json | undefined): TemplateContext | undefined {
+  const c = objectOf(raw);
+  if (!c) return undefined;
+  const out: TemplateContext = {};
+  const base = textOf(c.base);
+  const temporal = textOf(c.temporal);
+  const attackVector = textOf(c.attackVector);
+  if (base) out.CVSS_V3_BASE = base;
+  if (temporal) out.CVSS_V3_TEMPORAL = temporal;
+  if (attackVector) out.CVSS_V3_ATTACK_VECTOR = attackVector;
+  return Object.keys(out).length ? out : undefined;
 }

@@ -66,6 +66,12 @@ export interface XraySimOptions extends XrayDataOptions {
    * test the other reading.
    */
   unknownWatch?: UnknownWatchMode;
+  /**
+   * Fields Get Violations leaves out of its items even with `include_details` (default none).
+   * `['summary', 'provider', 'matched_policies']` models list items shaped like JFrog's SIEM
+   * fixture (api-notes §1.3), which a schema 1.1 webhook does carry.
+   */
+  listOmits?: readonly string[];
   /** How an empty page's `violations` is written (Go may send null or omit it). Default 'array'. */
   emptyViolations?: 'array' | 'null' | 'omit';
 }
@@ -175,6 +181,13 @@ export async function startXraySim(opts: XraySimOptions = {}): Promise<XraySim> 
   let ignoredMode = opts.ignoredViolations ?? 'listed';
   let unknownWatch: UnknownWatchMode = opts.unknownWatch ?? 'empty';
   const emptyViolations = opts.emptyViolations ?? 'array';
+  const listOmits = opts.listOmits ?? [];
+  const omitListed = (v: XrayViolation): XrayViolation => {
+    if (listOmits.length === 0) return v;
+    const out: Record<string, unknown> = { ...v };
+    for (const k of listOmits) delete out[k];
+    return out as unknown as XrayViolation;
+  };
 
   let rows: Row[] = data.violations.map((v, seq) => ({ v, ms: Date.parse(v.created), seq }));
   let nextSeq = rows.length;
@@ -356,7 +369,7 @@ export async function startXraySim(opts: XraySimOptions = {}): Promise<XraySim> 
       }
       const all = matching(q);
       const start = (q.page - 1) * q.limit;
-      const items: unknown[] = all.slice(start, start + q.limit).map((r) => (q.includeDetails ? r.v : withoutDetails(r.v)));
+      const items: unknown[] = all.slice(start, start + q.limit).map((r) => omitListed(q.includeDetails ? r.v : withoutDetails(r.v)));
       if (fault?.kind === 'corrupt') corrupt(items, fault.how, fault.index ?? 0);
       const page: Record<string, unknown> = { total_violations: all.length };
       if (items.length > 0 || emptyViolations === 'array') page.violations = items;

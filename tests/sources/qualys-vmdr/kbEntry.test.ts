@@ -2,7 +2,7 @@ import { QUALYS_SAMPLES } from '../../support/sharedPaths.js';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { compile } from 'html-to-text';
-import { kbEntry, kbHtmlToText } from '../../../connector/sources/qualys-vmdr/kbEntry.js';
+import { attackVectorOf, kbEntry, kbHtmlToText } from '../../../connector/sources/qualys-vmdr/kbEntry.js';
 import { parseOrgJson, type OrgJsonObject } from '../../../connector/sources/qualys-vmdr/orgJson.js';
 
 const SAMPLES = QUALYS_SAMPLES;
@@ -33,6 +33,8 @@ describe('qualys-vmdr/kbEntry', () => {
     expect(entry.CVSS_TEMPORAL).to.equal('0.0');
     expect(entry.CVSS_V3_BASE).to.equal('3.7');
     expect(entry.CVSS_V3_TEMPORAL).to.equal('3.6');
+    // No ATTACK/VECTOR in this real answer: the attack vector comes from VECTOR_STRING (AV:N).
+    expect(entry.CVSS_V3_ATTACK_VECTOR).to.equal('Network');
     expect(entry.CVES).to.equal('');
     expect(entry.CONSEQUENCE).to.contain('then "autocomplete" values may be submitted');
     // Plain-text KB entries keep their line breaks.
@@ -49,6 +51,14 @@ describe('qualys-vmdr/kbEntry', () => {
     expect(entry.CVSS_TEMPORAL).to.equal('6.1');
     expect(entry.CVSS_V3_ATTACK_VECTOR).to.equal('Network');
     expect(entry.CVSS).to.deep.equal({ BASE: { source: 'service', content: '7.5' }, TEMPORAL: '6.1' });
+  });
+
+  it('CVSS_V3 ATTACK VECTOR wins over the vector string; the vector string fills in when it is absent', () => {
+    const kb = (cvss3: string) => kbEntry(parseOrgJson(`<VULN><QID>1</QID><CVSS_V3>${cvss3}</CVSS_V3></VULN>`).value);
+    expect(kb('<ATTACK><VECTOR>Local</VECTOR></ATTACK><VECTOR_STRING>CVSS:3.1/AV:N/AC:L</VECTOR_STRING>').CVSS_V3_ATTACK_VECTOR).to.equal('Local');
+    expect(kb('<VECTOR_STRING>CVSS:3.0/AV:A/AC:L/PR:N</VECTOR_STRING>').CVSS_V3_ATTACK_VECTOR).to.equal('Adjacent Network');
+    expect(kb('<VECTOR_STRING>CVSS:3.1/AC:L/PR:N</VECTOR_STRING>').CVSS_V3_ATTACK_VECTOR).to.equal('');
+    expect(attackVectorOf('CVSS:3.1/AV:P/AC:H')).to.equal('Physical');
   });
 
   it('turns <P>/<BR> into line breaks and links into "text [url]"', () => {

@@ -41,6 +41,8 @@ describe('qualys-was: finding → Finding', () => {
       WEBAPP_URL: 'https://testurl.com',
       URL: 'https://testurl.com',
       NAME: 'Sensitive form field has not disabled autocomplete',
+      // The finding's own cvssV3, laid over the KB entry's (buildContext).
+      VULN: { CVSS_V3_BASE: '3.7', CVSS_V3_TEMPORAL: '3.6', CVSS_V3_ATTACK_VECTOR: 'Network' },
     });
     // Four payloads, "N/A" payloads left out, responses kept as plain text.
     expect(String(RESULT).split('\n\n')).to.have.length(4);

@@ -102,9 +102,33 @@ describe('qualys-was: the two Qualys WAS reference templates render from produce
       expect(field('OWASP')).to.equal('Security Misconfiguration');
       expect(field('Detection type')).to.equal('Confirmed');
       expect(field('Threat')).to.include('An HTML form that collects sensitive information');
-      // The sample KB was fetched without ATTACK/VECTOR: the one placeholder it cannot fill.
+      // The sample KB has no ATTACK/VECTOR, but the finding carries cvssV3.attackVector: every placeholder is filled.
       const empty = placeholdersOf(path.join(REFERENCE_DIR, SCHEMES[0]!)).filter((p) => p !== 'PROJECT_KEY' && stringifyValue(resolvePath(ctx, p)).trim() === '');
-      expect(empty).to.deep.equal(['VULN.CVSS_V3_ATTACK_VECTOR']);
+      expect(empty).to.deep.equal([]);
+      expect(field('CVSS V3 Attack Vector')).to.equal('Network');
+    });
+
+    /** The verbose sample with its cvssV3 replaced (or removed), rendered with the sample KB entry (no ATTACK/VECTOR). */
+    async function withCvss(cvssV3: Record<string, unknown> | undefined) {
+      const body = verboseSample();
+      const finding = body.ServiceResponse.data[0]!.Finding;
+      if (cvssV3) finding.cvssV3 = cvssV3;
+      else delete finding.cvssV3;
+      nock(BASE).post(SEARCH).reply(200, body).post(KB).reply(200, KB_150112());
+      const [one] = await contextsFrom(makeWasSource(), state);
+      return one!.ctx.VULN as TemplateContext;
+    }
+
+    it('CVSS v3 comes from the finding first (its cvssV3), then the KB fields, then the KB vector string', async () => {
+      // The finding's own values win over the KB's (3.7 / 3.6 / AV:N).
+      expect(await withCvss({ base: 4.2, temporal: 3.9, attackVector: 'Adjacent Network' })).to.include({
+        CVSS_V3_BASE: '4.2',
+        CVSS_V3_TEMPORAL: '3.9',
+        CVSS_V3_ATTACK_VECTOR: 'Adjacent Network',
+      });
+      // What the finding lacks comes from the KB: scores from BASE/TEMPORAL, attack vector from VECTOR_STRING.
+      expect(await withCvss({ base: 5.1 })).to.include({ CVSS_V3_BASE: '5.1', CVSS_V3_TEMPORAL: '3.6', CVSS_V3_ATTACK_VECTOR: 'Network' });
+      expect(await withCvss(undefined)).to.include({ CVSS_V3_BASE: '3.7', CVSS_V3_TEMPORAL: '3.6', CVSS_V3_ATTACK_VECTOR: 'Network' });
     });
   });
 });
