@@ -1,4 +1,5 @@
 import type { TemplateContext } from '../model/finding.js';
+import { richPiecesOf } from '../model/richValue.js';
 import { parseTemplate } from './parseTemplate.js';
 import { resolveSegments, stringifyValue } from './stringifyValue.js';
 import type { RichText } from './types.js';
@@ -41,19 +42,35 @@ function valueText(piece: Piece, ctx: TemplateContext, projectKey: string | unde
 /**
  * Render a template string, keeping the template's own text (`value: false`, trusted)
  * apart from substituted scanner values (`value: true`, escaped later by the wiki/ADF
- * formatter). Missing values render as ''. Adjacent segments of one kind are merged and
- * empty ones dropped, so formatters see a minimal list. `projectKey`, when given, is the
- * value of `${PROJECT_KEY}` (over any in `ctx`).
+ * formatter). Missing values render as ''. A value with links (`{content, rich}`,
+ * model/richValue.ts) gives its link pieces as segments with an `href`. Adjacent
+ * segments of one kind without links are merged and empty ones dropped, so formatters
+ * see a minimal list. `projectKey`, when given, is the value of `${PROJECT_KEY}` (over
+ * any in `ctx`).
  */
 export function renderRich(template: string, ctx: TemplateContext, projectKey?: string): RichText {
   const out: RichText = [];
-  for (const piece of compile(template).pieces) {
-    const text = valueText(piece, ctx, projectKey);
-    if (text === '') continue;
-    const value = piece.segs !== undefined;
+  const add = (text: string, value: boolean): void => {
+    if (text === '') return;
     const last = out[out.length - 1];
-    if (last && last.value === value) last.text += text;
+    if (last && last.value === value && last.href === undefined) last.text += text;
     else out.push({ text, value });
+  };
+  for (const piece of compile(template).pieces) {
+    if (!piece.segs) {
+      add(piece.text, false);
+      continue;
+    }
+    const resolved = resolveSegments(ctx, piece.segs, projectKey);
+    const rich = richPiecesOf(resolved);
+    if (!rich) {
+      add(stringifyValue(resolved), true);
+      continue;
+    }
+    for (const p of rich) {
+      if (p.href === undefined) add(p.text, true);
+      else if (p.text !== '' || p.href !== '') out.push({ text: p.text, value: true, href: p.href });
+    }
   }
   return out;
 }
