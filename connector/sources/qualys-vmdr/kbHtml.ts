@@ -1,6 +1,7 @@
 import { compile, type FormatCallback } from 'html-to-text';
 import type { TemplateValue } from '../../model/finding.js';
 import { richPiecesText, richValue, type RichPiece } from '../../model/richValue.js';
+import { escapeUnknownTags } from './htmlElements.js';
 
 /*
  * Links travel through html-to-text as private-use marks around the link text and the
@@ -58,12 +59,15 @@ const PLAIN_TEXT = /^[^<&\s\u200b]+(?: [^<&\s\u200b]+)*$/;
 const converted = new Map<string, RichPiece[]>();
 const CONVERTED_LIMIT = 512;
 
-/** A KB HTML text as pieces of text and links. */
+/**
+ * A KB HTML text as pieces of text and links. Only HTML elements are markup: other
+ * names in angle brackets (`<RCE>`, `<username>`) stay text (htmlElements.ts).
+ */
 export function kbHtmlToPieces(html: string): RichPiece[] {
   if (PLAIN_TEXT.test(html)) return [{ text: html }];
   const hit = converted.get(html);
   if (hit !== undefined) return hit;
-  const marked = htmlToText(html.replace(MARKS, ''))
+  const marked = htmlToText(escapeUnknownTags(html.replace(MARKS, '')))
     .replace(/[ \t]+\n/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
