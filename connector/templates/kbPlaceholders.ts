@@ -22,7 +22,7 @@ export const KB_PLACEHOLDERS: PlaceholderEntries = {
   SOFTWARE_LIST: nested('Affected software (SOFTWARE.PRODUCT, SOFTWARE.VENDOR).'),
   VENDOR_REFERENCE_LIST: nested('Vendor advisories.'),
   CVE_LIST: nested('CVEs with URLs; ${VULN.CVE_LIST.CVE.ID} lists the IDs.'),
-  DIAGNOSIS: leaf('What the vulnerability is (Qualys text, converted from HTML by the source).'),
+  DIAGNOSIS: leaf('What the vulnerability is (Qualys text, converted from HTML by the source; links stay links).'),
   DIAGNOSIS_COMMENT: leaf('Your subscription\'s diagnosis comment.'),
   CONSEQUENCE: leaf('What an attacker can do.'),
   CONSEQUENCE_COMMENT: leaf('Your subscription\'s consequence comment.'),

@@ -1,8 +1,17 @@
-export type TemplatePart = { kind: 'text'; text: string } | { kind: 'placeholder'; path: string };
+/**
+ * A template string in parts. A placeholder names one value (`${IP}`) or several, the
+ * first non-empty of which is used (`${IP|IPV6|DNS}`); `${?}` at the start of a line
+ * marks the line as left out when every placeholder on it renders empty.
+ */
+export type TemplatePart =
+  | { kind: 'text'; text: string }
+  /** `path` as written; `alternatives` only for a fallback (`${IP|IPV6}` → IP, IPV6). */
+  | { kind: 'placeholder'; path: string; alternatives?: readonly string[] }
+  | { kind: 'optionalLine' };
 
 export interface ParsedTemplate {
   parts: TemplatePart[];
-  /** Every placeholder path, in order of appearance (duplicates kept). */
+  /** Every placeholder path, fallback alternatives included, in order of appearance (duplicates kept). */
   placeholders: string[];
   /** Syntax problems; the offending text is kept as literal text. */
   problems: string[];
@@ -10,6 +19,13 @@ export interface ParsedTemplate {
 
 /** `${NAME}` or a dotted path into nested data: `${QDS.content}`, `${vuln.cvssInfo.baseScore}`. */
 const PATH = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*$/;
+/**
+ * Separates fallbacks. Not a character of a name, so no Qualys placeholder contains it
+ * (the eight reference schemes use names and dotted paths only).
+ */
+const FALLBACK = '|';
+/** Line marker: the line is left out when all its placeholders are empty. */
+export const OPTIONAL_LINE = '${?}';
 
 const cache = new Map<string, ParsedTemplate>();
 const CACHE_LIMIT = 2000;
@@ -30,6 +46,10 @@ function parse(template: string): ParsedTemplate {
   const problems: string[] = [];
   let text = '';
   let i = 0;
+  const flushText = (): void => {
+    if (text) parts.push({ kind: 'text', text });
+    text = '';
+  };
   while (i < template.length) {
     const open = template.indexOf('${', i);
     if (open === -1) {
@@ -43,21 +63,29 @@ function parse(template: string): ParsedTemplate {
       text += template.slice(open);
       break;
     }
-    const path = template.slice(open + 2, close);
-    if (!PATH.test(path)) {
+    const inner = template.slice(open + 2, close);
+    const alternatives = inner.split(FALLBACK);
+    if (inner === '?') {
+      if (open === 0 || template[open - 1] === '\n') {
+        flushText();
+        parts.push({ kind: 'optionalLine' });
+      } else {
+        problems.push(`"${OPTIONAL_LINE}" must start a line (it leaves out a line whose placeholders are all empty)`);
+        text += OPTIONAL_LINE;
+      }
+    } else if (!alternatives.every((p) => PATH.test(p))) {
       problems.push(
-        `malformed placeholder "\${${clip(path)}}" (a name is letters, digits and _, with dots for nested values: \${QDS.content})`,
+        `malformed placeholder "\${${clip(inner)}}" (a name is letters, digits and _, with dots for nested values: \${QDS.content}; | between names for fallbacks: \${IP|IPV6})`,
       );
       text += template.slice(open, close + 1);
     } else {
-      if (text) parts.push({ kind: 'text', text });
-      text = '';
-      parts.push({ kind: 'placeholder', path });
-      placeholders.push(path);
+      flushText();
+      parts.push(alternatives.length > 1 ? { kind: 'placeholder', path: inner, alternatives } : { kind: 'placeholder', path: inner });
+      placeholders.push(...alternatives);
     }
     i = close + 1;
   }
-  if (text) parts.push({ kind: 'text', text });
+  flushText();
   return { parts, placeholders, problems };
 }
 

@@ -1,6 +1,7 @@
 import { TemplateError } from '../errors.js';
 import type { TemplateContext } from '../model/finding.js';
 import { cleanText } from './format/cleanText.js';
+import { segmentPlainText } from './format/linkHref.js';
 import { matchPriority } from './priorityCriteria.js';
 import { renderPlain, renderRich, renderUnlessAllEmpty } from './renderText.js';
 import type { RenderedCustomField, RenderedTicket, RichText, TicketRole, TicketScheme, TicketTemplate } from './types.js';
@@ -71,7 +72,7 @@ function renderLabels(templates: readonly string[], ctx: TemplateContext, projec
 }
 
 function plainOf(rich: RichText): string {
-  return cleanText(rich.map((s) => s.text).join('')).trim();
+  return cleanText(rich.map(segmentPlainText).join('')).trim();
 }
 
 /** One line: control characters dropped, every whitespace run (newlines included) one space. */

@@ -21,7 +21,12 @@ function strict<S extends z.ZodRawShape>(shape: S) {
 }
 
 const templateText = (title: string, description: string) =>
-  z.string().meta({ title, description: `${description} Placeholders: \${NAME} or \${PATH.TO.VALUE}.` });
+  z.string().meta({
+    title,
+    description:
+      `${description} Placeholders: \${NAME} or \${PATH.TO.VALUE}; \${A|B|C} is the first of A, B, C that is not empty ` +
+      '(e.g. \${IP|IPV6|DNS|NETBIOS|ID}). A line that starts with \${?} is left out when all its placeholders are empty.',
+  });
 
 const customField = strict({
   value: templateText('Value', 'Template for the field value.'),

@@ -16,6 +16,12 @@ export interface RichSegment {
   text: string;
   /** true = scanner value (escape it), false = template text. */
   value: boolean;
+  /**
+   * A link from the scanner's text (KnowledgeBase `<A HREF>`), as the scanner wrote it:
+   * the formatters make a link of http, https and mailto URLs only and show any other as
+   * inert text (`text [url]`, format/linkHref.ts). Only on value segments.
+   */
+  href?: string;
 }
 export type RichText = RichSegment[];
 

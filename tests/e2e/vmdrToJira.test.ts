@@ -121,7 +121,7 @@ describe('e2e: Qualys VMDR → Jira Cloud, one ticket per detection (templates/v
       const d = all.get(issueDetectionId(issue) as string) as DetectionView;
       expect(issue.status).to.equal('To Do');
       expect(priorityOf(issue), issue.key).to.equal(qdsPriority(d.qds));
-      expect(issue.fields.summary).to.match(new RegExp(`^QID ${d.detection.QID}: Simulated .* on ${d.host.DNS} ${d.host.IP}$`));
+      expect(issue.fields.summary).to.match(new RegExp(`^QID ${d.detection.QID}: Simulated .* on ${d.host.IP}$`));
       expect(issue.fields[pkField]).to.equal(`Host ID:${d.host.ID}-QID:${d.detection.QID}-Port:${d.detection.PORT ?? ''}`);
       expect(issue.fields.labels).to.include.members(['vulnbridge', 'vb-job-vmdr', `qid-${d.detection.QID}`]);
       expect(markersOf(issue)).to.have.length(1);

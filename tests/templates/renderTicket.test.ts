@@ -18,7 +18,7 @@ describe('templates/renderTicket', () => {
       expect(t.role).to.equal('single');
       expect(t.issueType).to.equal('Task');
       expect(t.summary).to.equal(
-        'QID 197597: Ubuntu Security Notification for Linux kernel (AWS) Vulnerabilities (USN-4579-1) on adfssrvr.adfs.local 10.50.2.111',
+        'QID 197597: Ubuntu Security Notification for Linux kernel (AWS) Vulnerabilities (USN-4579-1) on 10.50.2.111',
       );
       expect(t.primaryKey).to.equal('Host ID:12048633-QID:197597-Port:443');
       expect(t.labels).to.deep.equal(['vulnbridge', 'qualys-host-12048633', 'qid-197597']);
@@ -42,7 +42,7 @@ describe('templates/renderTicket', () => {
       expect(plain).to.include('QDS 95 (CRITICAL), severity 4 of 5, status Active.');
       expect(plain).to.include('SOLUTION\nRefer to [USN-4579-1|https://ubuntu.com/security/notices/USN-4579-1] | apply the update.');
       expect(toPlain(t.comment ?? [])).to.equal(
-        'Qualys still reports QID 197597 on adfssrvr.adfs.local 10.50.2.111: status Active, last found 2024-03-08T20:15:41Z, QDS 95.',
+        'Qualys still reports QID 197597 on 10.50.2.111: status Active, last found 2024-03-08T20:15:41Z, QDS 95.',
       );
     });
 
@@ -94,7 +94,7 @@ describe('templates/renderTicket', () => {
 
     it('renders the host parent with its TruRisk priority', () => {
       const t = renderTicket(scheme, 'parent', vmdrContext(), opts);
-      expect(t.summary).to.equal('Vulnerable host adfssrvr.adfs.local 10.50.2.111 (Qualys host ID 12048633)');
+      expect(t.summary).to.equal('Vulnerable host 10.50.2.111 (Qualys host ID 12048633)');
       expect(t.primaryKey).to.equal('Host ID:12048633');
       expect(t.labels).to.deep.equal(['vulnbridge', 'qualys-host-12048633']);
       expect(t.priority).to.equal('High');

@@ -30,6 +30,12 @@ describe('templates/writeSchema', () => {
       expect(where).to.include('/template/metadata/operationMappings/Fixed');
     });
 
+    it('documents placeholder fallbacks and ${?} lines in every template text', () => {
+      const text = schemeJsonSchemaText();
+      expect(text).to.include('${A|B|C} is the first of A, B, C that is not empty (e.g. ${IP|IPV6|DNS|NETBIOS|ID})');
+      expect(text).to.include('A line that starts with ${?} is left out when all its placeholders are empty.');
+    });
+
     it('carries titles and descriptions for editor help', () => {
       expect(schema.title).to.equal('vulnbridge ticketing scheme');
       expect(schemeJsonSchemaText()).to.include('"title": "Operation mappings"');

@@ -3,7 +3,7 @@ import type { RenderedCustomField, RenderedTicket } from '../../templates/types.
 import type { JiraFields } from '../types.js';
 import type { PreparedProject } from './checkSetup.js';
 import { clip, coerceField, sanitizeLabels, TEXT_LIMIT, TEXTFIELD_LIMIT } from './coerceField.js';
-import { plainToAdf, toPlain, toWiki } from './richText.js';
+import { richToAdf, toPlain, toWiki } from './richText.js';
 import type { JiraField } from './wire.js';
 
 export interface BuildFieldsContext {
@@ -31,7 +31,7 @@ export function buildFields(ticket: RenderedTicket, ctx: BuildFieldsContext): Ji
   };
   const plain = toPlain(ticket.description);
   if (plain.trim()) {
-    fields.description = ctx.cloud ? plainToAdf(plain, TEXT_LIMIT) : toWiki(ticket.description, TEXT_LIMIT);
+    fields.description = ctx.cloud ? richToAdf(ticket.description, plain, TEXT_LIMIT) : toWiki(ticket.description, TEXT_LIMIT);
   }
   const labels = sanitizeLabels(ticket.labels);
   if (labels.length) fields.labels = labels;

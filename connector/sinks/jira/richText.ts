@@ -19,7 +19,12 @@ export function toAdf(rich: RichText, limit?: number): AdfDoc {
   return adfOf(rich, limit, { countJson: true });
 }
 
-/** `toAdf(rich, limit)` given `toPlain(rich)`, which the caller already made (to see whether it is empty). */
-export function plainToAdf(plain: string, limit?: number): AdfDoc {
+/**
+ * `toAdf(rich, limit)` given `toPlain(rich)`, which the caller already made (to see
+ * whether it is empty): rich text with links needs the segments, the rest is built from
+ * the plain text.
+ */
+export function richToAdf(rich: RichText, plain: string, limit?: number): AdfDoc {
+  if (rich.some((s) => s.href !== undefined)) return adfOf(rich, limit, { countJson: true });
   return adfOfPlain(plain, limit, { countJson: true });
 }

@@ -84,3 +84,16 @@ describe('qualys-vmdr/kbEntry', () => {
     for (const html of [...samples, ...samples]) expect(kbHtmlToText(html), JSON.stringify(html)).to.equal(reference(html));
   });
 });
+
+describe('qualys-vmdr/kbEntry links', () => {
+  it('keeps the links of a text as {content, rich}: content is the plain text as before, rich has the URLs apart', async () => {
+    const { kbSampleEntry } = await import('../../support/kbSample.js');
+    const entry = kbSampleEntry({ SOLUTION: 'See <A HREF="https://example.com/a" TARGET="_blank">the advisory</A>.<BR>Then patch.' });
+    expect(entry.SOLUTION).to.deep.equal({
+      content: 'See the advisory [https://example.com/a].\nThen patch.',
+      rich: [{ text: 'See ' }, { text: 'the advisory', href: 'https://example.com/a' }, { text: '.\nThen patch.' }],
+    });
+    // Texts without a link stay plain strings.
+    expect(entry.DIAGNOSIS).to.equal('This QID reports the absence of the following');
+  });
+});

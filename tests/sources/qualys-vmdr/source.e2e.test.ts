@@ -3,6 +3,7 @@ import { ExternalHostError, SourceError } from '../../../connector/errors.js';
 import { QUALYS_SIM_CREDENTIALS, startQualysSim, type QualysSim } from '../../sim/qualys/startQualysSim.js';
 import type { SimChange } from '../../sim/qualys/generateVmdrData.js';
 import { enrichContext, fakeSleep, makeSource, pullAll, pullContext, pullError } from './qualysTestKit.js';
+import { stringifyValue } from '../../../connector/templates/stringifyValue.js';
 
 const T0 = Date.parse('2026-03-01T00:00:00Z');
 
@@ -71,7 +72,8 @@ describe('qualys-vmdr against the Qualys simulator (end to end)', () => {
     expect(sim.calls.filter((c) => c.api === 'kb')).to.have.length(Math.ceil(qids.length / 5));
     const sample = sim.data.kb(kb[0]!.id)!;
     expect(kb[0]!.data).to.include({ TITLE: sample.TITLE, CVSS_BASE: sample.CVSS_BASE, CVSS_V3_ATTACK_VECTOR: sample.CVSS_V3_ATTACK_VECTOR, CVES: sample.CVES.join(', ') });
-    expect(String(kb[0]!.data.DIAGNOSIS)).to.match(/was detected\.\nThe installed version is affected & exploitable\.\n\nSee advisory \d+ \[https:\/\/example\.com\/qid\/\d+\]\./);
+    // A text with a link is {content, rich} (model/richValue.ts); its text is what templates render as plain text.
+    expect(stringifyValue(kb[0]!.data.DIAGNOSIS)).to.match(/was detected\.\nThe installed version is affected & exploitable\.\n\nSee advisory \d+ \[https:\/\/example\.com\/qid\/\d+\]\./);
     const hosts = ctx.puts.filter((p) => p.ns === 'qualys.host');
     expect(hosts).to.have.length(hostIds.length);
     const h = sim.data.host(hosts[0]!.id)!;

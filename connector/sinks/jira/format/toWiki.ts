@@ -1,6 +1,7 @@
 import type { RichText } from '../../../templates/types.js';
 import { cleanText, JIRA_TEXT_LIMIT } from '../../../templates/format/cleanText.js';
 import { charPieces, fitPieces, truncationNote, type Piece } from '../../../templates/format/fitPieces.js';
+import { linkOf, segmentPlainText } from '../../../templates/format/linkHref.js';
 
 /*
  * Jira wiki markup (Data Center, REST v2). Template text is trusted and may use markup;
@@ -26,6 +27,11 @@ import { charPieces, fitPieces, truncationNote, type Piece } from '../../../temp
  * Inside a `{noformat}` or `{code}` block opened by the template nothing is rendered,
  * escapes would show literally, so values go in raw and only a closing tag inside a
  * value is broken with a zero-width space.
+ * A link segment with an http, https or mailto URL becomes `[text|url]`: its text escaped
+ * as a value, with `|`, `[` and `]` written as numeric entities (the link is found before
+ * escapes are applied, so a backslash would not keep them from ending the alias), and
+ * the characters that end or split a link (`[ ] | { } < > " \ ^` and backquote)
+ * percent-encoded in the URL. Any other link is inert text, `text [url]`, escaped.
  */
 const SPECIAL = new Set(['*', '_', '-', '+', '^', '~', '?', '{', '}', '[', ']', '|', '!', '#', '(', ')']);
 const MACRO_TAG = /\{(noformat|code)(?::[^}\n]*)?\}/gi;
@@ -42,7 +48,13 @@ export function toWiki(rich: RichText, limit = JIRA_TEXT_LIMIT): string {
   let openMacro: string | undefined;
   let atLineStart = true;
   for (const seg of rich) {
-    const text = cleanText(seg.text);
+    const link = seg.value && !openMacro ? linkOf(seg) : undefined;
+    if (link) {
+      linkPieces(link.text, link.href, pieces);
+      atLineStart = false;
+      continue;
+    }
+    const text = cleanText(seg.value ? segmentPlainText(seg) : seg.text);
     if (text === '') continue;
     if (!seg.value) openMacro = templatePieces(text, openMacro, pieces);
     else if (openMacro) rawValuePieces(text, openMacro, pieces);
@@ -78,6 +90,19 @@ function templatePieces(text: string, openMacro: string | undefined, pieces: Pie
   }
   pieces.push(...charPieces(text.slice(last), closerFor(state)));
   return state;
+}
+
+const ALIAS_ENTITY: Readonly<Record<string, string>> = { '\\|': '&#124;', '\\[': '&#91;', '\\]': '&#93;' };
+const URL_BREAKER = /[[\]|{}<>"\\^`]/g;
+
+/** `[text|url]` as one piece: a cut never leaves half a link. The text has no line break (a link is one line). */
+function linkPieces(text: string, href: string, pieces: Piece[]): void {
+  const url = href.replace(URL_BREAKER, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+  const shown = text.replace(/\s*\n\s*/g, ' ').trim() || href.replace(/^mailto:/i, '');
+  const escaped: Piece[] = [];
+  escapedValuePieces(shown, false, escaped);
+  const alias = escaped.map((p) => ALIAS_ENTITY[p.out] ?? p.out).join('');
+  pieces.push({ out: `[${alias}|${url}]`, src: text.length || shown.length });
 }
 
 function rawValuePieces(text: string, macro: string, pieces: Piece[]): void {

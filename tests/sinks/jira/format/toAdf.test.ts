@@ -31,7 +31,23 @@ const ADF_SUBSET = {
                   type: 'object',
                   required: ['type', 'text'],
                   additionalProperties: false,
-                  properties: { type: { const: 'text' }, text: { type: 'string', minLength: 1 } },
+                  properties: {
+                    type: { const: 'text' },
+                    text: { type: 'string', minLength: 1 },
+                    // .../document/marks/link
+                    marks: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        required: ['type', 'attrs'],
+                        additionalProperties: false,
+                        properties: {
+                          type: { const: 'link' },
+                          attrs: { type: 'object', required: ['href'], additionalProperties: false, properties: { href: { type: 'string', minLength: 1 } } },
+                        },
+                      },
+                    },
+                  },
                 },
                 { type: 'object', required: ['type'], additionalProperties: false, properties: { type: { const: 'hardBreak' } } },
               ],
@@ -51,6 +67,8 @@ function expectValid(doc: AdfDoc): void {
 function textOf(doc: AdfDoc): string {
   return doc.content.map((p) => p.content.map((n) => (n.type === 'text' ? n.text : '\n')).join('')).join('\n\n');
 }
+
+const v = (text: string) => ({ text, value: true });
 
 describe('templates/format/toAdf', () => {
   it('splits paragraphs on blank lines and uses hardBreak for single newlines', () => {
@@ -128,5 +146,40 @@ describe('templates/format/toAdf', () => {
       }
     }
   });
-});
 
+  describe('links', () => {
+    const link = (text: string, href: string) => ({ text, value: true, href });
+
+    it('makes link marks of http, https and mailto links, across line breaks and paragraphs', () => {
+      const doc = toAdf([v('See '), link('the\nadvisory', 'https://example.com/a?b=1#c'), v('.\n\nMail '), link('', 'mailto:sec@example.com')]);
+      expectValid(doc);
+      const mark = (href: string) => [{ type: 'link', attrs: { href } }];
+      expect(doc.content).to.deep.equal([
+        { type: 'paragraph', content: [
+          { type: 'text', text: 'See ' }, { type: 'text', text: 'the', marks: mark('https://example.com/a?b=1#c') },
+          { type: 'hardBreak' }, { type: 'text', text: 'advisory', marks: mark('https://example.com/a?b=1#c') }, { type: 'text', text: '.' },
+        ] },
+        { type: 'paragraph', content: [{ type: 'text', text: 'Mail ' }, { type: 'text', text: 'sec@example.com', marks: mark('mailto:sec@example.com') }] },
+      ]);
+    });
+
+    it('keeps any other link inert: text [url], no mark', () => {
+      for (const href of ['javascript:alert(1)', 'JavaScript:x', 'data:text/html,x', 'file:///etc/passwd', 'ftp://x/y', '//x.example/y', 'https://', 'https://a b', 'mailto:']) {
+        const doc = toAdf([v('go '), link('here', href)]);
+        expectValid(doc);
+        expect(JSON.stringify(doc), href).to.not.include('marks');
+        expect(textOf(doc), href).to.equal(`go here [${href.replace(/^mailto:/i, '')}]`);
+      }
+    });
+
+    it('counts the serialized marks against the limit', () => {
+      const rich: RichText = [];
+      for (let i = 0; i < 200; i++) rich.push(v(`item ${i} `), link(`advisory ${i}`, `https://example.com/security/notices/${'x'.repeat(40)}/${i}`), v('\n'));
+      const doc = toAdf(rich, 5000, { countJson: true });
+      expectValid(doc);
+      expect(JSON.stringify(doc).length).to.be.at.most(5000);
+      expect(textOf(doc)).to.match(/\[truncated by vulnbridge: \d+ characters omitted\]$/);
+      expect(JSON.stringify(doc)).to.include('"marks"');
+    });
+  });
+});

@@ -89,4 +89,37 @@ describe('templates/format/toWiki', () => {
   it('returns short text unchanged at the default limit', () => {
     expect(toWiki([t('a'), v('b')])).to.equal('ab');
   });
+
+  describe('links', () => {
+    const link = (text: string, href: string) => ({ text, value: true, href });
+
+    it('writes http, https and mailto links as [text|url], the text escaped', () => {
+      expect(toWiki([v('See '), link('the *advisory*', 'https://example.com/a'), v('.')])).to.equal('See [the \\*advisory\\*|https://example.com/a].');
+      expect(toWiki([link('mail us', 'mailto:sec@example.com')])).to.equal('[mail us|mailto:sec@example.com]');
+      expect(toWiki([link('', 'https://example.com/a')])).to.equal('[https://example.com/a|https://example.com/a]');
+    });
+
+    it('keeps the link whole: |, [ and ] in the text as entities, breaking characters in the URL percent-encoded, one line', () => {
+      const wiki = toWiki([link('a|b [c]\nd', 'https://example.com/p[1]?q={x}|"y"<z>^`\\')]);
+      expect(wiki).to.equal('[a&#124;b &#91;c&#93; d|https://example.com/p%5B1%5D?q=%7Bx%7D%7C%22y%22%3Cz%3E%5E%60%5C]');
+    });
+
+    it('keeps any other link inert, escaped like any value', () => {
+      expect(toWiki([link('click', 'javascript:alert(1)')])).to.equal('click \\[javascript:alert\\(1\\)\\]');
+      expect(toWiki([link('x', 'file:///etc/passwd')])).to.equal('x \\[file:///etc/passwd\\]');
+    });
+
+    it('inside a {noformat} block shows a link as text [url], raw', () => {
+      expect(toWiki([t('{noformat}\n'), link('doc', 'https://example.com/a'), t('\n{noformat}')])).to.equal('{noformat}\ndoc [https://example.com/a]\n{noformat}');
+    });
+
+    it('never cuts a link in half', () => {
+      const rich: RichText = [v('x'.repeat(60)), link('the advisory', 'https://example.com/a')];
+      for (let limit = 60; limit < 140; limit++) {
+        const wiki = toWiki(rich, limit);
+        expect(wiki.length, String(limit)).to.be.at.most(limit);
+        expect(wiki.includes('[the') === wiki.includes('/a]'), wiki).to.equal(true);
+      }
+    });
+  });
 });
