@@ -1,6 +1,6 @@
 /**
  * The one place secrets are scrubbed. Secrets are registered when they are read from
- * env vars or files (config/secrets.ts); everything logged or stored as an error
+ * env vars or files (secrets.ts); everything logged or stored as an error
  * message is passed through `redact`.
  */
 const secrets = new Set<string>();

@@ -1,7 +1,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { routesSchema } from '../routing/routesSchema.js';
-import { serverConfigSchema, webhookAuthSchema } from '../server/serverConfig.js';
+import { serverConfigSchema, webhookAuthSchema } from './serverConfig.js';
 
 /** Jobs, sources and sinks are named in messages and in labels: keep names simple. */
 const jobName = z

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { ConfigError, ProblemList, type VulnbridgeError } from '../errors.js';
 import type { Routes } from '../routing/routesSchema.js';
 import { validateRoutes } from '../routing/validateRoutes.js';
-import type { ServerConfig, WebhookAuthConfig } from '../server/serverConfig.js';
+import type { ServerConfig, WebhookAuthConfig } from './serverConfig.js';
 import type { SinkFactory } from '../sinks/types.js';
 import type { SourceFactory } from '../sources/types.js';
 import { configSchema, type RawJob } from './configSchema.js';

@@ -1,12 +1,27 @@
-import type { AppContext } from '../cli/appContext.js';
+import type { Config } from '../config/loadConfig.js';
 import { describeError } from '../errors.js';
-import { prepareJob } from '../pipeline/jobRuntime.js';
+import type { Logger } from '../log.js';
+import { prepareJob, type JobRuntime } from '../pipeline/jobRuntime.js';
 import { runCycle, type CycleReport } from '../pipeline/runCycle.js';
 import { startHttpServer, type RunningHttpServer } from '../server/httpServer.js';
-import { serverConfigSchema } from '../server/serverConfig.js';
+import { serverConfigSchema } from '../config/serverConfig.js';
+import type { State } from '../state/stateBundle.js';
 import { JobScheduler, type RunKind, type ScheduleFn } from './jobScheduler.js';
 import { webhookTargets } from './webhookTargets.js';
 import { deliveryLanes, OutboxPump } from '../delivery/outboxPump.js';
+
+/**
+ * What the daemon runs: the opened app (cli/appContext.ts AppContext has this shape).
+ * Named here so the daemon does not import the cli above it.
+ */
+export interface DaemonApp {
+  config: Config;
+  log: Logger;
+  state: State;
+  jobs: JobRuntime[];
+  /** Jobs that could not be built (bad template, missing secret): reported, the rest go on. */
+  broken: Array<{ name: string; error: string }>;
+}
 
 export interface Daemon {
   scheduler: JobScheduler;
@@ -30,7 +45,7 @@ export interface DaemonOptions {
  * The daemon's parts, started: every job's sink checked, one schedule per job, and the
  * HTTP listener whose webhooks are stored in the inbox and processed by push cycles.
  */
-export async function startDaemon(app: AppContext, opts: DaemonOptions = {}): Promise<Daemon> {
+export async function startDaemon(app: DaemonApp, opts: DaemonOptions = {}): Promise<Daemon> {
   const { log } = app;
   const lanes = deliveryLanes(app.jobs);
   const pump = lanes.length ? new OutboxPump(app.state.outbox, lanes, log) : undefined;
@@ -91,7 +106,7 @@ export async function startDaemon(app: AppContext, opts: DaemonOptions = {}): Pr
   };
 }
 
-async function startListener(app: AppContext, scheduler: JobScheduler): Promise<RunningHttpServer | undefined> {
+async function startListener(app: DaemonApp, scheduler: JobScheduler): Promise<RunningHttpServer | undefined> {
   const wanted = app.config.server ?? (app.jobs.some((j) => j.config.webhook) ? serverConfigSchema.parse({}) : undefined);
   if (!wanted) return undefined;
   const server = await startHttpServer({

@@ -1,11 +1,20 @@
 import { describeError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { JobRuntime } from '../pipeline/jobRuntime.js';
+import type { IncidentSender } from '../incidents/types.js';
 import type { Outbox } from '../state/outbox.js';
 import { OutboxDrainer, type DeliveryLane } from './outboxDrainer.js';
 
+/**
+ * What delivery needs of a job (pipeline/jobRuntime.ts JobRuntime has this shape): its
+ * name and incident lanes. Named here so delivery does not import the pipeline beside it.
+ */
+export interface DeliveryJob {
+  config: { name: string };
+  lanes: { incidents: ReadonlyArray<{ id: string; sender: IncidentSender }> };
+}
+
 /** Every incident endpoint of these jobs, as delivery lanes. */
-export function deliveryLanes(jobs: readonly JobRuntime[]): DeliveryLane[] {
+export function deliveryLanes(jobs: readonly DeliveryJob[]): DeliveryLane[] {
   return jobs.flatMap((rt) => rt.lanes.incidents.map((l) => ({ job: rt.config.name, lane: l.id, sender: l.sender })));
 }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { TemplateContext, TemplateValue } from '../model/finding.js';
-import type { SeverityName } from '../routing/actionSchemas.js';
+import type { SeverityName } from '../model/severity.js';
 import { findingFacts, type FindingFacts } from './findingFacts.js';
 import { andMore, fitDetails, jsonBytes, MAX_BODY_BYTES, type Details } from './fitSize.js';
 import { incidentSeverity, SEVERITY_ORDER, type SeverityMap } from './severity.js';

@@ -1,5 +1,5 @@
 import type { TemplateContext, TemplateValue } from '../model/finding.js';
-import type { SeverityName } from '../routing/actionSchemas.js';
+import type { SeverityName } from '../model/severity.js';
 import { resolvePath, stringifyValue } from '../templates/stringifyValue.js';
 import type { Details } from './fitSize.js';
 import { findingSeverity } from './severity.js';

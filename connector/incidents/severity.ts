@@ -1,7 +1,10 @@
 import type { TemplateContext } from '../model/finding.js';
-import type { SeverityName } from '../routing/actionSchemas.js';
+import { SEVERITY_ORDER, severityName, type SeverityName } from '../model/severity.js';
 import { stringifyValue, resolvePath } from '../templates/stringifyValue.js';
 import type { IncidentSeverity } from './types.js';
+
+/** The scale itself is model/severity.ts; re-exported for the incident code. */
+export { SEVERITY_ORDER, severityName };
 
 export type SeverityMap = Partial<Record<SeverityName, IncidentSeverity>>;
 
@@ -14,31 +17,6 @@ export const DEFAULT_SEVERITY_MAP: Readonly<Record<SeverityName, IncidentSeverit
   Information: 'info',
   Unknown: 'info',
 };
-
-const BY_NAME: Readonly<Record<string, SeverityName>> = {
-  critical: 'Critical',
-  high: 'High',
-  // Xray 1.x/2.x legacy names (§1.6).
-  major: 'High',
-  medium: 'Medium',
-  low: 'Low',
-  minor: 'Low',
-  information: 'Information',
-  info: 'Information',
-  informational: 'Information',
-  unknown: 'Unknown',
-};
-
-/** Qualys severity levels 5..1 (VMDR, WAS, Container Security). */
-const BY_LEVEL: Readonly<Record<string, SeverityName>> = { '5': 'Critical', '4': 'High', '3': 'Medium', '2': 'Low', '1': 'Information' };
-
-export const SEVERITY_ORDER: readonly SeverityName[] = ['Critical', 'High', 'Medium', 'Low', 'Information', 'Unknown'];
-
-/** A severity as a name, or a Qualys level 1..5, on the one scale; Unknown for anything else. */
-export function severityName(raw: string): SeverityName {
-  const t = raw.trim();
-  return BY_LEVEL[t] ?? BY_NAME[t.toLowerCase()] ?? 'Unknown';
-}
 
 /**
  * The finding's severity on the one scale. XRAY carries the name in SEVERITY, VMDR and

@@ -1,9 +1,9 @@
 import type { JobConfig } from '../config/loadConfig.js';
-import { readSecret } from '../config/secrets.js';
+import { readSecret } from '../secrets.js';
 import { TemplateError } from '../errors.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Logger } from '../log.js';
-import { resolveWebhookAuth, webhookAuthenticator } from '../server/webhookAuth.js';
+import { resolveWebhookAuth, webhookAuthenticator } from '../http/webhookAuth.js';
 import type { TicketSink } from '../sinks/types.js';
 import type { Source } from '../sources/types.js';
 import { loadScheme } from '../templates/loadScheme.js';

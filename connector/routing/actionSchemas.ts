@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { secretRefSchema } from '../config/secrets.js';
+import { SEVERITY_NAMES, type SeverityName } from '../model/severity.js';
+import { secretRefSchema } from '../secrets.js';
 
-/** Severity names on the one scale every source maps to (Xray's; Qualys 5..1 = Critical..Information). */
-export const SEVERITY_NAMES = ['Critical', 'High', 'Medium', 'Low', 'Information', 'Unknown'] as const;
-export type SeverityName = (typeof SEVERITY_NAMES)[number];
+/** The one severity scale (model/severity.ts), re-exported for routes. */
+export { SEVERITY_NAMES, type SeverityName };
 
 const incidentSeverity = z.enum(['critical', 'error', 'warning', 'info']);
 

@@ -1,5 +1,5 @@
 import type { TemplateContext } from '../model/finding.js';
-import { SEVERITY_RANK } from '../sources/jfrog-xray/severity.js';
+import { SEVERITY_RANK } from '../model/severity.js';
 import type { ModuleName } from '../templates/modulePlaceholders.js';
 import type { Action } from './actionSchemas.js';
 import type { Criteria, RouteRule } from './routesSchema.js';

@@ -1,4 +1,4 @@
-import type { IncidentEvent } from '../incidents/types.js';
+import type { IncidentEvent } from '../model/incidentEvent.js';
 import type { Db } from './openState.js';
 
 export interface AlertRow {

@@ -1,4 +1,4 @@
-import type { TicketRole } from '../templates/types.js';
+import type { TicketRole } from '../model/ticketRole.js';
 import type { Db } from './openState.js';
 
 /** pending = create sent (or about to be) but no key recorded yet; closed-by-user = a person closed it. */

@@ -1,11 +1,11 @@
 import type { TemplateContext } from '../model/finding.js';
+import type { TicketRole } from '../model/ticketRole.js';
+
+export type { TicketRole };
 
 /** Operation words of the Qualys ticketing-scheme format (`operationMappings` values). */
 export type OperationWord = 'open' | 'close' | 'link' | 'unlink' | 'linkDiff' | 'unlinkAll' | 'openDiff' | 'closeAll';
 export const OPERATION_WORDS: readonly OperationWord[] = ['open', 'close', 'link', 'unlink', 'linkDiff', 'unlinkAll', 'openDiff', 'closeAll'];
-
-/** `single`: flat payload (one ticket per finding); `parent`/`child`: payload.parent / payload.relatedTicket. */
-export type TicketRole = 'single' | 'parent' | 'child';
 
 /**
  * Rendered rich text keeps template text apart from scanner values: the template's own

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { loadConfig, parseConfig, type Registries } from '../../connector/config/loadConfig.js';
-import { readSecret } from '../../connector/config/secrets.js';
+import { readSecret } from '../../connector/secrets.js';
 import { ConfigError, ProblemList } from '../../connector/errors.js';
 import { redactString } from '../../connector/redact.js';
 import type { SinkFactory } from '../../connector/sinks/types.js';

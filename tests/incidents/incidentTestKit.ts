@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { expect } from 'chai';
-import { readSecret } from '../../connector/config/secrets.js';
+import { readSecret } from '../../connector/secrets.js';
 import { VulnbridgeError } from '../../connector/errors.js';
 import type { IncidentSenderDeps } from '../../connector/incidents/senderDeps.js';
 import type { IncidentEvent } from '../../connector/incidents/types.js';

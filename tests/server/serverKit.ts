@@ -3,7 +3,7 @@ import type { Logger } from '../../connector/log.js';
 import type { HealthReport } from '../../connector/server/healthReport.js';
 import { startHttpServer, type RunningHttpServer } from '../../connector/server/httpServer.js';
 import type { WebhookTarget } from '../../connector/server/webhookTarget.js';
-import { webhookAuthenticator, type ResolvedWebhookAuth } from '../../connector/server/webhookAuth.js';
+import { webhookAuthenticator, type ResolvedWebhookAuth } from '../../connector/http/webhookAuth.js';
 
 export interface LogEntry {
   level: string;

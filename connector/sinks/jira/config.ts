@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretRefSchema } from '../../config/secrets.js';
+import { secretRefSchema } from '../../secrets.js';
 import { DEFAULT_ATTACHMENT_MAX_BYTES } from './attachmentText.js';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretRefSchema } from '../../config/secrets.js';
+import { secretRefSchema } from '../../secrets.js';
 
 /** Get Violations `violation_type` values (xray-pagerduty-lightstep.md §1.2). */
 export const VIOLATION_TYPES = ['Security', 'License', 'Operational_Risk'] as const;

@@ -1,4 +1,4 @@
-import { secretSourceName } from '../../config/secrets.js';
+import { secretSourceName } from '../../secrets.js';
 import { sleep as realSleep, type Sleep } from '../../http/sleep.js';
 import type { Source, SourceDeps, SourceFactory } from '../types.js';
 import { checkWatches } from './checkWatches.js';

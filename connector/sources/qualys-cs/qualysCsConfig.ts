@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretRefSchema } from '../../config/secrets.js';
+import { secretRefSchema } from '../../secrets.js';
 
 /** What one job pulls: the CS ticketing templates are per kind (qualys.md §0). */
 const CS_OBJECT_KINDS = ['images', 'containers'] as const;

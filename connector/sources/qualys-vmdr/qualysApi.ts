@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { secretSourceName } from '../../config/secrets.js';
+import { secretSourceName } from '../../secrets.js';
 import { ExternalHostError, SourceError, VulnbridgeError } from '../../errors.js';
 import { createHttpClient, hostOf, transportError, type AxiosInstance } from '../../http/client.js';
 import { httpVerdict, type VendorRules } from '../../http/failurePolicy.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretRefSchema } from '../../config/secrets.js';
+import { secretRefSchema } from '../../secrets.js';
 
 /** HLD `status` values (docs.qualys.com/en/vm/latest/scans/vulnerability_status.htm). */
 const DETECTION_STATUSES = ['New', 'Active', 'Re-Opened', 'Fixed'] as const;

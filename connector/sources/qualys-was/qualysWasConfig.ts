@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretRefSchema } from '../../config/secrets.js';
+import { secretRefSchema } from '../../secrets.js';
 
 /** WAS finding statuses (qualys.md §3; the WAS templates' operationMappings keys, §0). */
 export const WAS_STATUSES = ['NEW', 'ACTIVE', 'REOPENED', 'FIXED', 'PROTECTED'] as const;

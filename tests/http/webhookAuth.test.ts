@@ -1,16 +1,16 @@
 import { expect } from 'chai';
-import type { SecretRef } from '../../connector/config/secrets.js';
+import type { SecretRef } from '../../connector/secrets.js';
 import { VulnbridgeError } from '../../connector/errors.js';
 import {
   constantTimeEqual,
   parseBasicAuthorization,
   resolveWebhookAuth,
   webhookAuthenticator,
-} from '../../connector/server/webhookAuth.js';
+} from '../../connector/http/webhookAuth.js';
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 
-describe('server/webhookAuth', () => {
+describe('http/webhookAuth', () => {
   describe('constantTimeEqual', () => {
     it('tells equal from unequal values, including different lengths and prefixes', () => {
       expect(constantTimeEqual('s3cret', 's3cret')).to.equal(true);

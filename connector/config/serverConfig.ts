@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { secretRefSchema } from '../config/secrets.js';
+import { secretRefSchema } from '../secrets.js';
 
 /** The daemon's listener (webhooks, /healthz). Loopback by default: exposing it is a choice. */
 export const serverConfigSchema = z.strictObject({

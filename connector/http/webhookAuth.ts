@@ -1,8 +1,18 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { SecretRef } from '../config/secrets.js';
 import { ConfigError } from '../errors.js';
-import type { WebhookAuthConfig } from './serverConfig.js';
+import type { SecretRef } from '../secrets.js';
+
+/**
+ * The inbound webhook credential check: pure functions of headers and resolved secrets,
+ * shared by the pipeline (which builds each job's check) and the server (which calls it).
+ * Kept here at the bottom so neither has to import the other. The settings are the
+ * shape of config's `webhook:` block (config/serverConfig.ts WebhookAuthConfig).
+ */
+export interface WebhookAuthSettings {
+  basicAuth?: { username: SecretRef; password: SecretRef };
+  header?: { name: string; value: SecretRef };
+}
 
 export type ResolvedWebhookAuth =
   | { kind: 'basic'; username: string; password: string }
@@ -58,7 +68,7 @@ export function webhookAuthenticator(auth: ResolvedWebhookAuth): (headers: Incom
 }
 
 /** Turns the config's secret references into values (registered for redaction by the reader). */
-export function resolveWebhookAuth(config: WebhookAuthConfig, readSecret: SecretReader, label = 'webhook'): ResolvedWebhookAuth {
+export function resolveWebhookAuth(config: WebhookAuthSettings, readSecret: SecretReader, label = 'webhook'): ResolvedWebhookAuth {
   if (config.basicAuth && !config.header) {
     return {
       kind: 'basic',

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError } from '../errors.js';
-import { registerSecret } from '../redact.js';
+import { ConfigError } from './errors.js';
+import { registerSecret } from './redact.js';
 
 /**
  * Secrets are never written in the YAML itself: a secret field names an env var or a

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { serverConfigSchema, webhookAuthSchema } from '../../connector/server/serverConfig.js';
+import { serverConfigSchema, webhookAuthSchema } from '../../connector/config/serverConfig.js';
 
 const ref = { env: 'XRAY_HOOK_SECRET' };
 
-describe('server/serverConfig', () => {
+describe('config/serverConfig', () => {
   describe('serverConfigSchema', () => {
     it('fills loopback, 8080 and 5 MiB by default', () => {
       expect(serverConfigSchema.parse({})).to.deep.equal({ host: '127.0.0.1', port: 8080, maxBodyBytes: 5 * 1024 * 1024 });
