@@ -1,4 +1,8 @@
+import type { z } from 'zod';
 import type { IncidentEvent, IncidentSeverity } from '../model/incidentEvent.js';
+import type { SeverityName } from '../model/severity.js';
+import type { SecretRef } from '../secrets.js';
+import type { IncidentSenderDeps } from './senderDeps.js';
 
 /** The event value itself lives in model/ (state's outbox stores it); re-exported for the incident code. */
 export type { IncidentEvent, IncidentSeverity };
@@ -17,4 +21,29 @@ export interface IncidentSender {
   /** Events per minute the endpoint takes (PagerDuty: about 120 per integration key). */
   readonly eventsPerMinute: number;
   send(event: IncidentEvent, signal: AbortSignal): Promise<void>;
+}
+
+/** What the options of every incident action have in common (lanes group and map by them). */
+export interface IncidentActionOptions {
+  groupBy: 'finding' | 'watch' | 'host';
+  eventsPerMinute: number;
+  /** Finding severity → incident severity, over the defaults; absent when the tool has no such setting. */
+  severity?: Partial<Record<SeverityName, IncidentSeverity>>;
+}
+
+/**
+ * An outbound incident vendor (sinks/<vendor>/index.ts), listed in sinks/registry.ts
+ * under the key of its routing action (`pagerduty: {...}`).
+ */
+export interface IncidentSenderFactory<A extends IncidentActionOptions> {
+  /** The options of the action, validated when routes are loaded. */
+  readonly actionSchema: z.ZodType<A>;
+  /**
+   * What tells one endpoint from another, for the lane id: the secret that names it
+   * (only its env var or file name is used, never its value) and anything else that
+   * makes a different stream of alerts (webhook: `:<format>`).
+   */
+  endpoint(action: A): { secret: SecretRef; variant?: string };
+  /** The sender; reads its secrets (and template) now, so config errors show at start. */
+  create(action: A, deps: IncidentSenderDeps): IncidentSender;
 }

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import type { JobConfig } from '../config/loadConfig.js';
-import { createIncidentSender } from '../incidents/createSender.js';
 import type { IncidentSender } from '../incidents/types.js';
 import type { Logger } from '../log.js';
-import type { Action, PagerdutyAction, WebhookAction } from '../routing/actionSchemas.js';
+import type { Action, IncidentAction, PagerdutyAction } from '../routing/actionSchemas.js';
 import { compileRoutes, type RouteMatch, type Router } from '../routing/router.js';
 import type { Routes } from '../routing/routesSchema.js';
+import { createIncidentSender, incidentActionParts } from '../sinks/registry.js';
 import { loadScheme } from '../templates/loadScheme.js';
 import type { TicketScheme } from '../templates/types.js';
 import { hashOf } from './markers.js';
@@ -87,17 +87,18 @@ export function buildLanes(
         }
         names.set(id, `jira ${project} (${path.basename(templatePath)})`);
       } else {
-        const [type, a] = 'pagerduty' in action ? (['pagerduty', action.pagerduty] as const) : (['webhook', action.webhook] as const);
-        const secretName = 'routingKey' in a ? refName((a as PagerdutyAction).routingKey) : refName((a as WebhookAction).url);
-        const format = type === 'webhook' ? `:${(a as WebhookAction).format}` : '';
+        const { kind: type, factory, options: a } = incidentActionParts(action);
+        const endpoint = factory.endpoint(a);
+        const secretName = refName(endpoint.secret);
+        const format = endpoint.variant ?? '';
         id = `${type}:${secretName}${format}:${a.groupBy}`;
         if (!incidents.has(id)) {
           incidents.set(id, {
             kind: 'incident',
             id,
-            sender: createIncidentSender(action as { pagerduty: PagerdutyAction } | { webhook: WebhookAction }, { log: deps.log, secret: deps.secret, baseDir: deps.baseDir }),
+            sender: createIncidentSender(action as IncidentAction, { log: deps.log, secret: deps.secret, baseDir: deps.baseDir }),
             groupBy: a.groupBy,
-            severityMap: 'severity' in a ? (a as PagerdutyAction).severity : {},
+            severityMap: a.severity ?? {},
           });
         }
         names.set(id, `${type} ${secretName}${a.groupBy === 'finding' ? '' : ` (one alert per ${a.groupBy})`}`);

@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import { SEVERITY_NAMES, type SeverityName } from '../model/severity.js';
-import { secretRefSchema } from '../secrets.js';
+import { incidentSenderFactories, type IncidentAction, type IncidentActionOf } from '../sinks/registry.js';
 
 /** The one severity scale (model/severity.ts), re-exported for routes. */
 export { SEVERITY_NAMES, type SeverityName };
-
-const incidentSeverity = z.enum(['critical', 'error', 'warning', 'info']);
 
 /** `jira: {}` = the job's template and project. */
 const jiraActionSchema = z.strictObject({
@@ -17,63 +15,42 @@ const jiraActionSchema = z.strictObject({
     .describe('Jira project key; default the job\'s `project`'),
 });
 
-export const pagerdutyActionSchema = z.strictObject({
-  routingKey: secretRefSchema.describe('the Events API v2 integration key (32 characters), from env or a file'),
-  url: z
-    .url({ protocol: /^https?$/ })
-    .default('https://events.pagerduty.com/v2/enqueue')
-    .describe('Events API v2 endpoint; the legacy https://events.pagerduty.com/integration/<key>/enqueue form is accepted'),
-  severity: z
-    .partialRecord(z.enum(SEVERITY_NAMES), incidentSeverity)
-    .default({})
-    .describe('finding severity → PagerDuty severity; default Critical→critical, High→error, Medium→warning, others→info'),
-  groupBy: z
-    .enum(['finding', 'watch', 'host'])
-    .default('finding')
-    .describe('one alert per finding, or one per watch (Xray) / host (Qualys) and severity, with counts'),
-  eventsPerMinute: z.number().int().min(1).max(100_000).default(120).describe('throttle; PagerDuty takes about 120 per minute per key'),
-});
+/** The incident actions' options are declared by their outbound vendors (sinks/<vendor>/actionSchema.ts, via sinks/registry.ts). */
+export const pagerdutyActionSchema = incidentSenderFactories.pagerduty.actionSchema;
+export const webhookActionSchema = incidentSenderFactories.webhook.actionSchema;
 
-export const webhookActionSchema = z.strictObject({
-  url: secretRefSchema.describe('the endpoint URL, from env or a file (it may carry an API key)'),
-  format: z
-    .enum(['lightstep', 'xray', 'template'])
-    .default('lightstep')
-    .describe('lightstep: generic REST webhook body (state, severity P1..P5); xray: Xray\'s own webhook payload; template: a JSON file of ours'),
-  template: z.string().min(1).optional().describe('format template: JSON file whose strings may hold ${PLACEHOLDER}s'),
-  auth: z
-    .union([
-      z.strictObject({ bearer: secretRefSchema }),
-      z.strictObject({ basic: z.strictObject({ username: secretRefSchema, password: secretRefSchema }) }),
-      z.strictObject({ header: z.strictObject({ name: z.string().min(1), value: secretRefSchema }) }),
-    ])
-    .optional(),
-  groupBy: z.enum(['finding', 'watch', 'host']).default('finding'),
-  eventsPerMinute: z.number().int().min(1).max(100_000).default(600),
-});
+/** Every action form by its key: `jira`, then each incident vendor of the registry. */
+const forms: Readonly<Record<string, z.ZodType>> = {
+  jira: jiraActionSchema,
+  ...Object.fromEntries(Object.entries(incidentSenderFactories).map(([kind, f]) => [kind, f.actionSchema])),
+};
+const formList = `${Object.keys(forms)
+  .map((k) => `\`${k}: {...}\``)
+  .join(', ')} or \`none\``;
 
 /**
  * One action. Picked by its key first, so a mistake inside `pagerduty: {...}` is reported
  * as that option's error rather than as "matches none of the four forms".
  */
 export const actionSchema = z.custom<unknown>().transform((input, ctx) => {
-  const forms = { jira: jiraActionSchema, pagerduty: pagerdutyActionSchema, webhook: webhookActionSchema } as const;
   if (input === 'none') return 'none' as const;
   const keys = input && typeof input === 'object' && !Array.isArray(input) ? Object.keys(input) : [];
-  const key = keys.length === 1 ? (keys[0] as keyof typeof forms) : undefined;
-  if (!key || !(key in forms)) {
-    ctx.addIssue({ code: 'custom', message: 'an action is one of `jira: {...}`, `pagerduty: {...}`, `webhook: {...}` or `none`', input });
+  const key = keys.length === 1 ? keys[0] : undefined;
+  const form = key !== undefined && Object.hasOwn(forms, key) ? forms[key] : undefined;
+  if (key === undefined || !form) {
+    ctx.addIssue({ code: 'custom', message: `an action is one of ${formList}`, input });
     return z.NEVER;
   }
-  const parsed = forms[key].safeParse((input as Record<string, unknown>)[key]);
+  const parsed = form.safeParse((input as Record<string, unknown>)[key]);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: [key, ...issue.path] } as Parameters<typeof ctx.addIssue>[0]);
     return z.NEVER;
   }
-  return { [key]: parsed.data } as { jira: JiraAction } | { pagerduty: PagerdutyAction } | { webhook: WebhookAction };
+  return { [key]: parsed.data } as { jira: JiraAction } | IncidentAction;
 });
 
 export type JiraAction = z.infer<typeof jiraActionSchema>;
-export type PagerdutyAction = z.infer<typeof pagerdutyActionSchema>;
-export type WebhookAction = z.infer<typeof webhookActionSchema>;
+export type PagerdutyAction = IncidentActionOf<'pagerduty'>;
+export type WebhookAction = IncidentActionOf<'webhook'>;
+export type { IncidentAction };
 export type Action = z.output<typeof actionSchema>;

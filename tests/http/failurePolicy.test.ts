@@ -15,7 +15,7 @@ import {
   transportVerdict,
   type Verdict,
 } from '../../connector/http/failurePolicy.js';
-import { INCIDENT_RULES } from '../../connector/incidents/postJson.js';
+import { INCIDENT_RULES } from '../../connector/http/postJson.js';
 import { JIRA_RULES } from '../../connector/sinks/jira/mapError.js';
 import { QUALYS_CS_RULES } from '../../connector/sources/qualys-cs/qualysCsApi.js';
 import { XRAY_RULES } from '../../connector/sources/jfrog-xray/xrayApi.js';

@@ -7,7 +7,7 @@ import {
   MAX_SUMMARY_CHARS,
 } from '../../connector/incidents/buildEvent.js';
 import { fitDetails, jsonBytes, MAX_BODY_BYTES, TRUNCATED } from '../../connector/incidents/fitSize.js';
-import { pagerDutyBody } from '../../connector/incidents/pagerdutySender.js';
+import { pagerDutyBody } from '../../connector/sinks/pagerduty/pagerdutySender.js';
 import { vmdrContext } from '../templates/vmdrContext.js';
 import { xrayContext } from '../templates/xrayContext.js';
 import { FIXED_NOW, ROUTING_KEY, validatePagerDutyBody } from './incidentTestKit.js';

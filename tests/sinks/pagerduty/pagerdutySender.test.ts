@@ -1,13 +1,13 @@
 import { expect } from 'chai';
 import nock from 'nock';
-import { ExternalHostError, SinkError } from '../../connector/errors.js';
-import { buildIncidentEvent } from '../../connector/incidents/buildEvent.js';
-import { jsonBytes, MAX_BODY_BYTES } from '../../connector/incidents/fitSize.js';
-import { createPagerDutySender } from '../../connector/incidents/pagerdutySender.js';
-import { pagerdutyActionSchema } from '../../connector/routing/actionSchemas.js';
-import { closedPort } from '../support/net.js';
-import { xrayContext } from '../templates/xrayContext.js';
-import { errorTexts, expectNoSecret, FIXED_NOW, ROUTING_KEY, sendError, testDeps, triggerEvent, validatePagerDutyBody } from './incidentTestKit.js';
+import { ExternalHostError, SinkError } from '../../../connector/errors.js';
+import { buildIncidentEvent } from '../../../connector/incidents/buildEvent.js';
+import { jsonBytes, MAX_BODY_BYTES } from '../../../connector/incidents/fitSize.js';
+import { createPagerDutySender } from '../../../connector/sinks/pagerduty/pagerdutySender.js';
+import { pagerdutyActionSchema } from '../../../connector/routing/actionSchemas.js';
+import { closedPort } from '../../support/net.js';
+import { xrayContext } from '../../templates/xrayContext.js';
+import { errorTexts, expectNoSecret, FIXED_NOW, ROUTING_KEY, sendError, testDeps, triggerEvent, validatePagerDutyBody } from '../../incidents/incidentTestKit.js';
 
 const PD = 'https://events.pagerduty.com';
 const action = (extra: Record<string, unknown> = {}) => pagerdutyActionSchema.parse({ routingKey: { env: 'PD_ROUTING_KEY' }, ...extra });

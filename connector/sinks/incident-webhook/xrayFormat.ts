@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { SinkError } from '../errors.js';
-import type { TemplateContext, TemplateValue } from '../model/finding.js';
-import { listAt, textAt } from './findingFacts.js';
-import { severityName, SEVERITY_ORDER } from './severity.js';
-import type { IncidentEvent } from './types.js';
+import { SinkError } from '../../errors.js';
+import type { TemplateContext, TemplateValue } from '../../model/finding.js';
+import { listAt, textAt } from '../../incidents/findingFacts.js';
+import { severityName, SEVERITY_ORDER } from '../../model/severity.js';
+import type { IncidentEvent } from '../../incidents/types.js';
 
 /**
  * Xray's own violation webhook payload, schema_version 1.1 (JFrog KB 000006214,

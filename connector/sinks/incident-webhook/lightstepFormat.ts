@@ -1,6 +1,6 @@
-import type { TemplateValue } from '../model/finding.js';
-import { boundedDedupKey } from './buildEvent.js';
-import type { IncidentEvent, IncidentSeverity } from './types.js';
+import type { TemplateValue } from '../../model/finding.js';
+import { boundedDedupKey } from '../../incidents/buildEvent.js';
+import type { IncidentEvent, IncidentSeverity } from '../../incidents/types.js';
 
 export type LightstepSeverity = 'P1-Critical' | 'P2-High' | 'P3-Moderate' | 'P4-Low' | 'P5-Informational';
 

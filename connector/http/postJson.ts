@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import { ExternalHostError, SinkError } from '../errors.js';
-import { transportError, type AxiosInstance } from '../http/client.js';
-import { hostErrorCode, httpVerdict, type VendorRules, type Verdict } from '../http/failurePolicy.js';
-import { readBodyText } from '../http/readBodyText.js';
+import { transportError, type AxiosInstance } from './client.js';
+import { hostErrorCode, httpVerdict, type VendorRules, type Verdict } from './failurePolicy.js';
+import { readBodyText } from './readBodyText.js';
 import { redactString } from '../redact.js';
 
 export const DEFAULT_TIMEOUT_MS = 30_000;

@@ -3,15 +3,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import nock from 'nock';
-import { ConfigError, ExternalHostError, SinkError, VulnbridgeError } from '../../connector/errors.js';
-import { buildGroupEvent, buildIncidentEvent } from '../../connector/incidents/buildEvent.js';
-import { createIncidentSender } from '../../connector/incidents/createSender.js';
-import { lightstepSeverity } from '../../connector/incidents/lightstepFormat.js';
-import { createWebhookSender } from '../../connector/incidents/webhookSender.js';
-import { webhookActionSchema } from '../../connector/routing/actionSchemas.js';
-import { closedPort } from '../support/net.js';
-import { vmdrContext } from '../templates/vmdrContext.js';
-import { xrayContext } from '../templates/xrayContext.js';
+import { ConfigError, ExternalHostError, SinkError, VulnbridgeError } from '../../../connector/errors.js';
+import { buildGroupEvent, buildIncidentEvent } from '../../../connector/incidents/buildEvent.js';
+import { createIncidentSender } from '../../../connector/sinks/registry.js';
+import { lightstepSeverity } from '../../../connector/sinks/incident-webhook/lightstepFormat.js';
+import { createWebhookSender } from '../../../connector/sinks/incident-webhook/webhookSender.js';
+import { webhookActionSchema } from '../../../connector/routing/actionSchemas.js';
+import { closedPort } from '../../support/net.js';
+import { vmdrContext } from '../../templates/vmdrContext.js';
+import { xrayContext } from '../../templates/xrayContext.js';
 import {
   BEARER,
   ENV,
@@ -23,7 +23,7 @@ import {
   sendError,
   testDeps,
   triggerEvent,
-} from './incidentTestKit.js';
+} from '../../incidents/incidentTestKit.js';
 
 const LS = 'https://api.incident.lightstep.com';
 const LS_PATH = '/webhooks/generic/7f3a';

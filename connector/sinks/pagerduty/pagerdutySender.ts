@@ -1,12 +1,12 @@
-import { SinkError } from '../errors.js';
-import { createHttpClient, hostOf } from '../http/client.js';
-import { registerSecret } from '../redact.js';
-import type { PagerdutyAction } from '../routing/actionSchemas.js';
-import { boundedDedupKey, fitEvent } from './buildEvent.js';
-import { jsonBytes, MAX_BODY_BYTES } from './fitSize.js';
-import { answerVerdict, DEFAULT_TIMEOUT_MS, postJson, quote, redirected, retryableAnswer, secretSource, type Answer } from './postJson.js';
-import type { IncidentSenderDeps } from './senderDeps.js';
-import type { IncidentEvent, IncidentSender } from './types.js';
+import { SinkError } from '../../errors.js';
+import { createHttpClient, hostOf } from '../../http/client.js';
+import { registerSecret } from '../../redact.js';
+import type { PagerdutyAction } from './actionSchema.js';
+import { boundedDedupKey, fitEvent } from '../../incidents/buildEvent.js';
+import { jsonBytes, MAX_BODY_BYTES } from '../../incidents/fitSize.js';
+import { answerVerdict, DEFAULT_TIMEOUT_MS, postJson, quote, redirected, retryableAnswer, secretSource, type Answer } from '../../http/postJson.js';
+import type { IncidentSenderDeps } from '../../incidents/senderDeps.js';
+import type { IncidentEvent, IncidentSender } from '../../incidents/types.js';
 
 /** PagerDuty's advice after a 429: retry about 30 s later (xray-pagerduty-lightstep.md §3). */
 export const PAGERDUTY_DEFAULT_RETRY_AFTER_MS = 30_000;

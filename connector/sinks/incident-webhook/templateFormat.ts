@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError } from '../errors.js';
-import type { TemplateContext } from '../model/finding.js';
-import { lookupPlaceholder, MODULE_NAMES, suggestPlaceholder } from '../templates/modulePlaceholders.js';
-import { parseTemplate } from '../templates/parseTemplate.js';
-import { renderPlain } from '../templates/renderText.js';
-import type { IncidentEvent } from './types.js';
+import { ConfigError } from '../../errors.js';
+import type { TemplateContext } from '../../model/finding.js';
+import { lookupPlaceholder, MODULE_NAMES, suggestPlaceholder } from '../../templates/modulePlaceholders.js';
+import { parseTemplate } from '../../templates/parseTemplate.js';
+import { renderPlain } from '../../templates/renderText.js';
+import type { IncidentEvent } from '../../incidents/types.js';
 
 /**
  * The event's own placeholders. They win over a finding field of the same name: in a

@@ -1,13 +1,13 @@
 import path from 'node:path';
-import { ConfigError, SinkError } from '../errors.js';
-import { createHttpClient } from '../http/client.js';
-import { registerSecret } from '../redact.js';
-import type { WebhookAction } from '../routing/actionSchemas.js';
+import { ConfigError, SinkError } from '../../errors.js';
+import { createHttpClient } from '../../http/client.js';
+import { registerSecret } from '../../redact.js';
+import type { WebhookAction } from './actionSchema.js';
 import { lightstepBody } from './lightstepFormat.js';
-import { answerVerdict, DEFAULT_TIMEOUT_MS, postJson, quote, redirected, retryableAnswer, secretSource, type Answer } from './postJson.js';
-import type { IncidentSenderDeps } from './senderDeps.js';
+import { answerVerdict, DEFAULT_TIMEOUT_MS, postJson, quote, redirected, retryableAnswer, secretSource, type Answer } from '../../http/postJson.js';
+import type { IncidentSenderDeps } from '../../incidents/senderDeps.js';
 import { loadWebhookTemplate } from './templateFormat.js';
-import type { IncidentEvent, IncidentSender } from './types.js';
+import type { IncidentEvent, IncidentSender } from '../../incidents/types.js';
 import { xrayWebhookBody } from './xrayFormat.js';
 
 /**
