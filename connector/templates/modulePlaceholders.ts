@@ -4,15 +4,12 @@
  * thousands of tickets. The vocabularies themselves are in moduleVocabularies.ts.
  */
 import { editDistance } from './editDistance.js';
+import { isModuleName, MODULE_NAMES, type ModuleName } from './moduleNames.js';
 import { MODULE_VOCABULARIES } from './moduleVocabularies.js';
 import type { PlaceholderInfo } from './placeholderInfo.js';
 
-export type ModuleName = 'VMDR' | 'WAS' | 'CS-Container' | 'CS-Image' | 'XRAY';
-export const MODULE_NAMES: readonly ModuleName[] = ['VMDR', 'WAS', 'CS-Container', 'CS-Image', 'XRAY'];
-
-export function isModuleName(name: string): name is ModuleName {
-  return (MODULE_NAMES as readonly string[]).includes(name);
-}
+/** The module names live in moduleNames.ts (the vocabularies use them too); re-exported here. */
+export { isModuleName, MODULE_NAMES, type ModuleName };
 
 /** The vocabulary entry a dotted placeholder path resolves to, or undefined when unknown. */
 export function lookupPlaceholder(module: ModuleName, path: string): PlaceholderInfo | undefined {

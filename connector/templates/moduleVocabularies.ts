@@ -1,6 +1,6 @@
 import { CS_CONTAINER_PLACEHOLDERS, CS_HOST_PLACEHOLDERS, CS_IMAGE_PLACEHOLDERS, CS_VULN_PLACEHOLDERS } from './csPlaceholders.js';
 import { KB_PLACEHOLDERS } from './kbPlaceholders.js';
-import type { ModuleName } from './modulePlaceholders.js';
+import type { ModuleName } from './moduleNames.js';
 import { leaf, type PlaceholderEntries, type PlaceholderInfo } from './placeholderInfo.js';
 import { VMDR_DETECTION_PLACEHOLDERS, VMDR_HOST_PLACEHOLDERS, VMDR_TRURISK_PLACEHOLDERS } from './vmdrPlaceholders.js';
 import { WAS_PLACEHOLDERS } from './wasPlaceholders.js';
