@@ -37,19 +37,19 @@ export async function answerWebhook(
   const { kind, job } = route;
   const where = { job: clip(job), kind: clip(kind), remoteAddress: ctx.remoteAddress };
   const target = server.webhookTarget(kind, job);
+  // Credentials first, and the same answer for a job that does not exist (or has no
+  // secret) as for a wrong secret: the answers must not tell which job names exist.
+  // The log says which it was, for the operator.
+  const refused = () =>
+    new HttpAnswer(401, `wrong or missing credentials for job ${clip(job)}`, target?.authScheme === 'header' ? {} : { 'www-authenticate': 'Basic realm="vulnbridge", charset="UTF-8"' });
   if (!target) {
-    // Most likely a typo in the URL set in Xray: the operator should see it.
-    log.warn('webhook for a job not configured for webhooks', where);
-    throw new HttpAnswer(404, `job ${clip(job)} is not configured for ${clip(kind)} webhooks`);
+    // Most likely a typo in the URL set in Xray.
+    log.warn(`webhook refused: no job ${clip(job)} takes ${clip(kind)} webhooks (answered as wrong credentials)`, where);
+    throw refused();
   }
-  if (req.method !== 'POST') throw new HttpAnswer(405, 'use POST to deliver a webhook', { allow: 'POST' });
-
   if (!target.authenticate) {
-    log.warn('webhook refused: the job has no webhook secret', where);
-    throw new HttpAnswer(
-      401,
-      `no webhook secret is configured for job ${clip(job)}: set webhook.basicAuth or webhook.header in the config`,
-    );
+    log.warn('webhook refused: the job has no webhook secret (set webhook.basicAuth or webhook.header in the config); answered as wrong credentials', where);
+    throw refused();
   }
   if (!target.authenticate(req.headers)) {
     // Which scheme was presented helps the operator; the credentials themselves never reach a log.
@@ -60,12 +60,9 @@ export async function answerWebhook(
       presentedScheme: presented ? clip(presented, 20) : 'none',
       userAgent: clip(req.headers['user-agent'] ?? '', 80),
     });
-    throw new HttpAnswer(
-      401,
-      `wrong or missing credentials for job ${clip(job)}`,
-      target.authScheme === 'basic' ? { 'www-authenticate': 'Basic realm="vulnbridge", charset="UTF-8"' } : {},
-    );
+    throw refused();
   }
+  if (req.method !== 'POST') throw new HttpAnswer(405, 'use POST to deliver a webhook', { allow: 'POST' });
 
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > maxBodyBytes) {
@@ -81,7 +78,7 @@ export async function answerWebhook(
   if (!isJsonish(req.headers['content-type'])) {
     const type = clip(req.headers['content-type'] ?? '', 80);
     log.warn('webhook refused: not JSON', { ...where, contentType: type });
-    throw new HttpAnswer(415, `content-type ${type} is not JSON: send application/json`);
+    throw new HttpAnswer(415, `content-type ${type || '(none)'} is not JSON: send application/json`);
   }
 
   server.continueIfAwaited();

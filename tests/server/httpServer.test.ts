@@ -8,8 +8,9 @@ const PAYLOAD = { schema_version: '1.1', alert_id: 'a1', watch_name: 'w', issues
 const basicAuth = { authorization: basicHeader(BASIC.username, BASIC.password) };
 const json = { 'content-type': 'application/json' };
 
+/** A POST as a JSON sender makes it (fetch alone would call a string body text/plain); a `content-type` given wins. */
 async function post(s: TestServer, path: string, body: NonNullable<RequestInit['body']>, headers: Record<string, string> = {}) {
-  const res = await fetch(`${s.url}${path}`, { method: 'POST', body, headers });
+  const res = await fetch(`${s.url}${path}`, { method: 'POST', body, headers: { ...json, ...headers } });
   return { status: res.status, headers: res.headers, json: (await res.json()) as Record<string, unknown> };
 }
 
@@ -36,13 +37,21 @@ describe('server/httpServer', () => {
   });
 
   describe('routing', () => {
-    it('answers 404 naming the job for an unknown job, a kind with no such job, or any other path', async () => {
+    it('answers an unknown job, or a kind with no such job, exactly as a wrong secret (401): job names cannot be probed', async () => {
       const unknown = await post(s, '/webhooks/xray/nope', JSON.stringify(PAYLOAD), { ...json, ...basicAuth });
-      expect(unknown.status).to.equal(404);
-      expect(unknown.headers.get('content-type')).to.match(/^application\/json/);
-      expect(unknown.json.error).to.equal('job nope is not configured for xray webhooks');
+      const wrong = await post(s, '/webhooks/xray/basic-job', JSON.stringify(PAYLOAD), { ...json, authorization: `Basic ${Buffer.from('x:y').toString('base64')}` });
+      expect(unknown.status).to.equal(401);
+      expect(wrong.status).to.equal(401);
+      expect(unknown.headers.get('www-authenticate')).to.equal(wrong.headers.get('www-authenticate'));
+      expect(unknown.json.error).to.equal('wrong or missing credentials for job nope');
+      expect(wrong.json.error).to.equal('wrong or missing credentials for job basic-job');
+      expect((await post(s, '/webhooks/qualys/basic-job', '{}', basicAuth)).status).to.equal(401);
+      // The operator's log says what it really was.
+      expect(s.logs.some((e) => e.level === 'warn' && /no job nope takes xray webhooks/.test(e.message))).to.equal(true);
+      expect(s.acceptCalls()).to.equal(0);
+    });
 
-      expect((await post(s, '/webhooks/qualys/basic-job', '{}', basicAuth)).status).to.equal(404);
+    it('answers 404 for any path that is not a webhook path', async () => {
       expect((await post(s, '/webhooks/xray/basic-job/extra', '{}', basicAuth)).status).to.equal(404);
       expect((await post(s, '/webhooks/xray', '{}', basicAuth)).status).to.equal(404);
       const other = await fetch(`${s.url}/index.html`);
@@ -71,9 +80,9 @@ describe('server/httpServer', () => {
     it('refuses every payload for a job without a webhook secret', async () => {
       const res = await post(s, '/webhooks/xray/open-job', JSON.stringify(PAYLOAD), json);
       expect(res.status).to.equal(401);
-      expect(res.json.error).to.equal(
-        'no webhook secret is configured for job open-job: set webhook.basicAuth or webhook.header in the config',
-      );
+      // Answered as a wrong secret (nothing tells a prober the job exists); the log says why.
+      expect(res.json.error).to.equal('wrong or missing credentials for job open-job');
+      expect(s.logs.some((e) => /the job has no webhook secret \(set webhook.basicAuth or webhook.header/.test(e.message))).to.equal(true);
       expect(s.acceptCalls()).to.equal(0);
     });
 
@@ -212,8 +221,13 @@ describe('server/httpServer', () => {
       expect(form.status).to.equal(415);
       expect(form.json.error).to.contain('is not JSON');
       expect(s.acceptCalls()).to.equal(0);
-      // JSON-ish or absent types are fine.
-      for (const type of ['application/json; charset=utf-8', 'application/vnd.xray+json', 'text/plain']) {
+      // Only JSON media types: text/plain, octet-stream or no type at all are what a page can post cross-origin without a preflight.
+      for (const type of ['text/plain', 'text/plain;charset=UTF-8', 'application/octet-stream', 'text/json']) {
+        const res = await post(s, '/webhooks/xray/basic-job', '{}', { ...basicAuth, 'content-type': type });
+        expect(res.status, type).to.equal(415);
+      }
+      expect(s.acceptCalls()).to.equal(0);
+      for (const type of ['application/json; charset=utf-8', 'application/vnd.xray+json']) {
         expect((await post(s, '/webhooks/xray/basic-job', '{}', { ...basicAuth, 'content-type': type })).status).to.equal(202);
       }
     });
@@ -226,7 +240,7 @@ describe('server/httpServer', () => {
       expect(res.json.error).to.match(/^invalid JSON: .* position 18/);
       const empty = await post(s, '/webhooks/xray/basic-job', '', { ...json, ...basicAuth });
       expect(empty.json.error).to.equal('invalid JSON: the body is empty');
-      const latin1 = await post(s, '/webhooks/xray/basic-job', Buffer.from([0x22, 0xe9, 0x22]), basicAuth);
+      const latin1 = await post(s, '/webhooks/xray/basic-job', Buffer.from([0x22, 0xe9, 0x22]), { ...json, ...basicAuth });
       expect(latin1.json.error).to.equal('invalid JSON: the body is not valid UTF-8');
       expect(s.acceptCalls()).to.equal(0);
       expect(s.logs.filter((e) => e.level === 'warn')).to.have.length(3);
@@ -384,7 +398,7 @@ describe('server/httpServer close', () => {
       await gate;
       return { id: 7, description: 'late' };
     });
-    const answer = fetch(`${s.url}/webhooks/xray/basic-job`, { method: 'POST', body: '{}', headers: basicAuth });
+    const answer = fetch(`${s.url}/webhooks/xray/basic-job`, { method: 'POST', body: '{}', headers: { ...json, ...basicAuth } });
     await inAccept;
     let closed = false;
     const closing = s.close().then(() => (closed = true));
