@@ -47,6 +47,10 @@ function numberOrText(ctx: TemplateContext, path: string): TemplateValue {
   return t !== '' && Number.isFinite(n) ? n : t;
 }
 
+function firstLine(text: string): string {
+  return text.trim().split(/\r?\n/, 1)[0]?.trim() ?? '';
+}
+
 function first(...values: string[]): string {
   return values.find((v) => v !== '') ?? '';
 }
@@ -77,7 +81,9 @@ function xrayFacts(ctx: TemplateContext): FindingFacts {
   const issueId = textAt(ctx, 'ISSUE_ID');
   const cves = listAt(ctx, 'CVES');
   const cve = first(cves.join(', '), textAt(ctx, 'CVE'));
-  const summary = textAt(ctx, 'SUMMARY');
+  // Get Violations carries no summary: its description's first line says the same (seeds/000 shows one).
+  const summary = first(textAt(ctx, 'SUMMARY'), firstLine(stringifyValue(resolvePath(ctx, 'DESCRIPTION'))));
+  const artifactObjects = resolvePath(ctx, 'IMPACTED_ARTIFACT_DETAILS');
 
   const line = (inGroup: boolean): string => {
     const where = `${component ? ` in ${component}` : ''}${watch && !inGroup ? ` (watch ${watch})` : ''}`;
@@ -101,10 +107,12 @@ function xrayFacts(ctx: TemplateContext): FindingFacts {
       created: textAt(ctx, 'CREATED'),
       cve,
       description: stringifyValue(resolvePath(ctx, 'DESCRIPTION')),
-      impacted_artifacts: listAt(ctx, 'IMPACTED_ARTIFACTS'),
-      provider: textAt(ctx, 'PROVIDER'),
+      // As objects where the data has them (a webhook's), else the paths Get Violations lists.
+      impacted_artifacts: Array.isArray(artifactObjects) && artifactObjects.length ? artifactObjects : listAt(ctx, 'IMPACTED_ARTIFACTS'),
+      // Every Xray event comes from JFrog; Get Violations leaves `provider` out.
+      provider: first(textAt(ctx, 'PROVIDER'), 'JFrog'),
       severity,
-      summary: stringifyValue(resolvePath(ctx, 'SUMMARY')),
+      summary,
       type,
       policy: textAt(ctx, 'POLICY'),
       watch,

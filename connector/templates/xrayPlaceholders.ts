@@ -33,6 +33,7 @@ export const XRAY_PLACEHOLDERS: PlaceholderEntries = {
   COMPONENT_VERSION: leaf('Component version.'),
   PACKAGE_TYPE: leaf('Package type from the component id: npm, gav (Maven), deb, docker, pypi, go, ...'),
   IMPACTED_ARTIFACTS: leaf('Artifacts, builds or release bundles that contain the component (repo/path).'),
+  IMPACTED_ARTIFACT_DETAILS: leaf('The impacted artifacts as objects (display_name, path, pkg_type, sha256, infected_files) where the payload has them (webhooks; Get Violations lists paths only): the PagerDuty custom detail.'),
   INFECTED_VERSIONS: leaf('Component versions affected.'),
   FIX_VERSIONS: leaf('Versions that fix the issue (empty: no fix known).'),
   CREATED: leaf('When Xray created the violation (RFC 3339).'),

@@ -195,7 +195,7 @@ describe('e2e: routing rules, PagerDuty and a Lightstep webhook (simulators)', f
   });
 
   it('a PagerDuty 400 is set aside naming the field; the other events go on', async () => {
-    process.env[PD_KEY_ENV] = 'not-a-known-routing-key-000000001';
+    process.env[PD_KEY_ENV] = 'not-a-known-routing-key-00000001';
     const rt = open();
     await cycle(rt);
     const d = await deliver(app!);
@@ -255,5 +255,14 @@ describe('e2e: routing rules, PagerDuty and a Lightstep webhook (simulators)', f
     app = world.open(world.writeConfig([{ name: 'xray', template: PER_VIOLATION, routes: ROUTES(pd.eventsUrl) }]));
     expect(app.jobs).to.have.length(0);
     expect(app.broken[0]?.error).to.include(PD_KEY_ENV);
+  });
+
+  it('a routing key that is not 32 characters fails the job at load (and in validate), naming where it came from but never the key', () => {
+    const short = 'abcdef0123456789abcdef012345678';
+    process.env[PD_KEY_ENV] = short;
+    app = world.open(world.writeConfig([{ name: 'xray', template: PER_VIOLATION, routes: ROUTES(pd.eventsUrl) }]));
+    expect(app.jobs).to.have.length(0);
+    expect(app.broken[0]?.error).to.include(PD_KEY_ENV).and.include('is 31 characters long; a PagerDuty Events API v2 integration key has 32').and.not.include(short);
+    expect(pd.requests).to.have.length(0);
   });
 });

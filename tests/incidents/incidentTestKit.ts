@@ -10,7 +10,8 @@ import type { IncidentEvent } from '../../connector/incidents/types.js';
 import { SHARED_DIR } from '../support/sharedPaths.js';
 import { captureLogger, type LogLine } from '../sources/qualys-vmdr/qualysTestKit.js';
 
-export const ROUTING_KEY = 'R0UT1NGKEYe93facc04764012d7bfb002';
+/** A 32-character Events API v2 integration key, as PagerDuty issues them. */
+export const ROUTING_KEY = 'R0UT1NGKEYe93facc04764012d7bfb00';
 export const LIGHTSTEP_API_KEY = 'lsk_9f8e7d6c5b4a39281706f5e4d3c2b1a0';
 export const LIGHTSTEP_URL = `https://api.incident.lightstep.com/webhooks/generic/7f3a?apiKey=${LIGHTSTEP_API_KEY}`;
 export const BEARER = 'bearer-tok-0c1d2e3f4a5b6c7d8e9f';

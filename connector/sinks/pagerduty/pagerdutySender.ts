@@ -1,4 +1,4 @@
-import { SinkError } from '../../errors.js';
+import { ConfigError, SinkError } from '../../errors.js';
 import { createHttpClient, hostOf } from '../../http/client.js';
 import { registerSecret } from '../../redact.js';
 import type { PagerdutyAction } from './actionSchema.js';
@@ -63,6 +63,9 @@ export function pagerDutyBody(event: IncidentEvent, routingKey: string): PagerDu
   };
 }
 
+/** Events API v2 integration (routing) keys are 32 characters (xray-pagerduty-lightstep.md). */
+const INTEGRATION_KEY_LENGTH = 32;
+
 /**
  * Sends events to a PagerDuty Events API v2 integration. It does not retry: 429, 5xx and
  * network failures come out as ExternalHostErrors for the outbox to retry, 400 as
@@ -82,6 +85,12 @@ export function createPagerDutySender(action: PagerdutyAction, deps: IncidentSen
   }
   const routingKey = pathKey ?? configuredKey;
   const keyHint = pathKey ? 'the integration key in the PagerDuty `url`' : secretSource(action.routingKey);
+  // Every event to a key of another length is refused (400) and set aside: say so at load.
+  if (routingKey.length !== INTEGRATION_KEY_LENGTH) {
+    throw new ConfigError('CONFIG_INVALID', `${keyHint} is ${routingKey.length} characters long; a PagerDuty Events API v2 integration key has ${INTEGRATION_KEY_LENGTH}`, {
+      hint: "copy the service integration's Integration Key (Events API v2) from PagerDuty again; a REST API key or a routing rule id is not it",
+    });
+  }
   const http = createHttpClient({ baseURL: '', timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS });
 
   return {

@@ -29,7 +29,7 @@ function authOf(config: JfrogXrayConfig, deps: SourceDeps): { auth: XrayAuth; cr
  * shaped like JFrog's SIEM fixture have no summary, provider or matched_policies, api-notes
  * §1.3): left empty by a pull, these keep the value a push brought.
  */
-export const PULL_LACKS: readonly string[] = ['SUMMARY', 'PROVIDER', 'POLICY', 'RULE'];
+export const PULL_LACKS: readonly string[] = ['SUMMARY', 'PROVIDER', 'POLICY', 'RULE', 'IMPACTED_ARTIFACT_DETAILS'];
 
 /** A webhook issue's `created` is the issue's (with its own milliseconds), not the listed violation's. */
 export const PUSH_LACKS: readonly string[] = ['CREATED'];

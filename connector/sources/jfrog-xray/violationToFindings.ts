@@ -1,4 +1,5 @@
 import type { Finding, TemplateContext } from '../../model/finding.js';
+import { impactedArtifactObjects } from './impactedArtifacts.js';
 import { redactString } from '../../redact.js';
 import { parseComponentId } from './componentId.js';
 import { highestCvss } from './cvss.js';
@@ -57,6 +58,7 @@ function normalize(raw: unknown, opts: NormalizeOptions): Finding[] {
   if (components.length === 0) components = [queryParam(detailsQuery, 'comp_id')];
   // Xray samples write impacted_artifacts, jfrog-client-go's tag is impact_artifacts (§1.3).
   const artifacts = unique([...artifactList(v, 'impacted_artifacts'), ...artifactList(v, 'impact_artifacts')]);
+  const artifactObjects = impactedArtifactObjects(v);
 
   const properties = records(v, 'properties');
   const cves: string[] = [];
@@ -117,6 +119,7 @@ function normalize(raw: unknown, opts: NormalizeOptions): Finding[] {
       COMPONENT_VERSION: parts.version,
       PACKAGE_TYPE: parts.packageType,
       IMPACTED_ARTIFACTS: artifacts,
+      IMPACTED_ARTIFACT_DETAILS: artifactObjects,
       INFECTED_VERSIONS: unique(strList(v, 'infected_versions')),
       FIX_VERSIONS: unique(strList(v, 'fix_versions')),
       CREATED: str(v, 'created'),
