@@ -143,6 +143,14 @@ describe('docs/jql.md: the JQL cookbook', () => {
       });
       after(() => sim.close());
 
+      it('the JQL fragments of "Adapting a recipe" run', async () => {
+        const text = readFileSync(DOC, 'utf8');
+        const section = text.slice(text.indexOf('## Adapting a recipe'));
+        const fragments = [...section.matchAll(/`([^`]+)`/g)].map((m) => m[1] as string);
+        expect(fragments.length).to.be.at.least(4);
+        for (const f of fragments) await search(sim, `project = VULN AND (${f})`);
+      });
+
       JQL_RECIPES.forEach((r, i) => {
         it(`${r.id}: the page's JQL returns exactly the expected tickets, and so does it with cf[id] names`, async () => {
           const fromDoc = docRecipes()[i]?.jql as string;
