@@ -25,6 +25,8 @@ interface Bound {
   value?(text: string): string | undefined;
   /** Sort key (empty sorts last ascending, as Jira does). */
   sort?(i: SimIssue): string | number | undefined;
+  /** Or a comparison of its own (key: project, then number). */
+  order?(a: SimIssue, b: SimIssue): number;
 }
 
 const DAY = 86_400_000;
@@ -47,7 +49,7 @@ export function compileJql(store: SimStore, q: JqlQuery, now: Date): CompiledJql
         } };
       case 'key':
       case 'issuekey':
-        return { kind: 'set', name: 'key', get: (i) => [lc(i.key)], sort: (i) => `${i.projectKey}-${String(Number(i.key.split('-')[1])).padStart(12, '0')}` };
+        return { kind: 'set', name: 'key', get: (i) => [lc(i.key)], order: (a, b) => (a.projectKey < b.projectKey ? -1 : a.projectKey > b.projectKey ? 1 : keyNumber(a) - keyNumber(b)) };
       case 'issuetype':
       case 'type':
         return { kind: 'set', name: 'issuetype', get: (i) => [lc(store.issueTypeById(i.issueTypeId).name)] };
@@ -263,12 +265,17 @@ function comparator(q: JqlQuery, bind: (ref: JqlFieldRef) => Bound[]): (a: SimIs
       const v = b.get(i);
       return Array.isArray(v) ? (v.length ? [...v].sort()[0] : undefined) : v;
     });
-    return { sortOf, desc: o.desc };
+    return { sortOf, order: b.order, desc: o.desc };
   });
   // Ties go by issue id in the last term's direction: `created DESC` is newest first even within a millisecond.
   const lastDesc = order[order.length - 1].desc;
   return (a, b) => {
     for (const k of keys) {
+      if (k.order) {
+        const d = k.order(a, b);
+        if (d) return k.desc ? -d : d;
+        continue;
+      }
       const x = k.sortOf(a);
       const y = k.sortOf(b);
       if (x === y) continue;
@@ -279,6 +286,10 @@ function comparator(q: JqlQuery, bind: (ref: JqlFieldRef) => Bound[]): (a: SimIs
     const d = Number(a.id) - Number(b.id);
     return lastDesc ? -d : d;
   };
+}
+
+function keyNumber(i: SimIssue): number {
+  return Number(i.key.slice(i.key.lastIndexOf('-') + 1));
 }
 
 function numberValue(v: JqlValue, field: string): number {
