@@ -257,6 +257,18 @@ describe('vulnbridge jql', () => {
     expect(unset.stdout).to.include(renderRecipe(JQL_RECIPES[0]!, { project: 'VULN', job: 'vmdr' }));
   });
 
+  it('a job whose routes send tickets to another project prints the recipes for each project and job label', async () => {
+    const file = path.join(dir, 'routed.yml');
+    const routes = ['    routes:', '      - when: { minSeverity: Critical }', '        actions: [ { jira: { project: OPS } }, { pagerduty: { routingKey: { env: VB_JQL_TEST_UNSET_KEY } } } ]', '      - actions: [ { jira: {} } ]'];
+    writeFileSync(file, configFor(sim.url).replace('    source:\n', `${routes.join('\n')}\n    source:\n`));
+    const lines: string[] = [];
+    expect(await jqlCommand(readConfig(file), { json: false, out: (l) => lines.push(l) })).to.equal(0);
+    const heads = lines.filter((l) => l.startsWith('# job '));
+    expect(heads).to.have.length(2);
+    expect(heads[0]).to.match(/^# job vmdr: project OPS, label vb-job-vmdr-[0-9A-Za-z_-]{6}$/);
+    expect(heads[1]).to.equal('# job vmdr: project VULN, label vb-job-vmdr');
+  });
+
   it('an unknown --job is a config error naming the jobs', async () => {
     const r = await runMain(['jql', '--config', writeConfig(sim.url), '--job', 'nope']).catch((err: Error) => err);
     expect(String(r instanceof Error ? r.message : '')).to.match(/no job named "nope"/);
