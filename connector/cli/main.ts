@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { configPath, openApp, readConfig } from './appContext.js';
+import { jqlCommand } from './commands/jqlCommand.js';
 import { runCommand } from './commands/runCommand.js';
 import { statusCommand } from './commands/statusCommand.js';
 import { syncCommand } from './commands/syncCommand.js';
@@ -29,6 +30,12 @@ Commands:
                                  priorities, custom fields, statuses, link type
   status     Per job: last run and result, counts, open/closed tickets, cursor,
              findings waiting for a retry.  --json for machine-readable output.
+  jql        The JQL cookbook (docs/jql.md): overdue, due soon, open critical on
+             a host, fixed this month, KEV... with each job's project and job
+             label filled in, and custom fields by their Jira ids (cf[N]) when
+             Jira answers, else by name. Reads Jira only.
+               --job NAME   only this job
+               --json       machine-readable output
   demo       Start the bundled Qualys and Jira simulators on 127.0.0.1 and run
              two cycles of a demo config against them (no credentials needed).
 
@@ -82,6 +89,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'run':
       return runCommand(openApp(readConfig(file)), { runNow: values.now });
+    case 'jql':
+      return jqlCommand(readConfig(file), { job: values.job, json: values.json });
     case 'demo': {
       const { demoCommand } = await import('./commands/demoCommand.js');
       return demoCommand();

@@ -34,6 +34,15 @@ export interface FoundIssue {
   status: IssueStatus;
 }
 
+/** Custom field names as JQL clause names (`cf[10010]`), and the names that could not be resolved. */
+export interface JqlFieldNames {
+  clauses: Map<string, string>;
+  /** No custom field has this name. */
+  missing: string[];
+  /** Several custom fields have this name. */
+  ambiguous: string[];
+}
+
 export interface SinkCallCounts {
   reads: number;
   writes: number;
@@ -101,6 +110,8 @@ export interface TicketSink {
    * either way and is left alone.
    */
   currentStatuses(keys: readonly string[]): Promise<Map<string, IssueStatus | null>>;
+  /** JQL names of custom fields by display name (reads the system's field list); absent where the system has none. */
+  jqlFieldNames?(names: readonly string[], signal?: AbortSignal): Promise<JqlFieldNames>;
   /** A browser URL that shows the JQL's result. */
   searchUrl(jql: string): string;
   /** A browser URL of one issue. */

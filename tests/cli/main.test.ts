@@ -67,7 +67,7 @@ describe('cli/main', () => {
   it('--help lists every command and exits 0; no command prints the help and exits 2', async () => {
     const help = await runMain(['--help']);
     expect(help.code).to.equal(0);
-    for (const command of ['run', 'sync', 'validate', 'status', 'demo']) expect(help.stdout).to.match(new RegExp(`^  ${command}\\s{2,}\\S`, 'm'));
+    for (const command of ['run', 'sync', 'validate', 'status', 'jql', 'demo']) expect(help.stdout).to.match(new RegExp(`^  ${command}\\s{2,}\\S`, 'm'));
     const none = await runMain([]);
     expect(none.code).to.equal(2);
     expect(none.stdout).to.equal(help.stdout);

@@ -2,7 +2,7 @@ import { SinkError } from '../../errors.js';
 import { hostOf } from '../../http/client.js';
 import type { Logger } from '../../log.js';
 import type { RenderedCustomField, RenderedTicket, RichText, TicketScheme } from '../../templates/types.js';
-import type { CreateRequest, CreateResult, FoundIssue, IssueStatus, JiraFields, SinkCallCounts, SinkDeps, TicketSink } from '../types.js';
+import type { CreateRequest, CreateResult, FoundIssue, IssueStatus, JiraFields, JqlFieldNames, SinkCallCounts, SinkDeps, TicketSink } from '../types.js';
 import { capAttachment } from './attachmentText.js';
 import { buildFields } from './buildFields.js';
 import { checkSetup, type PreparedProject, type SetupResult } from './checkSetup.js';
@@ -10,6 +10,7 @@ import { sanitizeLabels, TEXT_LIMIT } from './coerceField.js';
 import type { JiraSinkConfig } from './config.js';
 import { createInBulk, BULK_LIMIT } from './createInBulk.js';
 import { currentStatuses } from './currentStatuses.js';
+import { jqlFieldNames } from './fieldClauses.js';
 import { findByLabels, newestWithLabel } from './findByLabels.js';
 import { JiraApi } from './jiraApi.js';
 import { createJiraClients, type JiraAuth } from './jiraClient.js';
@@ -190,6 +191,10 @@ export class JiraTicketSink implements TicketSink {
 
   newestWithMarker(project: string, marker: string, limit: number): Promise<FoundIssue[]> {
     return newestWithLabel(this.api, project, marker, limit);
+  }
+
+  async jqlFieldNames(names: readonly string[], signal?: AbortSignal): Promise<JqlFieldNames> {
+    return jqlFieldNames(await this.api.fields(signal), names);
   }
 
   searchUrl(jql: string): string {

@@ -1,5 +1,6 @@
 import type { FormPart } from './multipart.js';
-import { parseJql, JqlError, type JqlQuery } from './simJql.js';
+import { parseJql, JqlError } from './simJql.js';
+import { compileJql, namedKeys, type CompiledJql } from './simJqlEval.js';
 import { fail, type ApiVersion, type Outcome, type SimIssue, type SimStore } from './simStore.js';
 
 export interface SimCall {
@@ -66,26 +67,26 @@ export function simRoutes(store: SimStore, opts: { maxResults?: number; url: () 
     const src = call.method === 'POST' ? ((call.body ?? {}) as Record<string, unknown>) : Object.fromEntries(call.query);
     const jql = String(src.jql ?? '');
     const fields = Array.isArray(src.fields) ? src.fields.map(String) : typeof src.fields === 'string' ? src.fields.split(',') : undefined;
-    let query: JqlQuery;
+    const bad = (err: unknown): SimReply => ({ status: 400, body: { errorMessages: [(err as JqlError).message], errors: {}, warningMessages: [] } });
+    let query: ReturnType<typeof parseJql>;
+    let compiled: CompiledJql;
     try {
       query = parseJql(jql);
+      compiled = compileJql(store, query, store.now());
     } catch (err) {
-      return { status: 400, body: { errorMessages: [(err as JqlError).message], errors: {}, warningMessages: [] } };
+      if (err instanceof JqlError) return bad(err);
+      throw err;
     }
     // /search/jql only takes bounded queries (jira-and-peers.md §1.9).
-    if (enhanced && query.clauses.length === 0) {
+    if (enhanced && !query.where) {
       return { status: 400, body: { errorMessages: ['Unbounded JQL queries are not allowed here. Please add a search restriction to your query.'], errors: {} } };
     }
-    for (const c of query.clauses.filter((x) => x.field === 'project')) {
-      const missing = c.values.find((p) => !store.project(p));
-      if (missing) return { status: 400, body: { errorMessages: [`The value '${missing}' does not exist for the field 'project'.`], errors: {}, warningMessages: [] } };
-    }
     // Jira refuses a key that does not exist (deleted), naming each such key.
-    const goneKeys = query.clauses.filter((x) => x.field === 'key' && !x.negate).flatMap((c) => c.values.filter((k) => !store.issue(k)));
+    const goneKeys = namedKeys(query).filter((k) => !store.issue(k));
     if (goneKeys.length) {
       return { status: 400, body: { errorMessages: goneKeys.map((k) => `An issue with key '${k}' does not exist for field 'key'.`), errors: {}, warningMessages: [] } };
     }
-    const { page: pageOf, total } = searchPage(store, query);
+    const { page: pageOf, total } = searchPage(compiled);
     const onlyIds = enhanced && (!fields || fields.every((f) => f === 'id' || f === 'key'));
     const cap = onlyIds ? 5000 : Math.min(opts.maxResults ?? 100, enhanced ? 100 : 1000);
     const maxResults = Math.min(Number(src.maxResults ?? 50) || 50, cap);
@@ -252,78 +253,18 @@ function priorityJson(v: ApiVersion, p: { id: string; name: string }) {
 }
 
 /**
- * The JQL clauses as one test per issue, with values lower-cased and put in Sets once per
- * search instead of per issue (a search may run over a million issues).
- */
-function matcherFor(store: SimStore, q: JqlQuery): (issue: SimIssue) => boolean {
-  const projectIds = new Map<string, string | undefined>();
-  const projectIdOf = (key: string) => {
-    if (!projectIds.has(key)) projectIds.set(key, store.project(key)?.id);
-    return projectIds.get(key);
-  };
-  const typeNames = new Map<string, string>();
-  const typeNameOf = (id: string) => {
-    let name = typeNames.get(id);
-    if (name === undefined) typeNames.set(id, (name = store.issueTypeById(id).name.toLowerCase()));
-    return name;
-  };
-  const tests = q.clauses.map((c): ((issue: SimIssue) => boolean) => {
-    const exact = new Set(c.values);
-    const lower = new Set(c.values.map((v) => v.toLowerCase()));
-    switch (c.field) {
-      case 'project':
-        return (i) => lower.has(i.projectKey.toLowerCase()) || exact.has(projectIdOf(i.projectKey) as string);
-      case 'labels':
-        return (i) => ((i.fields.labels as string[] | undefined) ?? []).some((l) => exact.has(l));
-      case 'key':
-        return (i) => lower.has(i.key.toLowerCase());
-      case 'issuetype':
-        return (i) => lower.has(typeNameOf(i.issueTypeId));
-      case 'status':
-        return (i) => lower.has(i.status.toLowerCase());
-    }
-  });
-  return (issue) => q.clauses.every((c, n) => tests[n]!(issue) !== c.negate);
-}
-
-/**
  * The matching issues' count and a page of them in the query's order. Every order the
- * simulator knows is total (by id or by key), so a page near the start is picked from the
+ * simulator knows is total (ties go by id), so a page near the start is picked from the
  * hits without sorting them all: one page of `labels = vb-job-x ORDER BY created DESC`
  * over a million issues costs one pass.
  */
-function searchPage(store: SimStore, q: JqlQuery): { total: number; page: (offset: number, max: number) => SimIssue[] } {
-  const test = matcherFor(store, q);
-  const cmp = comparator(q);
+function searchPage(q: CompiledJql): { total: number; page: (offset: number, max: number) => SimIssue[] } {
+  const cmp = (a: SimIssue, b: SimIssue) => q.compare(a, b);
   const hits: SimIssue[] = [];
-  for (const i of candidates(store, q)) if (test(i)) hits.push(i);
+  for (const i of q.candidates()) if (q.test(i)) hits.push(i);
   return {
     total: hits.length,
     page: (offset, max) => firstSorted(hits, cmp, offset + max).slice(offset, offset + max),
-  };
-}
-
-/**
- * Where a search starts: the issues a positive `labels` or `key` clause names (from the
- * store's indexes), else every issue. The clauses are still checked on each candidate.
- */
-function candidates(store: SimStore, q: JqlQuery): Iterable<SimIssue> {
-  const labels = q.clauses.find((c) => c.field === 'labels' && !c.negate);
-  if (labels) return store.issuesWithLabels(labels.values);
-  const keys = q.clauses.find((c) => c.field === 'key' && !c.negate);
-  if (keys) return [...new Set(keys.values.map((k) => store.issues.get(k.toUpperCase())).filter((i): i is SimIssue => i !== undefined))];
-  return store.issues.values();
-}
-
-function comparator(q: JqlQuery): (a: SimIssue, b: SimIssue) => number {
-  const order = q.orderBy.length ? q.orderBy : [{ field: 'created', desc: true }];
-  const num = (i: SimIssue) => Number(i.id);
-  return (a, b) => {
-    for (const o of order) {
-      const d = o.field === 'key' ? a.projectKey.localeCompare(b.projectKey) || Number(a.key.split('-')[1]) - Number(b.key.split('-')[1]) : num(a) - num(b);
-      if (d) return o.desc ? -d : d;
-    }
-    return 0;
   };
 }
 

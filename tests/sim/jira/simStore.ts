@@ -17,7 +17,11 @@ export interface SimIssue {
   comments: Array<{ id: string; body: unknown }>;
   /** Uploaded files, in upload order (a second file of the same name is another attachment, as in Jira). */
   attachments: SimAttachment[];
+  /** ISO times (toISOString) from the store's clock. */
   created: string;
+  updated: string;
+  /** When it last moved to a done status; null while unresolved. */
+  resolved: string | null;
 }
 export interface SimAttachment {
   id: string;
@@ -79,6 +83,8 @@ export class SimStore {
     readonly data: SimData,
     readonly flavor: SimFlavor,
     readonly baseUrl: () => string,
+    /** The simulator's clock: issue times and JQL's now(), startOfDay(), -7d (tests inject a fixed one). */
+    readonly now: () => Date = () => new Date(),
   ) {}
 
   project(idOrKey: string): SimProject | undefined {
@@ -198,7 +204,9 @@ export class SimStore {
       fields: {},
       comments: [],
       attachments: [],
-      created: new Date().toISOString(),
+      created: this.now().toISOString(),
+      updated: this.now().toISOString(),
+      resolved: null,
     };
     this.issues.set(issue.key, issue);
     this.byId.set(issue.id, issue);
@@ -235,6 +243,7 @@ export class SimStore {
     }
     if (Object.keys(errors).length) return fail(400, errors);
     this.store(issue, fields);
+    issue.updated = this.now().toISOString();
     for (const op of (update.labels ?? []) as Array<{ add?: string; remove?: string; set?: string[] }>) {
       const labels = new Set((issue.fields.labels as string[] | undefined) ?? []);
       if (op.add) labels.add(op.add);
@@ -355,7 +364,24 @@ export class SimStore {
     issue.status = target.name;
     // Workflows set a resolution on done statuses and clear it when reopening.
     issue.resolution = target.category === 'done' ? (resolution ?? 'Done') : null;
+    this.touchResolution(issue);
     return { ok: null };
+  }
+
+  /**
+   * After a status change: `resolved` is set when the issue gets a resolution and cleared
+   * when it loses it, as Jira's resolution date; `updated` moves.
+   */
+  touchResolution(issue: SimIssue): void {
+    const now = this.now().toISOString();
+    issue.updated = now;
+    if (!issue.resolution) issue.resolved = null;
+    else if (!issue.resolved) issue.resolved = now;
+  }
+
+  /** Sets fields as stored, without Jira's checks (an issue seeded by a test: its history is the test's business). */
+  seedFields(issue: SimIssue, fields: Record<string, unknown>): void {
+    this.store(issue, fields);
   }
 
   addComment(key: string, body: unknown, v: ApiVersion): Outcome<{ id: string; body: unknown }> {
@@ -367,6 +393,7 @@ export class SimStore {
     if (problem) return fail(400, { comment: problem });
     const comment = { id: String(this.nextCommentId++), body: value };
     issue.comments.push(comment);
+    issue.updated = this.now().toISOString();
     return { ok: comment };
   }
 
@@ -379,7 +406,7 @@ export class SimStore {
       filename: f.filename,
       mimeType: f.mimeType ?? 'application/octet-stream',
       content: f.content,
-      created: new Date().toISOString(),
+      created: this.now().toISOString(),
     }));
     issue.attachments.push(...added);
     return { ok: added };
@@ -449,6 +476,9 @@ export class SimStore {
     if (has('resolution')) fields.resolution = issue.resolution ? { id: this.data.resolutions.find((r) => r.name === issue.resolution)?.id ?? '0', name: issue.resolution } : null;
     if (has('issuelinks')) fields.issuelinks = this.renderLinks(issue, v);
     if (has('created')) fields.created = jiraTime(issue.created);
+    // Asked for by name only, so a full answer stays as it was.
+    if (want?.has('updated')) fields.updated = jiraTime(issue.updated);
+    if (want?.has('resolutiondate')) fields.resolutiondate = issue.resolved ? jiraTime(issue.resolved) : null;
     if (issue.fields.parent && has('parent')) fields.parent = issue.fields.parent;
     if (has('attachment') && issue.attachments.length) fields.attachment = issue.attachments.map((a) => this.renderAttachment(a, v));
     for (const [id, value] of Object.entries(issue.fields)) {

@@ -27,6 +27,8 @@ export interface JiraSimOptions {
    * simulator taking a million issues turns it off: the log would hold every body.
    */
   recordRequests?: boolean;
+  /** The simulator's clock: issue created/updated/resolved times and JQL's now(), startOfDay(), -7d (default the real time). */
+  now?: () => Date;
 }
 
 export interface SimRequestRecord {
@@ -80,9 +82,27 @@ export interface JiraSim {
   deleteIssue(key: string): void;
   /** Someone moved the issue (e.g. a human closed it), bypassing the workflow. */
   setStatus(key: string, status: string): void;
-  /** An issue that exists before the test (created by a person or an earlier run). */
-  seedIssue(p: { project?: string; issueType?: string; summary?: string; labels?: string[]; status?: string }): SimIssue;
+  /**
+   * An issue that exists before the test (created by a person or an earlier run). `fields`
+   * (by field id: `duedate`, `customfield_10100`, `priority`) and the times are stored as
+   * given, without Jira's checks; a done status gets `resolution` (default Done).
+   */
+  seedIssue(p: SeedIssue): SimIssue;
   close(): Promise<void>;
+}
+
+export interface SeedIssue {
+  project?: string;
+  issueType?: string;
+  summary?: string;
+  labels?: string[];
+  status?: string;
+  fields?: Record<string, unknown>;
+  resolution?: string;
+  /** ISO times; default the simulator's clock. `resolved` defaults to `updated` for a done status. */
+  created?: string;
+  updated?: string;
+  resolved?: string;
 }
 
 export const SIM_CREDENTIALS = {
@@ -103,7 +123,7 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
   const validator: typeof OpenApiValidator | undefined =
     validateRequests || validateResponses ? (await import('./openApiValidator.js')).OpenApiValidator : undefined;
   let url = '';
-  const store = new SimStore(data, opts.flavor, () => url);
+  const store = new SimStore(data, opts.flavor, () => url, opts.now);
   const routes = simRoutes(store, { maxResults: opts.maxResults, url: () => url, email: creds.email });
   const requests: SimRequestRecord[] = [];
   const openApiViolations: JiraSim['openApiViolations'] = [];
@@ -241,6 +261,7 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
       if (!s) throw new Error(`sim: no status ${status}`);
       issue.status = s.name;
       issue.resolution = s.category === 'done' ? 'Done' : null;
+      store.touchResolution(issue);
     },
     seedIssue: (p) => {
       const o = store.createIssue(
@@ -248,8 +269,18 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
         cloud ? '3' : '2',
       );
       if (!('ok' in o)) throw new Error(`sim: cannot seed issue: ${JSON.stringify(o.error)}`);
-      if (p.status) o.ok.status = p.status;
-      return o.ok;
+      const issue = o.ok;
+      if (p.fields) store.seedFields(issue, p.fields);
+      const iso = (t: string | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
+      issue.created = iso(p.created) ?? issue.created;
+      issue.updated = iso(p.updated) ?? iso(p.created) ?? issue.updated;
+      if (p.status) {
+        issue.status = p.status;
+        const done = store.status(p.status).category === 'done';
+        issue.resolution = done ? (p.resolution ?? 'Done') : null;
+        issue.resolved = done ? (iso(p.resolved) ?? issue.updated) : null;
+      }
+      return issue;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { jqlString, labelsJql } from '../../../connector/sinks/jira/jql.js';
-import { parseJql } from '../../sim/jira/simJql.js';
+import { parseJql, requiredClauses } from '../../sim/jira/simJql.js';
 import { startJiraSim, type JiraSim } from '../../sim/jira/startJiraSim.js';
 import { sinkFor } from './fixtures.js';
 
@@ -14,9 +14,10 @@ describe('sinks/jira jql', () => {
 
   it('round-trips hostile labels through a JQL parser unchanged', () => {
     const q = parseJql(labelsJql('VULN', HOSTILE));
-    expect(q.clauses).to.deep.equal([
-      { field: 'project', negate: false, values: ['VULN'] },
-      { field: 'labels', negate: false, values: HOSTILE },
+    const text = (values: string[]) => values.map((text) => ({ kind: 'text', text }));
+    expect(requiredClauses(q)).to.deep.equal([
+      { kind: 'clause', field: { name: 'project' }, op: '=', values: text(['VULN']) },
+      { kind: 'clause', field: { name: 'labels' }, op: 'in', values: text(HOSTILE) },
     ]);
   });
 });
