@@ -106,7 +106,8 @@ function jiraLanes(job: JobConfig): Array<{ project: string; ticketJob: string }
   const own = [{ project: job.project, ticketJob: job.name }];
   if (!job.routes) return own;
   try {
-    const lanes = buildLanes(job, loadScheme(job.templatePath), job.routes, { log: silentLogger(), secret: () => 'unused' });
+    // A stand-in shaped like a real secret (a PagerDuty key must be 32 characters): never sent.
+    const lanes = buildLanes(job, loadScheme(job.templatePath), job.routes, { log: silentLogger(), secret: () => 'x'.repeat(32) });
     return lanes.jira.length ? lanes.jira.map((l) => ({ project: l.project, ticketJob: l.ticketJob })) : own;
   } catch {
     return own;
