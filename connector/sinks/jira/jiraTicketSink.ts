@@ -5,7 +5,7 @@ import type { RenderedCustomField, RenderedTicket, RichText, TicketScheme } from
 import type { CreateRequest, CreateResult, FoundIssue, IssueStatus, JiraFields, SinkCallCounts, SinkDeps, TicketSink } from '../types.js';
 import { capAttachment } from './attachmentText.js';
 import { buildFields } from './buildFields.js';
-import { checkSetup, type PreparedProject, type SetupResult } from './checkSetup.js';
+import { checkSetup, PRIMARY_KEY_FIELD, type PreparedProject, type SetupResult } from './checkSetup.js';
 import { sanitizeLabels, TEXT_LIMIT } from './coerceField.js';
 import type { JiraSinkConfig } from './config.js';
 import { createInBulk, BULK_LIMIT } from './createInBulk.js';
@@ -31,7 +31,8 @@ export class JiraTicketSink implements TicketSink {
   private readonly projects = new Map<string, PreparedProject>();
   private readonly fieldsById = new Map<string, JiraField>();
   private readonly fieldsByTemplateName = new Map<string, JiraField>();
-  private readonly omittedFields = new Set<string>();
+  /** Per project: template fields Jira lacks, left out of the tickets (name → close-match note). */
+  private readonly omittedFields = new Map<string, Map<string, string>>();
   private linkTypeName: string;
   private linkTypeId?: string;
   private readonly transitioner: Transitioner;
@@ -75,9 +76,13 @@ export class JiraTicketSink implements TicketSink {
     this.projects.set(result.project.key, result.project);
     for (const [id, f] of result.fieldsById) this.fieldsById.set(id, f);
     for (const [name, f] of result.fieldsByTemplateName) this.fieldsByTemplateName.set(name, f);
-    for (const name of result.omittedFields) {
-      this.omittedFields.add(name);
-      this.log.info('Jira has no custom field for it; the identity is written as the vulnbridge issue property and marker label only', { field: name, host: this.host });
+    const omitted = this.omittedFields.get(result.project.key) ?? new Map<string, string>();
+    this.omittedFields.set(result.project.key, omitted);
+    for (const [name, note] of result.omittedFields) {
+      omitted.set(name, note);
+      if (name === PRIMARY_KEY_FIELD) {
+        this.log.info('Jira has no custom field for it; the identity is written as the vulnbridge issue property and marker label only', { field: name, host: this.host });
+      }
     }
     if (result.linkType) {
       this.linkTypeName = result.linkType.name;
@@ -99,12 +104,17 @@ export class JiraTicketSink implements TicketSink {
       parentKey: opts.parentKey,
       cloud: this.api.cloud,
       host: this.host,
-      omitted: this.omittedFields,
+      omitted: this.omittedFields.get(project.key),
       fieldFor: (cf: RenderedCustomField) => {
         const id = cf.customFieldId?.trim();
         return id ? this.fieldsById.get(id) : this.fieldsByTemplateName.get(cf.name);
       },
     });
+  }
+
+  skippedFields(project: string): string[] {
+    const omitted = this.omittedFields.get(project) ?? new Map<string, string>();
+    return [...omitted].filter(([name]) => name !== PRIMARY_KEY_FIELD).map(([name, note]) => `${name}${note}`);
   }
 
   isSubtaskType(project: string, issueType: string): boolean | undefined {
