@@ -2,7 +2,7 @@ import { SinkError } from '../../errors.js';
 import { hostOf } from '../../http/client.js';
 import type { Logger } from '../../log.js';
 import type { RenderedCustomField, RenderedTicket, RichText, TicketScheme } from '../../templates/types.js';
-import type { CreateRequest, CreateResult, FoundIssue, IssueStatus, JiraFields, SinkCallCounts, SinkDeps, TicketSink } from '../types.js';
+import type { CreateRequest, CreateResult, FoundIssue, IssueStatus, JiraFields, SetupReport, SetupRequest, SinkCallCounts, SinkDeps, TicketSink } from '../types.js';
 import { capAttachment } from './attachmentText.js';
 import { buildFields } from './buildFields.js';
 import { checkSetup, PRIMARY_KEY_FIELD, type PreparedProject, type SetupResult } from './checkSetup.js';
@@ -15,6 +15,7 @@ import { JiraApi } from './jiraApi.js';
 import { createJiraClients, type JiraAuth } from './jiraClient.js';
 import { JiraRejectedError } from './mapError.js';
 import { toAdf, toPlain, toWiki } from './richText.js';
+import { runSetup } from './runSetup.js';
 import { issueStatusOf, Transitioner } from './transitioner.js';
 import type { JiraField } from './wire.js';
 
@@ -110,6 +111,11 @@ export class JiraTicketSink implements TicketSink {
         return id ? this.fieldsById.get(id) : this.fieldsByTemplateName.get(cf.name);
       },
     });
+  }
+
+  /** `vulnbridge setup`: fields, options and screens the schemes need (runSetup.ts). */
+  setup(req: SetupRequest): Promise<SetupReport> {
+    return runSetup(this.api, req, { host: this.host });
   }
 
   skippedFields(project: string): string[] {
