@@ -67,7 +67,7 @@ function printReport(out: (t: string) => void, job: string, host: string, r: Set
     for (const i of items) {
       const what =
         kind === 'field' ? `${i.field}: ${i.type} (${i.detail})` : kind === 'option' ? `${i.field}: ${i.detail}` : `${i.field} → ${i.detail}`;
-      const status = !apply ? '' : i.done ? '  ✓ done' : `  ✗ for a person to do${i.note ? `: ${i.note}` : ''}`;
+      const status = !apply || i.done ? '' : `  ✗ for a person to do${i.note ? `: ${i.note}` : ''}`;
       out(`    ${apply && i.done ? '✓' : '+'} ${what} [${i.templates.join(', ')}]${status}`);
     }
   }

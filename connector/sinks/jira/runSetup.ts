@@ -175,7 +175,7 @@ export async function runSetup(api: JiraApi, req: SetupRequest, opts: { host: st
           addedToDefault.add(f.id);
         }
         if (write && f) item.done = true;
-        if (w.kind.type === 'select' && created.has(w.name)) {
+        if (w.kind.type === 'select' && (created.has(w.name) || !f)) {
           items.push({ kind: 'option', field: w.name, detail: (w.kind.options ?? []).join(', '), templates: [...w.templates], done: false, note: 'Data Center has no REST API for select options: add them in Jira administration → Issues → Custom fields → Configure → Edit options' });
         }
       }
