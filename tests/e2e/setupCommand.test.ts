@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import path from 'node:path';
-import { readConfig } from '../../connector/cli/appContext.js';
+import { openApp, readConfig } from '../../connector/cli/appContext.js';
+import type { Logger } from '../../connector/log.js';
 import { simplifiedWorkflowData } from '../../connector/cli/commands/demoCommand.js';
 import { setupCommand } from '../../connector/cli/commands/setupCommand.js';
+import { validateCommand } from '../../connector/cli/commands/validateCommand.js';
 import type { SimData } from '../sim/jira/simData.js';
 import { cycle, jiraWrites, jobOf, OUR_TEMPLATES, REFERENCE_TEMPLATES, startWorld, type World } from './support/world.js';
 
@@ -112,6 +114,32 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       } finally {
         app.state.close();
       }
+    });
+
+    it('before setup, a run writes the tickets without the missing fields and warns once per cycle', async () => {
+      const warnings: Array<{ message: string; meta: Record<string, unknown> }> = [];
+      const noop = () => {};
+      const log = { error: noop, info: noop, debug: noop, warn: (message: string, meta: Record<string, unknown> = {}) => warnings.push({ message, meta }), child: () => log };
+      const app = openApp(readConfig(configFile), { log: log as unknown as Logger });
+      try {
+        for (let i = 0; i < 2; i++) {
+          const r = await cycle(world, jobOf(app, 'vmdr'), app);
+          expect(r.result, r.error).to.equal('ok');
+          expect(r.counts.failed).to.equal(0);
+        }
+      } finally {
+        app.state.close();
+      }
+      expect(world.jira.issues().length).to.be.greaterThan(0);
+      const skipped = warnings.filter((w) => w.message.includes('left out of the tickets'));
+      expect(skipped).to.have.length(2);
+      expect(skipped[0]?.meta.fields).to.include.members(['QDS', 'First Found', 'CVE IDs', 'Severity', 'Scanner']);
+      expect(skipped[0]?.meta.fields).to.not.include('Primary Key');
+
+      // validate --online passes and says what tickets leave out.
+      const lines: string[] = [];
+      expect(await validateCommand({ config: configFile, configGiven: true, online: true, templates: world.dir, out: (t) => lines.push(t) })).to.equal(0);
+      expect(lines.join('\n')).to.match(/! VULN: Jira lacks .*QDS.*; tickets leave them out until `vulnbridge setup --apply` creates them/);
     });
 
     it('without Administer Jira: names the permission, lists what to create by hand, writes nothing', async () => {
