@@ -154,6 +154,28 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       expect(r.text).to.include('for a person to do');
     });
 
+    if (flavor === 'cloud') {
+      it('puts the fields on the create and the edit screen when the project\'s screen scheme has both', async () => {
+        const d = world.jira.data;
+        d.screens?.push({ id: 2, name: 'VULN: Create Screen', tabs: [{ id: 10010, name: 'Field Tab', fields: [] }] }, { id: 3, name: 'VULN: Edit Screen', tabs: [{ id: 10020, name: 'Field Tab', fields: [] }, { id: 10021, name: 'Details', fields: [] }] });
+        d.screenSchemes?.push({ id: 2, name: 'VULN: Screen Scheme', screens: { default: 1, create: 2, edit: 3 } });
+        const defaults = d.issueTypeScreenSchemes?.[0];
+        if (defaults) defaults.projectIds = ['10001'];
+        d.issueTypeScreenSchemes?.push({ id: '2', name: 'VULN: Issue Type Screen Scheme', projectIds: ['10000'], mappings: { default: 1, 10001: 2 } });
+        const dry = await setup(world, configFile, false);
+        expect(dry.text).to.include('QDS → screen 2 (create screen of Task)');
+        expect(dry.text).to.include('QDS → screen 3 (edit screen of Task)');
+        const applied = await setup(world, configFile, true);
+        expect(applied.code, applied.text).to.equal(0);
+        expect(applied.writes.filter((w) => w.includes('/screens/2/tabs/10010/fields'))).to.have.length(11);
+        expect(applied.writes.filter((w) => w.includes('/screens/3/tabs/10020/fields'))).to.have.length(11);
+        expect(applied.writes.filter((w) => w.includes('/screens/1/'))).to.deep.equal([]);
+        expect((await setup(world, configFile, true)).writes).to.deep.equal([]);
+        expect(world.jira.openApiViolations).to.deep.equal([]);
+        expect(world.jira.responseViolations).to.deep.equal([]);
+      });
+    }
+
     it('creates the Qualys reference template\'s fields the same way, with kinds from the placeholders', async () => {
       const ref = world.writeConfig([{ name: 'ref', template: REF_PER_DETECTION, flavor }], 'ref.yml');
       const dry = await setup(world, ref, false);
