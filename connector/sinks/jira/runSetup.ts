@@ -130,7 +130,11 @@ export async function runSetup(api: JiraApi, req: SetupRequest, opts: { host: st
     for (const name of typeNames) {
       const it = typeIds.get(name.toLowerCase());
       const s = it ? screensByType.get(it.id) : undefined;
-      if (!s) continue;
+      if (!s) {
+        // No screen found for the type: say so rather than report nothing.
+        for (const w of neededBy(name)) items.push({ kind: 'screen', field: w.name, detail: `create and edit screens of ${name} in ${project.key} (not found through the project's issue type screen scheme)`, templates: [...w.templates] });
+        continue;
+      }
       for (const [use, id] of [['create', s.create], ['edit', s.edit]] as const) {
         const e = screens.get(id) ?? { uses: new Set<string>(), fields: new Set<Wanted>() };
         e.uses.add(`${use} screen of ${name}`);

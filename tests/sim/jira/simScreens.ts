@@ -29,11 +29,16 @@ const page = (values: unknown[]) => ({ maxResults: 1000, startAt: 0, total: valu
 
 /** The screen an issue type of a project uses for `use`, through its issue type screen scheme. */
 export function screenFor(data: SimData, projectId: string, issueTypeId: string, use: 'create' | 'edit'): SimScreen | undefined {
-  const itss = data.issueTypeScreenSchemes?.find((s) => s.projectIds.includes(projectId));
+  const itss = schemeOfProject(data, projectId);
   const ssId = itss ? (itss.mappings[issueTypeId] ?? itss.mappings.default) : undefined;
   const ss = data.screenSchemes?.find((s) => s.id === ssId);
   const id = ss ? (ss.screens[use] ?? ss.screens.default) : undefined;
   return data.screens?.find((s) => s.id === id);
+}
+
+/** A project's issue type screen scheme: the one that lists it, else Jira's default (id 1), as Jira gives every project one. */
+function schemeOfProject(data: SimData, projectId: string) {
+  return data.issueTypeScreenSchemes?.find((s) => s.projectIds.includes(projectId)) ?? data.issueTypeScreenSchemes?.find((s) => s.id === '1');
 }
 
 /** Whether a field may be set on create/edit of that project and issue type. */
@@ -138,9 +143,15 @@ export function simSetupRoutes(store: SimStore, opts: { url: () => string }): Ar
     ['GET', 'issuetypescreenscheme/project', (c) => {
       if (!admin()) return FORBIDDEN();
       const ids = (c.query.getAll('projectId').join(',') || '').split(',').filter(Boolean);
-      const values = (data.issueTypeScreenSchemes ?? [])
-        .filter((s) => s.projectIds.some((p) => ids.includes(p)))
-        .map((s) => ({ issueTypeScreenScheme: { id: s.id, name: s.name, description: '' }, projectIds: s.projectIds.filter((p) => ids.includes(p)) }));
+      const byScheme = new Map<string, string[]>();
+      for (const p of ids.filter((id) => store.project(id))) {
+        const s = schemeOfProject(data, p);
+        if (s) byScheme.set(s.id, [...(byScheme.get(s.id) ?? []), p]);
+      }
+      const values = [...byScheme].map(([id, projectIds]) => {
+        const s = data.issueTypeScreenSchemes?.find((x) => x.id === id);
+        return { issueTypeScreenScheme: { id, name: s?.name ?? id, description: '' }, projectIds };
+      });
       return { status: 200, body: page(values) };
     }],
     ['GET', 'issuetypescreenscheme/mapping', (c) => {
