@@ -176,6 +176,23 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       });
     }
 
+    if (flavor === 'datacenter') {
+      it('says which fields a person must put on screens when the project does not use the default screen', async () => {
+        const d = world.jira.data;
+        d.screens?.push({ id: 2, name: 'VULN: Screen', tabs: [{ id: 10010, name: 'Field Tab', fields: [] }] });
+        d.screenSchemes?.push({ id: 2, name: 'VULN: Screen Scheme', screens: { default: 2 } });
+        const defaults = d.issueTypeScreenSchemes?.[0];
+        if (defaults) defaults.projectIds = ['10001'];
+        d.issueTypeScreenSchemes?.push({ id: '2', name: 'VULN: Issue Type Screen Scheme', projectIds: ['10000'], mappings: { default: 2 } });
+        const applied = await setup(world, configFile, true);
+        expect(applied.code).to.equal(1);
+        expect(applied.text).to.match(/QDS → the default screen .*for a person to do: the project does not use the default screen/);
+        const again = await setup(world, configFile, true);
+        expect(again.writes).to.deep.equal([]);
+        expect(again.text).to.match(/QDS → the create and edit screens of Task in VULN .*for a person to do: the project does not use the default screen/);
+      });
+    }
+
     it('creates the Qualys reference template\'s fields the same way, with kinds from the placeholders', async () => {
       const ref = world.writeConfig([{ name: 'ref', template: REF_PER_DETECTION, flavor }], 'ref.yml');
       const dry = await setup(world, ref, false);

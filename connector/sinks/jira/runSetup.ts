@@ -7,6 +7,8 @@ import { describeKind, JIRA_FIELD_TYPES } from './jiraFieldTypes.js';
 import { SetupApi } from './setupApi.js';
 import type { JiraField } from './wire.js';
 
+const OTHER_SCREENS = 'the project does not use the default screen and Data Center has no REST API for screen schemes: add the field in Jira administration → Issues → Screens';
+
 /** The global permission every call that creates fields or edits screens needs. */
 export const ADMIN_PERMISSION = 'ADMINISTER';
 
@@ -160,10 +162,18 @@ export async function runSetup(api: JiraApi, req: SetupRequest, opts: { host: st
     }
   } else {
     const addedToDefault = new Set<string>();
+    let defaultScreen: Promise<Set<string>> | undefined;
+    const onDefault = () =>
+      (defaultScreen ??= (async () => {
+        const ids = new Set<string>();
+        for (const tab of await setup.tabs('1', signal)) for (const f of await setup.tabFields('1', tab.id, signal)) ids.add(f.id);
+        return ids;
+      })());
     for (const name of typeNames) {
       const it = typeIds.get(name.toLowerCase());
       if (!it) continue;
       const meta = await setup.createMetaFields(project.key, it.id, signal);
+      const pending: Array<{ item: SetupItem; fieldId: string }> = [];
       for (const w of neededBy(name)) {
         const f = resolved.get(w.name);
         const allowed = f ? meta.get(f.id) : undefined;
@@ -174,13 +184,27 @@ export async function runSetup(api: JiraApi, req: SetupRequest, opts: { host: st
         }
         const item: SetupItem = { kind: 'screen', field: w.name, detail: `the default screen (create and edit screen of ${name} in ${project.key})`, templates: [...w.templates] };
         items.push(item);
+        if (f && (await onDefault()).has(f.id)) {
+          // On the default screen already, yet not on this type's create screen: the project uses other screens.
+          item.detail = `the create and edit screens of ${name} in ${project.key}`;
+          item.note = OTHER_SCREENS;
+          continue;
+        }
         if (write && f && !addedToDefault.has(f.id)) {
           await setup.addToDefaultScreen(f.id);
           addedToDefault.add(f.id);
         }
-        if (write && f) item.done = true;
+        if (write && f) pending.push({ item, fieldId: f.id });
         if (w.kind.type === 'select' && (created.has(w.name) || !f)) {
           items.push({ kind: 'option', field: w.name, detail: (w.kind.options ?? []).join(', '), templates: [...w.templates], done: false, note: 'Data Center has no REST API for select options: add them in Jira administration → Issues → Custom fields → Configure → Edit options' });
+        }
+      }
+      // Done only when the type's create screen now shows the field (createmeta again).
+      if (pending.length) {
+        const after = await setup.createMetaFields(project.key, it.id, signal);
+        for (const p of pending) {
+          if (after.has(p.fieldId)) p.item.done = true;
+          else p.item.note = OTHER_SCREENS;
         }
       }
     }
