@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { configPath, openApp, readConfig } from './appContext.js';
 import { jqlCommand } from './commands/jqlCommand.js';
 import { runCommand } from './commands/runCommand.js';
+import { setupCommand } from './commands/setupCommand.js';
 import { statusCommand } from './commands/statusCommand.js';
 import { syncCommand } from './commands/syncCommand.js';
 import { validateCommand } from './commands/validateCommand.js';
@@ -28,6 +29,14 @@ Commands:
                --templates DIR   templates folder to check (default templates/)
                --online          also check each job's Jira project, issue types,
                                  priorities, custom fields, statuses, link type
+  setup      For each job's Jira project and issue types: the custom fields its
+             templates fill that Jira lacks (kind inferred from the template:
+             number, date, date-time, labels, text, paragraph, select with its
+             options) and the create/edit screens they are missing from. A dry run
+             unless --apply, which creates them (needs Administer Jira).
+               --job NAME   only this job
+               --apply      create the fields, options and screen entries
+               --json       machine-readable output
   status     Per job: last run and result, counts, open/closed tickets, cursor,
              findings waiting for a retry.  --json for machine-readable output.
   jql        The JQL cookbook (docs/jql.md): overdue, due soon, open critical on
@@ -64,6 +73,7 @@ export async function main(argv: string[]): Promise<number> {
       templates: { type: 'string' },
       online: { type: 'boolean', default: false },
       now: { type: 'boolean', default: false },
+      apply: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -76,6 +86,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'validate':
       return validateCommand({ config: file, configGiven: values.config !== undefined, templates: values.templates, online: values.online });
+    case 'setup':
+      return setupCommand(readConfig(file), { job: values.job, apply: values.apply, json: values.json });
     case 'status':
       return statusCommand(readConfig(file), { json: values.json });
     case 'sync': {

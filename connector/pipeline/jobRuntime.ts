@@ -29,11 +29,16 @@ export interface JobRuntime {
 
 /** Check each Jira project the job writes to, with the templates it uses there (once per process). */
 export async function prepareJob(rt: JobRuntime, signal?: AbortSignal): Promise<void> {
+  for (const [project, schemes] of schemesByProject(rt)) await rt.sink.prepare({ project, schemes, signal });
+  rt.prepared = true;
+}
+
+/** The Jira projects a job writes to, each with the templates it uses there (prepare, `vulnbridge setup`). */
+export function schemesByProject(rt: Pick<JobRuntime, 'lanes' | 'config' | 'scheme'>): Map<string, TicketScheme[]> {
   const byProject = new Map<string, TicketScheme[]>();
   for (const lane of rt.lanes.jira) byProject.set(lane.project, [...(byProject.get(lane.project) ?? []), lane.scheme]);
   if (byProject.size === 0) byProject.set(rt.config.project, [rt.scheme]);
-  for (const [project, schemes] of byProject) await rt.sink.prepare({ project, schemes, signal });
-  rt.prepared = true;
+  return byProject;
 }
 
 export function buildJob(config: JobConfig, log: Logger): JobRuntime {

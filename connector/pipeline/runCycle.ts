@@ -134,6 +134,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
     // full scanner pull before they are reported.
     progress({ phase: 'prepare', findings: 0 });
     if (!rt.prepared) await prepareJob(rt, signal);
+    warnSkippedFields(rt);
 
     if (mode === 'pull' && !dryRun && reconcileDue(state, job, rt.config.reconcileHours, started)) {
       await reconcileTickets({ job, lanes: rt.lanes.jira, sink: rt.sink, state, log: rt.log, onStep: opts.onStep ?? (() => {}), signal, now: started });
@@ -267,3 +268,11 @@ function addCounts(into: CycleCounts, from: CycleCounts): void {
   for (const k of COUNT_COLUMNS) if (k !== 'findings') into[k] += from[k];
 }
 
+/** Once per cycle, not per ticket: template fields the sink lacks and leaves out (`vulnbridge setup` creates them). */
+function warnSkippedFields(rt: JobRuntime): void {
+  const projects = new Set([rt.config.project, ...rt.lanes.jira.map((l) => l.project)]);
+  for (const project of projects) {
+    const fields = rt.sink.skippedFields?.(project) ?? [];
+    if (fields.length) rt.log.warn('template custom fields Jira lacks are left out of the tickets; `vulnbridge setup --apply` creates them', { project, fields });
+  }
+}

@@ -69,6 +69,18 @@ export interface TicketSink {
    */
   fields(ticket: RenderedTicket, opts: { project: string; parentKey?: string }): JiraFields;
   /**
+   * Template custom fields the system lacks in the project (after prepare) that tickets
+   * leave out because the template does not mark them required; each may carry a note
+   * (close matches). The pipeline warns about them once per cycle.
+   */
+  skippedFields?(project: string): string[];
+  /**
+   * What the job's templates need that the system lacks (fields, screens), and with
+   * `apply` the creation of it: `vulnbridge setup`. Optional: a sink without it has
+   * nothing to set up.
+   */
+  setup?(req: SetupRequest): Promise<SetupReport>;
+  /**
    * Whether the issue type is a sub-task type in the project (Jira's `subtask: true`);
    * undefined when not known (before prepare, or no such type).
    */
@@ -117,6 +129,41 @@ export interface TicketSink {
   /** A browser URL of one issue. */
   issueUrl(key: string): string;
   calls(): SinkCallCounts;
+}
+
+export interface SetupRequest {
+  project: string;
+  schemes: readonly TicketScheme[];
+  /** false: dry run, list what is missing; true: create it. */
+  apply: boolean;
+  signal?: AbortSignal;
+}
+
+/** One thing setup found missing (and, with apply, what it did about it). */
+export interface SetupItem {
+  /** `field`: a custom field to create; `option`: select options to add; `screen`: a field to put on a screen. */
+  kind: 'field' | 'option' | 'screen';
+  field: string;
+  /** The kind created, e.g. `number`, `datetime`, `select (Critical, High, ...)`. */
+  type?: string;
+  /** For `screen`: the screen's name; for `option`: the options. */
+  detail?: string;
+  /** Which templates' fields need it (file names). */
+  templates: string[];
+  /** With apply: done, or why not (then it is for a person to do). */
+  done?: boolean;
+  note?: string;
+}
+
+export interface SetupReport {
+  project: string;
+  items: SetupItem[];
+  /** Fields that exist with a kind other than the template's (not changed: Jira cannot change a field's type). */
+  mismatches: string[];
+  /** Writes made (0 on a dry run and on a second apply). */
+  writes: number;
+  /** The account lacks a permission setup needs: the message names it; items are then for a person to do. */
+  permissionProblem?: string;
 }
 
 export interface SinkDeps {

@@ -30,6 +30,7 @@ export function renderTicket(scheme: TicketScheme, role: TicketRole, ctx: Templa
       const rich = renderRich(f.value, ctx, pk);
       const field: RenderedCustomField = { name: f.name, text: plainOf(rich), rich };
       if (f.customFieldId) field.customFieldId = f.customFieldId;
+      if (f.type) field.type = f.type;
       return field;
     }),
   };

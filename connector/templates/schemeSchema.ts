@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MODULE_NAMES } from './modulePlaceholders.js';
-import { OPERATION_WORDS } from './types.js';
+import { CUSTOM_FIELD_TYPES, OPERATION_WORDS } from './types.js';
 
 /*
  * The shape of a ticketing-scheme file: the Qualys Jira connector's format
@@ -39,6 +39,20 @@ const customField = strict({
       description:
         'customfield_NNNNN of this field in your Jira. Empty: vulnbridge looks the field up by its name (the key of this entry), which must then be unique in Jira.',
     }),
+  type: z.enum(CUSTOM_FIELD_TYPES).optional().meta({
+    title: 'Field type',
+    description:
+      'What `vulnbridge setup` creates in Jira and how the value is written: text (single line), paragraph, number, date, datetime, labels (comma-separated values, spaces become "_"), select (one of `options`), severity (a select of Critical, High, Medium, Low, Info; the value, a Qualys level 5..1 or a severity name, is put on that scale, and a number field gets 5..1). Absent: inferred from the placeholder (e.g. ${QDS.content} is a number, ${FIRST_FOUND_DATETIME} a datetime, ${VULN.CVES} labels).',
+  }),
+  options: z.array(z.string().min(1)).optional().meta({
+    title: 'Select options',
+    description: 'The options `vulnbridge setup` gives a select field, e.g. ["Qualys VMDR", "JFrog Xray"].',
+  }),
+  required: z.boolean().optional().meta({
+    title: 'Required',
+    description:
+      'true: a Jira without this field fails the setup check (the job does not run). Absent or false: the field is left out of the tickets, with one warning per cycle, until it exists (`vulnbridge setup --apply` creates it).',
+  }),
 }).meta({ id: 'CustomField', title: 'Custom field', description: 'A Jira custom field, keyed by its display name exactly as in Jira.' });
 
 const ticket = strict({

@@ -95,6 +95,9 @@ function convertTicket(role: TicketRole, t: SchemeTicket, priority: PriorityRule
     name,
     value: f.value,
     ...(f.customFieldId ? { customFieldId: f.customFieldId } : {}),
+    ...(f.type ? { type: f.type } : {}),
+    ...(f.options ? { options: f.options } : {}),
+    ...(f.required ? { required: true } : {}),
   }));
   const template: TicketTemplate = {
     role,

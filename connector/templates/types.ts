@@ -32,12 +32,26 @@ export type PriorityCriterion =
 /** `jiraDefault` = leave priority unset so Jira applies the project default. */
 export type PriorityRule = { jiraDefault: true } | { jiraDefault: false; matchWith: string; criteria: PriorityCriterion[] };
 
+/**
+ * The kind of a custom field, vendor-neutral: what `vulnbridge setup` creates and how the
+ * sink coerces the rendered text. `severity` is a single select of the one severity scale
+ * (model/severity.ts) whose value is put on that scale (a number field gets its rank).
+ */
+export type CustomFieldType = 'text' | 'paragraph' | 'number' | 'date' | 'datetime' | 'labels' | 'select' | 'severity';
+export const CUSTOM_FIELD_TYPES: readonly CustomFieldType[] = ['text', 'paragraph', 'number', 'date', 'datetime', 'labels', 'select', 'severity'];
+
 export interface CustomFieldTemplate {
   /** Jira field display name, exactly as in Jira (e.g. `Image SHA:`). */
   name: string;
   value: string;
   /** `customfield_NNNNN`; absent = resolve by name from Jira's field list. */
   customFieldId?: string;
+  /** Declared kind; absent = inferred from the value's placeholder (templates/inferFieldType.ts). */
+  type?: CustomFieldType;
+  /** Options of a `select` field (what setup creates). */
+  options?: string[];
+  /** The ticket cannot be written without it: a Jira that lacks it fails the setup check instead of skipping it. */
+  required?: boolean;
 }
 
 export interface TicketTemplate {
@@ -88,6 +102,8 @@ export interface TicketScheme {
 export interface RenderedCustomField {
   name: string;
   customFieldId?: string;
+  /** The template's declared kind, when it declared one (`severity` changes how the value is coerced). */
+  type?: CustomFieldType;
   /** Rendered value as plain text (what number/label/select coercion starts from). */
   text: string;
   rich: RichText;

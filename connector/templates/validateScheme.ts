@@ -107,7 +107,11 @@ function checkTicket(ticket: TicketTemplate, base: string, checkText: (path: str
   if (ticket.comment !== undefined) checkText(`${base}.comment`, ticket.comment);
   if (ticket.attachment !== undefined) checkText(`${base}.attachment`, ticket.attachment);
   ticket.labels.forEach((label, i) => checkText(`${base}.labels[${i}]`, label));
-  for (const field of ticket.customFields) checkText(`${base}.custom_fields.${field.name}.value`, field.value);
+  for (const field of ticket.customFields) {
+    checkText(`${base}.custom_fields.${field.name}.value`, field.value);
+    if (field.type === 'select' && !field.options?.length) problem(`${base}.custom_fields.${field.name}.options`, 'a select field needs its options', 'e.g. "options": ["Qualys VMDR", "JFrog Xray"]');
+    if (field.options && field.type !== 'select') problem(`${base}.custom_fields.${field.name}.options`, 'options are for "type": "select" only', 'add "type": "select", or remove options');
+  }
 
   const pk = ticket.customFields.find((f) => f.name === PRIMARY_KEY_FIELD);
   if (!pk) {

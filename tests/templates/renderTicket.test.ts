@@ -23,12 +23,23 @@ describe('templates/renderTicket', () => {
       expect(t.primaryKey).to.equal('Host ID:12048633-QID:197597-Port:443');
       expect(t.labels).to.deep.equal(['vulnbridge', 'qualys-host-12048633', 'qid-197597']);
       expect(t.priority).to.equal('Highest');
-      expect(t.customFields).to.deep.equal([
+      expect(t.customFields[0]).to.deep.equal(
         { name: 'Primary Key', text: 'Host ID:12048633-QID:197597-Port:443', rich: [
           { text: 'Host ID:', value: false }, { text: '12048633', value: true }, { text: '-QID:', value: false },
           { text: '197597', value: true }, { text: '-Port:', value: false }, { text: '443', value: true },
         ] },
-      ]);
+      );
+      // The typed fields security dashboards group by (issue 12's shared field names).
+      const typed = Object.fromEntries(t.customFields.slice(1).map((f) => [f.name, [f.text, f.type]]));
+      expect(typed).to.deep.include({
+        Severity: ['4', 'severity'],
+        'CVE IDs': ['CVE-2020-16119, CVE-2020-25285', 'labels'],
+        'IP Address': ['10.50.2.111', 'text'],
+        'Asset Tags': ['Windows Servers, DMZ', 'labels'],
+        'TruRisk Score': ['712', 'number'],
+        Scanner: ['Qualys VMDR', 'select'],
+      });
+      expect(Object.keys(typed)).to.deep.equal(['Severity', 'QDS', 'CVSS Score', 'CVE IDs', 'First Found', 'Last Found', 'Host', 'IP Address', 'Asset Tags', 'TruRisk Score', 'Scanner']);
     });
 
     it('keeps template text and scanner values apart in the description', () => {

@@ -12,6 +12,7 @@ import { PD_SIM_ROUTING_KEYS, startPagerDutySim } from '../../../tests/sim/pager
 import { startIncidentWebhookSim } from '../../../tests/sim/incident-webhook/startIncidentWebhookSim.js';
 import { startDaemon } from '../../daemon/startDaemon.js';
 import { openApp, readConfig } from '../appContext.js';
+import { setupCommand } from './setupCommand.js';
 import { syncCommand } from './syncCommand.js';
 
 /**
@@ -191,9 +192,11 @@ export async function demoCommand(opts: { root?: string; out?: (t: string) => vo
     out(`Jira Cloud simulator: ${jira.url}`);
     out(`PagerDuty Events v2 simulator: ${pagerduty.url}; Lightstep-style incident webhook simulator: ${lightstep.url}`);
     out(`Config: ${path.relative(root, file)}\n`);
+    // What "Running it for real" advises first: create the typed fields our templates fill.
+    out('== vulnbridge setup --apply: the custom fields, options and screen entries the templates need');
+    let exit = await setupCommand(readConfig(file), { apply: true, out: (t) => (/^job |write\(s\)/.test(t) ? out(t) : undefined) });
 
     const app = openApp(readConfig(file), { log: createLogger({ level: 'warn' }) });
-    let exit = 0;
     try {
       out('== Cycle 1: first pull, every open detection gets a ticket');
       exit |= (await syncCommand(app, { dryRun: false, json: false, out, progress: true })).exitCode;

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describeError } from '../../errors.js';
 import { silentLogger } from '../../log.js';
-import { buildJob, prepareJob } from '../../pipeline/jobRuntime.js';
+import { buildJob, prepareJob, schemesByProject } from '../../pipeline/jobRuntime.js';
 import { loadScheme } from '../../templates/loadScheme.js';
 import { readConfig } from '../appContext.js';
 
@@ -40,6 +40,10 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
           }
           const ready = rt.source.check ? `${rt.source.host} and Jira ${rt.sink.host} ready` : `Jira ${rt.sink.host} ready`;
           out(`✓ job ${job.name}: ${path.relative(process.cwd(), job.templatePath)} (${rt.scheme.moduleName}, ${rt.scheme.kind})${opts.online ? `, ${ready}` : ''}`);
+          for (const project of opts.online ? schemesByProject(rt).keys() : []) {
+            const skipped = rt.sink.skippedFields?.(project) ?? [];
+            if (skipped.length) out(`  ! ${project}: Jira lacks ${skipped.join(', ')}; tickets leave them out until \`vulnbridge setup --apply\` creates them`);
+          }
         } catch (err) {
           fail(`job ${job.name}`, err);
         }

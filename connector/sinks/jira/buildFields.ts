@@ -13,7 +13,7 @@ export interface BuildFieldsContext {
   host: string;
   fieldFor(cf: RenderedCustomField): JiraField | undefined;
   /** Custom fields to leave out because Jira has none by that name (see checkSetup). */
-  omitted?: ReadonlySet<string>;
+  omitted?: { has(name: string): boolean };
 }
 
 /**

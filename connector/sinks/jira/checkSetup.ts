@@ -22,8 +22,12 @@ export interface SetupResult {
   fieldsById: ReadonlyMap<string, JiraField>;
   /** Template custom-field name → the Jira field it names. */
   fieldsByTemplateName: ReadonlyMap<string, JiraField>;
-  /** Template custom fields Jira does not have and that may be left out (`Primary Key`). */
-  omittedFields: ReadonlySet<string>;
+  /**
+   * Template custom fields Jira does not have and that are left out of the tickets (every
+   * field the template does not mark `required`; `Primary Key` is one), each with a note
+   * naming close matches when Jira has some.
+   */
+  omittedFields: ReadonlyMap<string, string>;
   linkType?: JiraLinkType;
 }
 
@@ -74,7 +78,7 @@ export async function checkSetup(
 
   const fieldsById = new Map(fields.map((f) => [f.id, f]));
   const fieldsByTemplateName = new Map<string, JiraField>();
-  const omittedFields = new Set<string>();
+  const omittedFields = new Map<string, string>();
   for (const { scheme, role, t } of templates) {
     for (const cf of t.customFields) {
       const path = `${PAYLOAD_PATH[role]}.custom_fields.${cf.name}`;
@@ -102,17 +106,20 @@ export async function checkSetup(
           path,
           hint: 'set customFieldId in the template to the one to fill',
         });
-      } else if (cf.name === PRIMARY_KEY_FIELD) {
-        // The identity also travels in the `vulnbridge` issue property and the marker
-        // label: a Jira without this field (new projects) needs no setup for it.
-        omittedFields.add(cf.name);
       } else {
         const near = closeMatches(cf.name, fields.map((f) => f.name));
         const close = near.length ? ` (close matches: ${near.map((n) => `'${n}'`).join(', ')})` : '';
-        problem(`custom field '${cf.name}' does not exist on Jira at ${host}${close}`, {
+        if (!cf.required) {
+          // Optional fields (all but those the template marks required) are left out until
+          // they exist; `Primary Key`'s identity also travels in the `vulnbridge` issue
+          // property and the marker label. The sink warns once per cycle.
+          omittedFields.set(cf.name, close);
+          continue;
+        }
+        problem(`custom field '${cf.name}' does not exist on Jira at ${host}${close}, and the template marks it required`, {
           file: scheme.file,
           path,
-          hint: 'create the field, or fix its name in the template (it must match exactly, case and punctuation included)',
+          hint: 'run `vulnbridge setup --apply` to create it, create it by hand, or fix its name in the template (it must match exactly, case and punctuation included)',
         });
       }
     }

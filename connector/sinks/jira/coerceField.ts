@@ -1,3 +1,4 @@
+import { SEVERITY_RANK, severityName } from '../../model/severity.js';
 import type { RenderedCustomField } from '../../templates/types.js';
 import { toAdf, toWiki } from './richText.js';
 import type { JiraField } from './wire.js';
@@ -66,6 +67,7 @@ export function fieldKind(field: JiraField): FieldKind {
 export function coerceField(field: JiraField, cf: RenderedCustomField, cloud: boolean): unknown {
   const text = cf.text.trim();
   if (!text) return undefined;
+  if (cf.type === 'severity') return coerceSeverity(field, text, cloud);
   switch (fieldKind(field)) {
     case 'number': {
       const n = Number(text);
@@ -96,6 +98,31 @@ export function coerceField(field: JiraField, cf: RenderedCustomField, cloud: bo
   }
 }
 
+/**
+ * A severity on the one scale (a Qualys level 5..1 or a name, model/severity.ts): the
+ * option name of a select (Information shows as `Info`), the rank 5..1 of a number field,
+ * the name elsewhere; Unknown is left out.
+ */
+function coerceSeverity(field: JiraField, text: string, cloud: boolean): unknown {
+  const name = severityName(text);
+  if (name === 'Unknown') return undefined;
+  const option = name === 'Information' ? 'Info' : name;
+  switch (fieldKind(field)) {
+    case 'number':
+      return SEVERITY_RANK[name];
+    case 'select':
+      return { value: option };
+    case 'multiselect':
+      return [{ value: option }];
+    case 'labels':
+      return [option];
+    case 'textarea':
+      return coerceField(field, { name: '', text: option, rich: [{ text: option, value: true }] }, cloud);
+    default:
+      return option;
+  }
+}
+
 /** Labels cannot contain spaces and are at most 255 characters (§1.6). */
 export function sanitizeLabels(raw: readonly string[]): string[] {
   const out = new Set<string>();
@@ -112,7 +139,9 @@ export function clip(text: string, limit: number): string {
 
 /** `yyyy-MM-dd'T'HH:mm:ss.SSSZ` with a numeric zone (Jira parses `Z` as RFC 822, e.g. +0000). */
 export function jiraDateTime(text: string): string | undefined {
-  const ms = Date.parse(text);
+  // Container Security and some APIs give epoch milliseconds (or seconds).
+  const epoch = /^\d{10}(\d{3})?$/.test(text) ? Number(text) * (text.length === 10 ? 1000 : 1) : undefined;
+  const ms = epoch ?? Date.parse(text);
   if (Number.isNaN(ms)) return undefined;
   return new Date(ms).toISOString().replace('Z', '+0000');
 }

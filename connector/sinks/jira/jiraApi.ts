@@ -265,6 +265,20 @@ export class JiraApi {
     return this.call('search issues (GET /search)', get, wire.searchResultsSchema);
   }
 
+  /**
+   * A call to a path under the flavour's REST root (`/rest/api/3` on Cloud, `/2` on Data
+   * Center) for admin operations jira.js wraps differently per flavour (setupApi.ts).
+   */
+  rest<T>(what: string, req: { method: 'GET' | 'POST' | 'PUT'; path: string; params?: Record<string, unknown>; data?: unknown }, schema: z.ZodType<T>, o: CallOptions = {}): Promise<T> {
+    const url = `/rest/api/${this.cloud ? 3 : 2}/${req.path}`;
+    const send = () =>
+      this.pick(
+        (c) => c.sendRequest<unknown>({ url, method: req.method, params: req.params, data: req.data }, undefined as never),
+        (c) => c.sendRequest<unknown>({ url, method: req.method, params: req.params, data: req.data }, undefined as never),
+      );
+    return this.call(what, send, schema, o);
+  }
+
   private pick(
     onCloud: (c: NonNullable<JiraClients['v3']>) => Promise<unknown>,
     onDataCenter: (c: NonNullable<JiraClients['v2']>) => Promise<unknown>,

@@ -2,10 +2,10 @@ import { SinkError } from '../../errors.js';
 import { hostOf } from '../../http/client.js';
 import type { Logger } from '../../log.js';
 import type { RenderedCustomField, RenderedTicket, RichText, TicketScheme } from '../../templates/types.js';
-import type { CreateRequest, CreateResult, FoundIssue, IssueStatus, JiraFields, JqlFieldNames, SinkCallCounts, SinkDeps, TicketSink } from '../types.js';
+import type { CreateRequest, CreateResult, FoundIssue, IssueStatus, JiraFields, JqlFieldNames, SetupReport, SetupRequest, SinkCallCounts, SinkDeps, TicketSink } from '../types.js';
 import { capAttachment } from './attachmentText.js';
 import { buildFields } from './buildFields.js';
-import { checkSetup, type PreparedProject, type SetupResult } from './checkSetup.js';
+import { checkSetup, PRIMARY_KEY_FIELD, type PreparedProject, type SetupResult } from './checkSetup.js';
 import { sanitizeLabels, TEXT_LIMIT } from './coerceField.js';
 import type { JiraSinkConfig } from './config.js';
 import { createInBulk, BULK_LIMIT } from './createInBulk.js';
@@ -16,6 +16,7 @@ import { JiraApi } from './jiraApi.js';
 import { createJiraClients, type JiraAuth } from './jiraClient.js';
 import { JiraRejectedError } from './mapError.js';
 import { toAdf, toPlain, toWiki } from './richText.js';
+import { runSetup } from './runSetup.js';
 import { issueStatusOf, Transitioner } from './transitioner.js';
 import type { JiraField } from './wire.js';
 
@@ -32,7 +33,8 @@ export class JiraTicketSink implements TicketSink {
   private readonly projects = new Map<string, PreparedProject>();
   private readonly fieldsById = new Map<string, JiraField>();
   private readonly fieldsByTemplateName = new Map<string, JiraField>();
-  private readonly omittedFields = new Set<string>();
+  /** Per project: template fields Jira lacks, left out of the tickets (name → close-match note). */
+  private readonly omittedFields = new Map<string, Map<string, string>>();
   private linkTypeName: string;
   private linkTypeId?: string;
   private readonly transitioner: Transitioner;
@@ -76,9 +78,13 @@ export class JiraTicketSink implements TicketSink {
     this.projects.set(result.project.key, result.project);
     for (const [id, f] of result.fieldsById) this.fieldsById.set(id, f);
     for (const [name, f] of result.fieldsByTemplateName) this.fieldsByTemplateName.set(name, f);
-    for (const name of result.omittedFields) {
-      this.omittedFields.add(name);
-      this.log.info('Jira has no custom field for it; the identity is written as the vulnbridge issue property and marker label only', { field: name, host: this.host });
+    const omitted = this.omittedFields.get(result.project.key) ?? new Map<string, string>();
+    this.omittedFields.set(result.project.key, omitted);
+    for (const [name, note] of result.omittedFields) {
+      omitted.set(name, note);
+      if (name === PRIMARY_KEY_FIELD) {
+        this.log.info('Jira has no custom field for it; the identity is written as the vulnbridge issue property and marker label only', { field: name, host: this.host });
+      }
     }
     if (result.linkType) {
       this.linkTypeName = result.linkType.name;
@@ -100,12 +106,22 @@ export class JiraTicketSink implements TicketSink {
       parentKey: opts.parentKey,
       cloud: this.api.cloud,
       host: this.host,
-      omitted: this.omittedFields,
+      omitted: this.omittedFields.get(project.key),
       fieldFor: (cf: RenderedCustomField) => {
         const id = cf.customFieldId?.trim();
         return id ? this.fieldsById.get(id) : this.fieldsByTemplateName.get(cf.name);
       },
     });
+  }
+
+  /** `vulnbridge setup`: fields, options and screens the schemes need (runSetup.ts). */
+  setup(req: SetupRequest): Promise<SetupReport> {
+    return runSetup(this.api, req, { host: this.host });
+  }
+
+  skippedFields(project: string): string[] {
+    const omitted = this.omittedFields.get(project) ?? new Map<string, string>();
+    return [...omitted].filter(([name]) => name !== PRIMARY_KEY_FIELD).map(([name, note]) => `${name}${note}`);
   }
 
   isSubtaskType(project: string, issueType: string): boolean | undefined {

@@ -67,6 +67,38 @@ export interface SimData {
   requiredFields: string[];
   /** Field ids not on the create/edit screens. */
   offScreenFields: string[];
+  /**
+   * Screens, screen schemes and issue type screen schemes (simScreens.ts). A field that
+   * existed before the simulator started is on every screen (unless in offScreenFields);
+   * one created through POST /field is on a screen only once a tab lists it.
+   */
+  screens?: SimScreen[];
+  screenSchemes?: SimScreenScheme[];
+  issueTypeScreenSchemes?: SimIssueTypeScreenScheme[];
+  /** Field ids created through POST /field. */
+  apiCreatedFields?: string[];
+  /** Custom field contexts by field id (select options live on the field, `options`). */
+  fieldContexts?: Record<string, Array<{ id: string; name: string }>>;
+  /** The account has the Administer Jira global permission (default true). */
+  admin?: boolean;
+}
+
+export interface SimScreen {
+  id: number;
+  name: string;
+  tabs: Array<{ id: number; name: string; fields: string[] }>;
+}
+export interface SimScreenScheme {
+  id: number;
+  name: string;
+  screens: { default: number; create?: number; edit?: number };
+}
+export interface SimIssueTypeScreenScheme {
+  id: string;
+  name: string;
+  projectIds: string[];
+  /** Issue type id (or `default`) → screen scheme id. */
+  mappings: Record<string, number>;
 }
 
 const CF = 'com.atlassian.jira.plugin.system.customfieldtypes:';
@@ -77,8 +109,8 @@ export const STATUS_CATEGORIES: Record<StatusCategoryKey, { id: number; key: Sta
   done: { id: 3, key: 'done', colorName: 'green', name: 'Done' },
 };
 
-type CustomKind = 'float' | 'textfield' | 'textarea' | 'labels' | 'datetime' | 'datepicker' | 'select' | 'radiobuttons' | 'multiselect' | 'multicheckboxes' | 'url' | 'readonlyfield';
-const SCHEMA_TYPE: Record<CustomKind, Pick<SimFieldSchema, 'type' | 'items'>> = {
+export type CustomKind = 'float' | 'textfield' | 'textarea' | 'labels' | 'datetime' | 'datepicker' | 'select' | 'radiobuttons' | 'multiselect' | 'multicheckboxes' | 'url' | 'readonlyfield';
+export const SCHEMA_TYPE: Record<CustomKind, Pick<SimFieldSchema, 'type' | 'items'>> = {
   float: { type: 'number' },
   textfield: { type: 'string' },
   textarea: { type: 'string' },
@@ -211,5 +243,12 @@ export function defaultSimData(): SimData {
     ],
     requiredFields: [],
     offScreenFields: [],
+    // A classic project's defaults: one screen for create, edit and view.
+    screens: [{ id: 1, name: 'Default Screen', tabs: [{ id: 10000, name: 'Field Tab', fields: [] }] }],
+    screenSchemes: [{ id: 1, name: 'Default Screen Scheme', screens: { default: 1 } }],
+    issueTypeScreenSchemes: [{ id: '1', name: 'Default Issue Type Screen Scheme', projectIds: ['10000', '10001'], mappings: { default: 1 } }],
+    apiCreatedFields: [],
+    fieldContexts: {},
+    admin: true,
   };
 }

@@ -1,6 +1,7 @@
 import type { FormPart } from './multipart.js';
 import { parseJql, JqlError } from './simJql.js';
 import { compileJql, namedKeys, type CompiledJql } from './simJqlEval.js';
+import { simSetupRoutes } from './simScreens.js';
 import { fail, type ApiVersion, type Outcome, type SimIssue, type SimStore } from './simStore.js';
 
 export interface SimCall {
@@ -238,6 +239,7 @@ export function simRoutes(store: SimStore, opts: { maxResults?: number; url: () 
     ['POST', 'issueLink', (c) => reply(store.link(c.body), () => ({ status: 201 }))],
     ['DELETE', 'issueLink/([^/]+)', (_c, m) => reply(store.deleteLink(m[1]), () => ({ status: 204 }))],
   ];
+  routes.push(...simSetupRoutes(store, { url: opts.url }));
   if (cloud) {
     routes.push(['GET', 'search/jql', (c) => search(c, true)], ['POST', 'search/jql', (c) => search(c, true)]);
     // Removed on Cloud (jira-and-peers.md §1.9).

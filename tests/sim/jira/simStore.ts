@@ -1,8 +1,16 @@
 import { adfProblem, adfText, textToAdf } from './adf.js';
+import { onScreen } from './simScreens.js';
 import { STATUS_CATEGORIES, type SimData, type SimField, type SimIssueType, type SimProject, type SimStatus, type SimTransition } from './simData.js';
 
 export type SimFlavor = 'cloud' | 'datacenter';
 /** REST API version of a request: 3 takes ADF for rich text, 2 takes strings. */
+/** Which screen a create or edit goes through. */
+export interface ScreenContext {
+  projectId: string;
+  issueTypeId: string;
+  use: 'create' | 'edit';
+}
+
 export type ApiVersion = '2' | '3';
 
 export interface SimIssue {
@@ -187,7 +195,7 @@ export class SimStore {
     } else if (issueType?.subtask) {
       errors.issuetype = 'Issue type is a sub-task but parent issue key or id not specified.';
     }
-    Object.assign(errors, this.checkFields(fields, v, ['project', 'issuetype', 'parent']));
+    Object.assign(errors, this.checkFields(fields, v, ['project', 'issuetype', 'parent'], project && issueType ? { projectId: project.id, issueTypeId: issueType.id, use: 'create' } : undefined));
     for (const id of this.data.requiredFields) {
       if (fields[id] === undefined || fields[id] === null) errors[id] = `${this.field(id)?.name ?? id} is required.`;
     }
@@ -225,7 +233,7 @@ export class SimStore {
     for (const id of Object.keys(update)) {
       if (id in fields) errors[id] = `Field '${id}' cannot be set in both 'fields' and 'update'.`;
     }
-    Object.assign(errors, this.checkFields(fields, v, []));
+    Object.assign(errors, this.checkFields(fields, v, [], { projectId: this.project(issue.projectKey)?.id ?? '', issueTypeId: issue.issueTypeId, use: 'edit' }));
     for (const [id, ops] of Object.entries(update)) {
       if (id !== 'labels') {
         errors[id] ??= NOT_SETTABLE(id);
@@ -277,17 +285,17 @@ export class SimStore {
   }
 
   /** Jira's per-field checks; returns field id → message (empty when all is well). */
-  checkFields(fields: Record<string, unknown>, v: ApiVersion, skip: readonly string[]): Record<string, string> {
+  checkFields(fields: Record<string, unknown>, v: ApiVersion, skip: readonly string[], where?: ScreenContext): Record<string, string> {
     const errors: Record<string, string> = {};
     for (const [id, value] of Object.entries(fields)) {
       if (skip.includes(id)) continue;
-      const problem = this.fieldProblem(id, value, v);
+      const problem = this.fieldProblem(id, value, v, where);
       if (problem) errors[id] = problem;
     }
     return errors;
   }
 
-  private fieldProblem(id: string, value: unknown, v: ApiVersion): string | undefined {
+  private fieldProblem(id: string, value: unknown, v: ApiVersion, where?: ScreenContext): string | undefined {
     if (value === null) return undefined;
     switch (id) {
       case 'summary':
@@ -306,6 +314,8 @@ export class SimStore {
     }
     const field = this.field(id);
     if (!field || !field.custom || this.data.offScreenFields.includes(id)) return NOT_SETTABLE(id);
+    // A field created through the API is settable only where a screen shows it (simScreens.ts).
+    if (where ? !onScreen(this.data, id, where.projectId, where.issueTypeId, where.use) : this.data.apiCreatedFields?.includes(id)) return NOT_SETTABLE(id);
     const kind = (field.schema?.custom ?? '').split(':').pop();
     switch (kind) {
       case 'float':

@@ -60,7 +60,8 @@ describe('KnowledgeBase links reach Jira (KB sample QID 11830 with Qualys-style 
       cloud,
       host: 'jira.example',
       fieldFor: () => undefined,
-      omitted: new Set(['Primary Key']),
+      // A Jira with none of the template's custom fields: all are left out.
+      omitted: new Set(ticket.customFields.map((f) => f.name)),
     });
     const cloud = buildFields(ticket, ctx(true));
     expect(JSON.stringify(cloud.description)).to.include('{"type":"link","attrs":{"href":"https://ubuntu.com/security/notices/USN-4579-1"}}');

@@ -54,7 +54,7 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       const bad = singleScheme({
         issueType: 'Epic Vulnerability',
         priorities: ['High', 'Critical'],
-        customFields: [cf('Host ID'), cf('Hostid'), cf('Owner', 'customfield_99999')],
+        customFields: [cf('Host ID'), { ...cf('Hostid'), required: true }, cf('Owner', 'customfield_99999')],
       });
       const { sink } = sinkFor(sim, { linkType: 'Parent Of' });
       const err = await problemsOf(sink.prepare({ project: 'VULN', schemes: [bad, linkedScheme()] }));
@@ -63,7 +63,7 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       const messages = err.problems.map((p) => p.message);
       expect(messages).to.include("issue type 'Epic Vulnerability' does not exist in project VULN (available: Task, Bug, Sub-task, Vulnerable Host, Vulnerability, Host Vulnerability)");
       expect(messages).to.include("priority 'Critical' does not exist in project VULN (available: Highest, High, Medium, Low, Lowest)");
-      expect(messages).to.include(`custom field 'Hostid' does not exist on Jira at ${host} (close matches: 'Host ID')`);
+      expect(messages).to.include(`custom field 'Hostid' does not exist on Jira at ${host} (close matches: 'Host ID'), and the template marks it required`);
       expect(messages).to.include(`custom field id customfield_99999 ('Owner') does not exist on Jira at ${host}`);
       expect(messages).to.include("status 'Reopened' does not exist in project VULN for issue type Vulnerability (available: Open, In Progress, Closed, Done)");
       expect(messages).to.include(`issue link type 'Parent Of' does not exist on Jira at ${host} (available: Blocks, Cloners, Duplicate, Relates)`);
@@ -84,6 +84,20 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       expect(err.problems[0].message).to.equal(`2 fields on Jira at ${host} are named 'QID' (customfield_10112, customfield_10300)`);
       expect(err.problems[0].hint).to.include('customFieldId');
       await sink.prepare({ project: 'VULN', schemes: [singleScheme({ customFields: [cf('QID', 'customfield_10300')] })] });
+    });
+
+    it('leaves out a missing field the template does not mark required, naming close matches', async () => {
+      const { sink } = sinkFor(sim);
+      await sink.prepare({ project: 'VULN', schemes: [singleScheme({ customFields: [cf('Host ID'), cf('Hostid'), cf('Exploitability'), cf('Primary Key')] })] });
+      expect(sink.skippedFields?.('VULN')).to.deep.equal(["Hostid (close matches: 'Host ID')", 'Exploitability']);
+      const fields = sink.fields(
+        { role: 'single', primaryKey: 'k', issueType: 'Task', summary: 's', description: [], labels: [], customFields: [
+          { name: 'Host ID', text: '7', rich: [{ text: '7', value: true }] },
+          { name: 'Exploitability', text: 'high', rich: [{ text: 'high', value: true }] },
+        ] },
+        { project: 'VULN' },
+      );
+      expect(Object.keys(fields).filter((k) => k.startsWith('customfield_'))).to.deep.equal(['customfield_10100']);
     });
 
     it('does not cache a failed check: fixing Jira and preparing again succeeds', async () => {

@@ -27,9 +27,9 @@ describe('sinks/jira: the identity without a "Primary Key" field', () => {
     expect(sim.openApiViolations).to.deep.equal([]);
   });
 
-  it('still reports any other missing custom field', async () => {
+  it('still reports any other missing custom field the template marks required', async () => {
     const { sink } = sinkFor(sim);
-    const err = await sink.prepare({ project: 'VULN', schemes: [singleScheme({ customFields: [cf('Primary Key'), cf('Exploitability')] })] }).then(
+    const err = await sink.prepare({ project: 'VULN', schemes: [singleScheme({ customFields: [cf('Primary Key'), { ...cf('Exploitability'), required: true }] })] }).then(
       () => undefined,
       (e: Error) => e,
     );
