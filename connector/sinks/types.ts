@@ -101,6 +101,11 @@ export interface TicketSink {
    * either way and is left alone.
    */
   currentStatuses(keys: readonly string[]): Promise<Map<string, IssueStatus | null>>;
+  /**
+   * The fields that set a ticket's remediation due date (YYYY-MM-DD) in the project, as
+   * `fields()` would send them; empty when this system cannot take one (after prepare).
+   */
+  dueDateFields?(project: string, dueDate: string): JiraFields;
   /** A browser URL that shows the JQL's result. */
   searchUrl(jql: string): string;
   /** A browser URL of one issue. */

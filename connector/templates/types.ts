@@ -1,4 +1,5 @@
 import type { TemplateContext } from '../model/finding.js';
+import type { SlaMemo } from '../model/sla.js';
 import type { TicketRole } from '../model/ticketRole.js';
 
 export type { TicketRole };
@@ -108,6 +109,10 @@ export interface RenderedTicket {
   /** undefined = Jira default. */
   priority?: string;
   customFields: RenderedCustomField[];
+  /** Remediation due date (YYYY-MM-DD) of a job with an SLA policy; the sink writes it to Jira's `duedate`. */
+  dueDate?: string;
+  /** What the due date was computed from, kept with the ticket (jobs with an SLA policy). */
+  sla?: SlaMemo;
 }
 
 export interface OperationDecision {

@@ -32,6 +32,8 @@ export class JiraTicketSink implements TicketSink {
   private readonly fieldsById = new Map<string, JiraField>();
   private readonly fieldsByTemplateName = new Map<string, JiraField>();
   private readonly omittedFields = new Set<string>();
+  /** Projects whose Jira cannot take `duedate` (checkSetup): the due date is not sent there. */
+  private readonly noDueDate = new Set<string>();
   private linkTypeName: string;
   private linkTypeId?: string;
   private readonly transitioner: Transitioner;
@@ -100,11 +102,16 @@ export class JiraTicketSink implements TicketSink {
       cloud: this.api.cloud,
       host: this.host,
       omitted: this.omittedFields,
+      noDueDate: this.noDueDate.has(opts.project),
       fieldFor: (cf: RenderedCustomField) => {
         const id = cf.customFieldId?.trim();
         return id ? this.fieldsById.get(id) : this.fieldsByTemplateName.get(cf.name);
       },
     });
+  }
+
+  dueDateFields(project: string, dueDate: string): JiraFields {
+    return this.noDueDate.has(project) ? {} : { duedate: dueDate };
   }
 
   isSubtaskType(project: string, issueType: string): boolean | undefined {

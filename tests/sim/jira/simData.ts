@@ -67,6 +67,8 @@ export interface SimData {
   requiredFields: string[];
   /** Field ids not on the create/edit screens. */
   offScreenFields: string[];
+  /** The account's Schedule Issues permission (sets `duedate`); absent: granted. */
+  schedulePermission?: boolean;
 }
 
 const CF = 'com.atlassian.jira.plugin.system.customfieldtypes:';
