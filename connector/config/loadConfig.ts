@@ -221,6 +221,10 @@ function isTyped(v: unknown): v is { type: string } {
 }
 
 function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
+  if (issue.code === 'unrecognized_keys') {
+    // A schema may say what is known instead (sla.days: the severity names).
+    const known = issue.message.startsWith('known ') ? ` (${issue.message})` : '';
+    return `unknown key${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}${known}`;
+  }
   return issue.message;
 }

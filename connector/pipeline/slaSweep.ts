@@ -62,7 +62,8 @@ async function sweepOne(d: SlaSweepDeps, row: TicketRow): Promise<boolean> {
   const removeLabels = row.labels.filter((l) => !labels.includes(l));
   const due = result?.dueDate;
   const fields: Record<string, unknown> = {};
-  if (open && due !== memo.due) {
+  // A template that maps the due date to a field of its own re-dates it when its finding is next rendered.
+  if (open && due !== memo.due && d.lane.scheme.dueDateField === undefined) {
     const now = d.sink.dueDateFields?.(d.lane.project, due ?? memo.due ?? '') ?? {};
     for (const [k, v] of Object.entries(now)) fields[k] = due ? v : null;
   }

@@ -79,6 +79,11 @@ export interface TicketScheme {
    */
   ticketAction?: string;
   /**
+   * `metadata.dueDateField`: the SLA due date is not sent as Jira's `duedate`; the template
+   * writes `${SLA.DUE_DATE}` into a field of its own (named here), or `none`.
+   */
+  dueDateField?: string;
+  /**
    * Line of each JSON path in the source file (e.g. `template.payload.summary` → 42), so
    * validation problems found after loading can still point at a line. Absent when the
    * scheme was built in code.

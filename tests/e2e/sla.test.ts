@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from '../../connector/cli/appContext.js';
 import { simplifiedWorkflowData } from '../../connector/cli/commands/demoCommand.js';
+import { statusCommand } from '../../connector/cli/commands/statusCommand.js';
 import type { JobRuntime } from '../../connector/pipeline/jobRuntime.js';
 import type { SimIssue } from '../sim/jira/simStore.js';
 import { changeDetection, detectionsById, issueDetectionId, type DetectionId, type DetectionView } from './support/detections.js';
@@ -72,7 +73,7 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       const [kevId, kevView] = kevPick as [DetectionId, DetectionView];
       const kevCve = world.qualys.data.kb(kevView.detection.QID)?.CVES[0] as string;
       writeFileSync(kevFile, JSON.stringify({ vulnerabilities: [{ cveID: kevCve, vendorProject: 'x', product: 'y', dateAdded: '2025-12-01', dueDate: '2026-02-15', knownRansomwareCampaignUse: 'Known' }] }));
-      writeSla(DAYS, kevFile);
+      writeSla(DAYS);
 
       const r1 = await cycle(world, rt, app);
       expect(r1.result, r1.error).to.equal('ok');
@@ -102,6 +103,17 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       const writes = world.jira.requests.slice(mark).filter((r) => r.method === 'PUT');
       expect(writes.map((w) => w.path.split('/').pop()).sort()).to.deep.equal(nowBreached.map((id) => (after2.get(id) as SimIssue).key).sort());
 
+      // `status`: open / due soon / breached, as of the clock.
+      const dues = open.map(([id, v]) => (id === kevId ? '2026-02-15' : expectedDue(v))).filter((d): d is string => !!d);
+      const soon = isoDay(Date.parse(`${newDay}T00:00:00Z`) + 7 * DAY);
+      const lines: string[] = [];
+      statusCommand(app.config, { json: true, out: (t) => lines.push(t), now: world.clock.now });
+      const sla = (JSON.parse(lines.join('\n')) as { jobs: Array<{ sla: unknown }> }).jobs[0]?.sla;
+      expect(sla).to.deep.equal({ open: dues.length, dueSoon: dues.filter((d) => d >= newDay && d <= soon).length, breached: dues.filter((d) => d < newDay).length });
+      const text: string[] = [];
+      statusCommand(app.config, { json: false, out: (t) => text.push(t), now: world.clock.now });
+      expect(text.join('\n')).to.match(/vmdr: SLA: \d+ open with a due date, \d+ due within 7 days, \d+ breached/);
+
       // Closing: one breached (missed), one on track (met).
       const missed = nowBreached[0] as DetectionId;
       const metPick = upcoming.find((x) => (x.due as string) > newDay && x.id !== kevId) as { id: DetectionId };
@@ -116,7 +128,7 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
 
       // A policy change for critical findings re-dates the open critical tickets, and only those.
       const mark4 = world.jira.requests.length;
-      writeSla({ ...DAYS, '5': 650 }, kevFile);
+      writeSla({ ...DAYS, "5": 650 });
       const r4 = await cycle(world, rt, app);
       expect(r4.result, r4.error).to.equal('ok');
       const after4 = byDetection();

@@ -83,7 +83,7 @@ export function evaluateFindings(input: PlanInput, page: readonly StagedFinding[
       const pk = scopedKey(role, rendered.primaryKey, parent?.ticket.primaryKey);
       parent?.seen.add(pk);
       const intent: FindingIntent = { ...intentFor(input, role, rendered, pk, parent?.pk), finding, decision, wantOpen: OPENING.has(decision.op), parent, keep };
-      if (input.sla && sla) giveSla(intent, sla, input.sla);
+      if (input.sla && sla) giveSla(intent, sla, input.sla, scheme.dueDateField === undefined);
       // Two findings can render the same Primary Key (the Qualys key has no protocol:
       // 443/tcp and 443/udp). They share one ticket: an open one wins over a closing one.
       if (input.queued.has(pk)) {
@@ -118,8 +118,8 @@ function keptOpen(scheme: TicketScheme, ctx: TemplateContext): boolean {
 }
 
 /** The ticket's due date, what it was computed from, and its SLA labels (breached while open; met or missed once closed). */
-function giveSla(i: FindingIntent, sla: FindingSla, lane: LaneSla): void {
-  if (sla.result) i.ticket.dueDate = sla.result.dueDate;
+function giveSla(i: FindingIntent, sla: FindingSla, lane: LaneSla, dueDateField: boolean): void {
+  if (sla.result && dueDateField) i.ticket.dueDate = sla.result.dueDate;
   i.ticket.sla = sla.memo;
   i.ticket.labels = withSlaLabels(i.ticket.labels, sla.result, lane, { open: i.wantOpen, held: i.row?.labels ?? [] });
 }

@@ -63,6 +63,19 @@ export function computeSla(inputs: SlaInputs, policy: SlaPolicy, kevOf: (cve: st
   };
 }
 
+/** Open tickets by where their due dates stand at `now`: due soon (within 7 days, not yet past) and breached. */
+export function slaCounts(dueDates: readonly string[], now: Date): { open: number; dueSoon: number; breached: number } {
+  const today = Math.floor(now.getTime() / DAY);
+  let dueSoon = 0;
+  let breached = 0;
+  for (const d of dueDates) {
+    const left = dayOf(d) - today;
+    if (left < 0) breached++;
+    else if (left <= DUE_SOON_DAYS) dueSoon++;
+  }
+  return { open: dueDates.length, dueSoon, breached };
+}
+
 /** Closed on or before its due date (UTC day). */
 export function metBy(dueDate: string, closedAt: Date): boolean {
   return Math.floor(closedAt.getTime() / DAY) <= dayOf(dueDate);

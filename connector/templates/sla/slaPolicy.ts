@@ -31,13 +31,8 @@ const rangeSchema = z.strictObject({
 export const slaPolicySchema = z
   .strictObject({
     days: z
-      .record(z.string(), daysSchema)
-      .superRefine((days, ctx) => {
-        for (const k of Object.keys(days)) {
-          if (!(SLA_SEVERITIES as readonly string[]).includes(k)) {
-            ctx.addIssue({ code: 'custom', path: [k], message: `unknown severity "${k}" (known: ${SLA_SEVERITIES.join(', ')})`, input: k });
-          }
-        }
+      .strictObject(Object.fromEntries(SLA_SEVERITIES.map((s) => [s, daysSchema.optional()])) as Record<SlaSeverity, z.ZodOptional<typeof daysSchema>>, {
+        error: (issue) => (issue.code === 'unrecognized_keys' ? `known severities: ${SLA_SEVERITIES.join(', ')}` : undefined),
       })
       .optional()
       .describe('days to remediate by severity (critical, high, medium, low, info); default 7/30/90/120/none'),
@@ -54,10 +49,12 @@ export const slaPolicySchema = z
         for (let n = 1; n < sorted.length; n++) {
           const a = sorted[n - 1] as (typeof sorted)[number];
           const b = sorted[n] as (typeof sorted)[number];
+          // Reported at the one written later in the file.
+          const at = ['ranges', Math.max(a.i, b.i)];
           if (b.min <= a.max) {
-            ctx.addIssue({ code: 'custom', path: ['ranges', b.i], message: `range ${b.min}-${b.max} overlaps range ${a.min}-${a.max}`, input: b });
+            ctx.addIssue({ code: 'custom', path: at, message: `range ${b.min}-${b.max} overlaps range ${a.min}-${a.max}`, input: b });
           } else if (b.min - a.max > SCORE_STEP[s.by] + 1e-9) {
-            ctx.addIssue({ code: 'custom', path: ['ranges', b.i], message: `gap between range ${a.min}-${a.max} and range ${b.min}-${b.max} (${s.by} moves in steps of ${SCORE_STEP[s.by]})`, input: b });
+            ctx.addIssue({ code: 'custom', path: at, message: `gap between range ${a.min}-${a.max} and range ${b.min}-${b.max} (${s.by} moves in steps of ${SCORE_STEP[s.by]})`, input: b });
           }
         }
       })

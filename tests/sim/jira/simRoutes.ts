@@ -1,4 +1,5 @@
 import type { FormPart } from './multipart.js';
+import { simMetaRoutes } from './simMetaRoutes.js';
 import { parseJql, JqlError, type JqlQuery } from './simJql.js';
 import { fail, type ApiVersion, type Outcome, type SimIssue, type SimStore } from './simStore.js';
 
@@ -237,6 +238,7 @@ export function simRoutes(store: SimStore, opts: { maxResults?: number; url: () 
     ['POST', 'issueLink', (c) => reply(store.link(c.body), () => ({ status: 201 }))],
     ['DELETE', 'issueLink/([^/]+)', (_c, m) => reply(store.deleteLink(m[1]), () => ({ status: 204 }))],
   ];
+  routes.push(...simMetaRoutes(store));
   if (cloud) {
     routes.push(['GET', 'search/jql', (c) => search(c, true)], ['POST', 'search/jql', (c) => search(c, true)]);
     // Removed on Cloud (jira-and-peers.md §1.9).
