@@ -30,9 +30,14 @@ export interface JobRuntime {
 /** Check each Jira project the job writes to, with the templates it uses there (once per process). */
 export async function prepareJob(rt: JobRuntime, signal?: AbortSignal): Promise<void> {
   const byProject = new Map<string, TicketScheme[]>();
-  for (const lane of rt.lanes.jira) byProject.set(lane.project, [...(byProject.get(lane.project) ?? []), lane.scheme]);
+  const dueDates = new Set<string>();
+  for (const lane of rt.lanes.jira) {
+    byProject.set(lane.project, [...(byProject.get(lane.project) ?? []), lane.scheme]);
+    // An SLA lane whose template leaves the due date to Jira's `duedate`.
+    if (lane.sla && lane.scheme.dueDateField === undefined) dueDates.add(lane.project);
+  }
   if (byProject.size === 0) byProject.set(rt.config.project, [rt.scheme]);
-  for (const [project, schemes] of byProject) await rt.sink.prepare({ project, schemes, signal });
+  for (const [project, schemes] of byProject) await rt.sink.prepare({ project, schemes, signal, ...(dueDates.has(project) ? { dueDate: true } : {}) });
   rt.prepared = true;
 }
 

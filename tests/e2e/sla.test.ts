@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { AppContext } from '../../connector/cli/appContext.js';
 import { simplifiedWorkflowData } from '../../connector/cli/commands/demoCommand.js';
 import { statusCommand } from '../../connector/cli/commands/statusCommand.js';
+import { validateCommand } from '../../connector/cli/commands/validateCommand.js';
 import type { JobRuntime } from '../../connector/pipeline/jobRuntime.js';
 import type { SimIssue } from '../sim/jira/simStore.js';
 import { changeDetection, detectionsById, issueDetectionId, type DetectionId, type DetectionView } from './support/detections.js';
@@ -128,7 +129,7 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
 
       // A policy change for critical findings re-dates the open critical tickets, and only those.
       const mark4 = world.jira.requests.length;
-      writeSla({ ...DAYS, "5": 650 });
+      writeSla({ ...DAYS, '5': 650 });
       const r4 = await cycle(world, rt, app);
       expect(r4.result, r4.error).to.equal('ok');
       const after4 = byDetection();
@@ -140,6 +141,32 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
         .map((r) => r.path.split('/').pop());
       expect(redated.sort()).to.deep.equal(openCritical.map((id) => (after4.get(id) as SimIssue).key).sort());
       for (const id of openCritical) expect(dueOf(after4.get(id) as SimIssue)).to.equal(expectedDue(views.get(id) as DetectionView, { ...DAYS, '5': 650 }));
+      expect(world.jira.openApiViolations).to.deep.equal([]);
+    });
+
+    it('a Jira that cannot take the due date (no Schedule Issues, or off the screens): validate --online says what to do; cycles send no duedate, keep the labels, and go on', async () => {
+      writeSla(DAYS);
+      const ok: string[] = [];
+      expect(await validateCommand({ config, configGiven: true, online: true, out: (t) => ok.push(t), templates: OUR_TEMPLATES })).to.equal(0);
+      expect(ok.join('\n')).to.not.include('⚠');
+
+      world.jira.data.schedulePermission = false;
+      world.jira.data.offScreenFields.push('duedate');
+      const lines: string[] = [];
+      expect(await validateCommand({ config, configGiven: true, online: true, out: (t) => lines.push(t), templates: OUR_TEMPLATES })).to.equal(0);
+      const text = lines.join('\n');
+      expect(text).to.match(/⚠ job vmdr: the account lacks the Schedule Issues permission in project VULN: grant it/);
+      expect(text).to.match(/⚠ job vmdr: the Due date field is not on the create screen of issue type Task in project VULN: add "Due date"/);
+
+      writeSla(DAYS);
+      const r = await cycle(world, rt, app);
+      expect(r.result, r.error).to.equal('ok');
+      expect(r.counts.failed).to.equal(0);
+      const issues = world.jira.issues();
+      expect(issues.length).to.be.greaterThan(0);
+      expect(issues.filter((i) => dueOf(i) !== undefined)).to.have.length(0);
+      expect(issues.filter((i) => labelsOf(i).includes('vb-sla-breached')).length).to.be.greaterThan(0);
+      expect(world.jira.openApiViolations).to.deep.equal([]);
     });
   });
 }

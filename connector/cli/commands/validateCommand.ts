@@ -40,6 +40,8 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
           }
           const ready = rt.source.check ? `${rt.source.host} and Jira ${rt.sink.host} ready` : `Jira ${rt.sink.host} ready`;
           out(`✓ job ${job.name}: ${path.relative(process.cwd(), job.templatePath)} (${rt.scheme.moduleName}, ${rt.scheme.kind})${opts.online ? `, ${ready}` : ''}`);
+          const projects = new Set(rt.lanes.jira.map((l) => l.project));
+          for (const p of projects) for (const w of rt.sink.setupWarnings?.(p) ?? []) out(`⚠ job ${job.name}: ${w}`);
         } catch (err) {
           fail(`job ${job.name}`, err);
         }

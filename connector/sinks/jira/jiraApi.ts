@@ -265,6 +265,13 @@ export class JiraApi {
     return this.call('search issues (GET /search)', get, wire.searchResultsSchema);
   }
 
+  /** A read jira.js has no typed call for: GET /rest/api/{3|2}/<path>, parsed through `schema`. */
+  getJson<T>(what: string, path: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
+    const url = `/rest/api/${this.cloud ? 3 : 2}/${path}`;
+    const get = () => this.pick((c) => c.sendRequest<unknown>({ url, method: 'GET' }, undefined as never), (c) => c.sendRequest<unknown>({ url, method: 'GET' }, undefined as never));
+    return this.call(what, get, schema, { signal });
+  }
+
   private pick(
     onCloud: (c: NonNullable<JiraClients['v3']>) => Promise<unknown>,
     onDataCenter: (c: NonNullable<JiraClients['v2']>) => Promise<unknown>,
