@@ -144,6 +144,38 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       expect(world.jira.openApiViolations).to.deep.equal([]);
     });
 
+    it('a detection the scanner re-opens starts a new clock; a ticket a person closes gets met or missed', async () => {
+      writeSla(DAYS);
+      const r1 = await cycle(world, rt, app);
+      expect(r1.result, r1.error).to.equal('ok');
+      // The missed one: the one this test closes by hand, breached already.
+      const breached = world.jira.issues().find((i) => labelsOf(i).includes('vb-sla-breached')) as SimIssue;
+      world.jira.setStatus(breached.key, 'Done');
+      // A detection the scanner fixes, then re-opens a day later.
+      const fixed = [...detectionsById(world.qualys.data)].find(([id, v]) => v.open && v.detection.SEVERITY !== '1' && byDetection().get(id)?.key !== breached.key);
+      expect(fixed).to.not.equal(undefined);
+      const [fixedId] = fixed as [DetectionId, DetectionView];
+      changeDetection(world.qualys.data, fixedId, world.clock.qualysNow(), (d) => (d.STATUS = 'Fixed'));
+      expect((await cycle(world, rt, app)).result).to.equal('ok');
+      expect((byDetection().get(fixedId) as SimIssue).status).to.equal('Done');
+      world.clock.advanceMinutes(24 * 60);
+      const at = world.clock.qualysNow();
+      changeDetection(world.qualys.data, fixedId, at, (d) => {
+        d.STATUS = 'Re-Opened';
+        d.LAST_REOPENED_DATETIME = at;
+        d.LAST_FOUND_DATETIME = at;
+      });
+      const r2 = await cycle(world, rt, app);
+      expect(r2.result, r2.error).to.equal('ok');
+      const reopened = byDetection().get(fixedId) as SimIssue;
+      const days = DAYS[(fixed as [DetectionId, DetectionView])[1].detection.SEVERITY] as number;
+      expect(dueOf(reopened)).to.equal(isoDay(Date.parse(`${at.slice(0, 10)}T00:00:00Z`) + days * DAY));
+      expect(reopened.status).to.equal('To Do');
+      for (const l of ['vb-sla-breached', 'vb-sla-met', 'vb-sla-missed']) expect(labelsOf(reopened)).to.not.include(l);
+      // The reconcile of this cycle saw the close by hand; the SLA check labelled it.
+      expect(labelsOf(world.jira.issue(breached.key) as SimIssue)).to.include('vb-sla-missed').and.not.include('vb-sla-breached');
+    });
+
     it('a Jira that cannot take the due date (no Schedule Issues, or off the screens): validate --online says what to do; cycles send no duedate, keep the labels, and go on', async () => {
       writeSla(DAYS);
       const ok: string[] = [];
@@ -166,6 +198,10 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       expect(issues.length).to.be.greaterThan(0);
       expect(issues.filter((i) => dueOf(i) !== undefined)).to.have.length(0);
       expect(issues.filter((i) => labelsOf(i).includes('vb-sla-breached')).length).to.be.greaterThan(0);
+      // With an issue in the project, the edit screen is checked too (editmeta).
+      const again: string[] = [];
+      await validateCommand({ config, configGiven: true, online: true, out: (t) => again.push(t), templates: OUR_TEMPLATES });
+      expect(again.join('\n')).to.match(/⚠ job vmdr: the Due date field is not on the edit screen in project VULN \(checked on VULN-\d+\)/);
       expect(world.jira.openApiViolations).to.deep.equal([]);
     });
   });
