@@ -142,6 +142,7 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       expect(redated.sort()).to.deep.equal(openCritical.map((id) => (after4.get(id) as SimIssue).key).sort());
       for (const id of openCritical) expect(dueOf(after4.get(id) as SimIssue)).to.equal(expectedDue(views.get(id) as DetectionView, { ...DAYS, '5': 650 }));
       expect(world.jira.openApiViolations).to.deep.equal([]);
+      expect(world.jira.responseViolations).to.deep.equal([]);
     });
 
     it('a detection the scanner re-opens starts a new clock; a ticket a person closes gets met or missed', async () => {
@@ -203,6 +204,7 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       await validateCommand({ config, configGiven: true, online: true, out: (t) => again.push(t), templates: OUR_TEMPLATES });
       expect(again.join('\n')).to.match(/⚠ job vmdr: the Due date field is not on the edit screen in project VULN \(checked on VULN-\d+\)/);
       expect(world.jira.openApiViolations).to.deep.equal([]);
+      expect(world.jira.responseViolations).to.deep.equal([]);
     });
   });
 }

@@ -6,7 +6,7 @@ import { metBy, type SlaResult } from './computeSla.js';
 export const SLA_PLACEHOLDERS: PlaceholderEntries = {
   DUE_DATE: leaf('Remediation due date, YYYY-MM-DD: first found (or last re-open) plus the policy\'s days, or the CISA KEV due date when earlier. Empty: no SLA.'),
   DAYS: leaf('Days to remediate the policy gives the finding (for a KEV override: days from first found to the KEV due date).'),
-  DAYS_LEFT: leaf('Days from today to the due date at the cycle that rendered the ticket; negative once breached. Changes daily: a field showing it is rewritten daily.'),
+  DAYS_LEFT: leaf('Days from today to the due date at the cycle that rendered the ticket; negative once breached. Refreshed when the finding comes through a cycle; each change costs an edit.'),
   STATE: leaf('on-track, due-soon (due within 7 days) or breached (past the due date).'),
   KEV: leaf('The CISA KEV due date (YYYY-MM-DD) when a CVE of the finding is in the KEV catalog, else `no`.'),
   KEV_RANSOMWARE: leaf('The KEV catalog\'s knownRansomwareCampaignUse (Known, Unknown) for that CVE; empty when not in KEV.'),
