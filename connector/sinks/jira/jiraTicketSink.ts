@@ -103,6 +103,7 @@ export class JiraTicketSink implements TicketSink {
     try {
       problems = await dueDateProblems(this.api, project.key, types, signal);
     } catch (err) {
+      if (signal?.aborted) throw err;
       problems = [`could not check whether the Due date can be set (${describeError(err)}); re-run validate --online`];
     }
     this.warnings.set(project.key, problems);
