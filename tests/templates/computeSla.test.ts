@@ -3,6 +3,7 @@ import { computeSla, slaCounts } from '../../connector/templates/sla/computeSla.
 import { slaContext, slaLabels } from '../../connector/templates/sla/slaContext.js';
 import { slaInputsOf } from '../../connector/templates/sla/slaInputs.js';
 import { resolveSlaPolicy } from '../../connector/templates/sla/slaPolicy.js';
+import { isKnownPlaceholder, MODULE_NAMES } from '../../connector/templates/modulePlaceholders.js';
 
 const policy = resolveSlaPolicy({}) as NonNullable<ReturnType<typeof resolveSlaPolicy>>;
 const noKev = () => undefined;
@@ -43,5 +44,12 @@ describe('templates/sla: computeSla', () => {
     expect(slaInputsOf('CS-Image', { vuln: { firstFound: '2025-01-01T00:00:00.000Z', severity: 3, qdsScore: 50, cveids: ['CVE-2020-1111'] } })).to.deep.include({ severity: 'Medium', cves: ['CVE-2020-1111'] });
     expect(slaInputsOf('XRAY', { CREATED: '2025-03-04T00:00:00Z', SEVERITY: 'Critical', CVSS_SCORE: '9.8', CVES: ['CVE-2021-44228'] })).to.deep.include({ scores: { cvss: 9.8 } });
     expect(slaInputsOf('XRAY', { SEVERITY: 'Critical' })).to.equal(undefined);
+  });
+
+  it('${SLA.*} is in every module\'s vocabulary, and nothing else under SLA', () => {
+    for (const m of MODULE_NAMES) {
+      for (const n of ['DUE_DATE', 'DAYS', 'DAYS_LEFT', 'STATE', 'KEV', 'KEV_RANSOMWARE']) expect(isKnownPlaceholder(m, `SLA.${n}`), `${m} SLA.${n}`).to.equal(true);
+      expect(isKnownPlaceholder(m, 'SLA.DUE')).to.equal(false);
+    }
   });
 });
