@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { routesSchema } from '../routing/routesSchema.js';
+import { kevConfigSchema, slaPolicySchema } from '../templates/sla/slaPolicy.js';
 import { serverConfigSchema, webhookAuthSchema } from './serverConfig.js';
 
 /** Jobs, sources and sinks are named in messages and in labels: keep names simple. */
@@ -36,6 +37,7 @@ const jobSchema = z
     webhook: webhookAuthSchema
       .optional()
       .describe('accept pushed findings at POST /webhooks/<kind>/<job> (Xray: kind xray); how the sender authenticates'),
+    sla: slaPolicySchema.optional().describe('remediation SLA of this job, over the global `sla:` (docs/sla.md)'),
   })
   .strict();
 
@@ -52,6 +54,8 @@ export const configSchema = z
     server: serverConfigSchema
       .optional()
       .describe('the HTTP listener for webhooks and /healthz; started by `run` when set or when a job has `webhook:`'),
+    sla: slaPolicySchema.optional().describe('remediation SLA of every job: due dates into Jira (docs/sla.md); absent in all levels: no SLA'),
+    kev: kevConfigSchema.optional().describe('CISA KEV catalog: its due date wins when earlier than the SLA\'s'),
     jobs: z.array(jobSchema).min(1, 'configure at least one job'),
   })
   .strict();

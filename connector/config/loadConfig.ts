@@ -10,6 +10,8 @@ import type { SinkFactory } from '../sinks/types.js';
 import type { SourceFactory } from '../sources/types.js';
 import { configSchema, type RawJob } from './configSchema.js';
 import { formatPath, lineOf } from './yamlLocate.js';
+import { resolveSlaPolicy, type KevConfig, type SlaPolicy } from '../templates/sla/slaPolicy.js';
+import { kevSourceProblem } from './kevSource.js';
 
 export interface JobConfig {
   name: string;
@@ -27,7 +29,13 @@ export interface JobConfig {
   webhook?: WebhookAuthConfig;
   /** Routing rules (jira template paths resolved); absent: every finding to `templatePath` in `project`. */
   routes?: Routes;
+  /** Remediation SLA (global `sla:` with the job's over it); absent: no SLA. A route's `jira.sla` goes over it. */
+  sla?: SlaPolicy;
+  /** The global `kev:` catalog source, for the job's cycles. */
+  kev?: KevSource;
 }
+
+export type KevSource = KevConfig & { kind: 'url' | 'file' };
 
 export interface Config {
   file: string;
@@ -35,6 +43,8 @@ export interface Config {
   log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'text' | 'json' };
   /** Absent unless configured; `run` starts it with defaults when a job takes webhooks. */
   server?: ServerConfig;
+  /** CISA KEV catalog (source resolved: a URL or an absolute file path). */
+  kev?: KevSource;
   jobs: JobConfig[];
 }
 
@@ -91,6 +101,9 @@ export function parseConfig(text: string, file: string, registries: Registries, 
 
   const parsed = configSchema.safeParse(withoutAnchors);
   if (!parsed.success) report(parsed.error.issues);
+  const kevSource = (withoutAnchors as { kev?: { source?: unknown } }).kev?.source;
+  const kev = typeof kevSource === 'string' ? kevSourceProblem(kevSource, baseDir) : undefined;
+  if (kev && 'problem' in kev) report([{ code: 'custom', path: ['kev', 'source'], message: kev.problem, input: kevSource } as z.core.$ZodIssue]);
 
   // Check every job's source and sink blocks too, so one run shows every problem.
   const rawJobs = Array.isArray((withoutAnchors as { jobs?: unknown }).jobs) ? ((withoutAnchors as { jobs: unknown[] }).jobs) : [];
@@ -103,6 +116,7 @@ export function parseConfig(text: string, file: string, registries: Registries, 
   });
   if (!parsed.success) throw new ProblemList('CONFIG_INVALID', `${file}: invalid configuration`, problems);
 
+  const kevConfig: KevSource | undefined = parsed.data.kev && kev && 'kind' in kev ? { ...parsed.data.kev, source: kev.source, kind: kev.kind } : undefined;
   const jobs: JobConfig[] = [];
   const seen = new Set<string>();
   parsed.data.jobs.forEach((job: RawJob, i) => {
@@ -125,6 +139,8 @@ export function parseConfig(text: string, file: string, registries: Registries, 
       sink,
       ...(job.webhook ? { webhook: job.webhook } : {}),
       ...(job.routes ? { routes: resolveRoutePaths(job.routes, baseDir) } : {}),
+      ...withSla(resolveSlaPolicy(parsed.data.sla, job.sla)),
+      ...(kevConfig ? { kev: kevConfig } : {}),
     });
     if (job.routes) {
       const scope = { types: (source.config as { types?: string[] }).types };
@@ -149,8 +165,13 @@ export function parseConfig(text: string, file: string, registries: Registries, 
     stateDir: path.resolve(baseDir, parsed.data.stateDir),
     log: parsed.data.log,
     ...(parsed.data.server ? { server: parsed.data.server } : {}),
+    ...(kevConfig ? { kev: kevConfig } : {}),
     jobs,
   };
+}
+
+function withSla(sla: SlaPolicy | undefined): { sla?: SlaPolicy } {
+  return sla ? { sla } : {};
 }
 
 /** Template paths in actions are relative to the working directory, like the job's. */
@@ -200,6 +221,10 @@ function isTyped(v: unknown): v is { type: string } {
 }
 
 function issueMessage(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}`;
+  if (issue.code === 'unrecognized_keys') {
+    // A schema may say what is known instead (sla.days: the severity names).
+    const known = issue.message.startsWith('known ') ? ` (${issue.message})` : '';
+    return `unknown key${issue.keys.length > 1 ? 's' : ''}: ${issue.keys.join(', ')}${known}`;
+  }
   return issue.message;
 }

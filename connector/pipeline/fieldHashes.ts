@@ -18,7 +18,10 @@ export const NEVER_CLEARED = new Set(['priority', ALL, TICKET]);
 
 /** What the template rendered, minus labels (diffed as a set) and the comment (its own hash). */
 export function ticketHash(t: RenderedTicket): string {
-  return hashOf([t.issueType, t.summary, t.description, t.priority ?? null, t.customFields.map((c) => [c.name, c.customFieldId ?? '', c.rich])]);
+  const parts: unknown[] = [t.issueType, t.summary, t.description, t.priority ?? null, t.customFields.map((c) => [c.name, c.customFieldId ?? '', c.rich])];
+  // Only jobs with an SLA policy render a due date: the hashes of the others stay as they were.
+  if (t.dueDate !== undefined) parts.push(t.dueDate);
+  return hashOf(parts);
 }
 
 function diffed(fields: JiraFields): JiraFields {

@@ -29,7 +29,8 @@ export interface JobRuntime {
 
 /** Check each Jira project the job writes to, with the templates it uses there (once per process). */
 export async function prepareJob(rt: JobRuntime, signal?: AbortSignal): Promise<void> {
-  for (const [project, schemes] of schemesByProject(rt)) await rt.sink.prepare({ project, schemes, signal });
+  const dueDates = dueDateProjects(rt);
+  for (const [project, schemes] of schemesByProject(rt)) await rt.sink.prepare({ project, schemes, signal, ...(dueDates.has(project) ? { dueDate: true } : {}) });
   rt.prepared = true;
 }
 
@@ -39,6 +40,11 @@ export function schemesByProject(rt: Pick<JobRuntime, 'lanes' | 'config' | 'sche
   for (const lane of rt.lanes.jira) byProject.set(lane.project, [...(byProject.get(lane.project) ?? []), lane.scheme]);
   if (byProject.size === 0) byProject.set(rt.config.project, [rt.scheme]);
   return byProject;
+}
+
+/** Projects with an SLA lane whose template leaves the due date to Jira's `duedate`. */
+function dueDateProjects(rt: Pick<JobRuntime, 'lanes'>): Set<string> {
+  return new Set(rt.lanes.jira.filter((lane) => lane.sla && lane.scheme.dueDateField === undefined).map((lane) => lane.project));
 }
 
 export function buildJob(config: JobConfig, log: Logger): JobRuntime {

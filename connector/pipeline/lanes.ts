@@ -7,6 +7,7 @@ import { compileRoutes, type RouteMatch, type Router } from '../routing/router.j
 import type { Routes } from '../routing/routesSchema.js';
 import { createIncidentSender, incidentActionParts } from '../sinks/registry.js';
 import { loadScheme } from '../templates/loadScheme.js';
+import { overlaySla, type SlaPolicy } from '../templates/sla/slaPolicy.js';
 import type { TicketScheme } from '../templates/types.js';
 import { hashOf } from './markers.js';
 
@@ -18,6 +19,8 @@ export interface JiraLane {
   ticketJob: string;
   project: string;
   scheme: TicketScheme;
+  /** Remediation SLA of its tickets (global, job, then the route's `jira.sla`); absent: none. */
+  sla?: SlaPolicy;
 }
 
 /** Alerts in one incident tool endpoint (PagerDuty integration key, webhook URL). */
@@ -45,8 +48,8 @@ export interface JobLanes {
 const refName = (ref: { env?: string; file?: string }) => ref.env ?? `file:${ref.file ?? '?'}`;
 
 /** No routes: every finding goes to the job's template in the job's project. */
-export function singleLane(config: Pick<JobConfig, 'name' | 'project'>, scheme: TicketScheme): JobLanes {
-  const lane: JiraLane = { kind: 'jira', id: 'jira', ticketJob: config.name, project: config.project, scheme };
+export function singleLane(config: Pick<JobConfig, 'name' | 'project' | 'sla'>, scheme: TicketScheme): JobLanes {
+  const lane: JiraLane = { kind: 'jira', id: 'jira', ticketJob: config.name, project: config.project, scheme, ...(config.sla ? { sla: config.sla } : {}) };
   return { jira: [lane], incidents: [], lanesOf: () => new Set(['jira']), describe: () => ['jira'] };
 }
 
@@ -78,12 +81,13 @@ export function buildLanes(
         const isDefault = templatePath === config.templatePath && project === config.project;
         id = isDefault ? 'jira' : `jira:${project}:${path.basename(templatePath)}`;
         if (!jira.has(id)) {
-          jira.set(
-            id,
-            isDefault
-              ? defaultLane
-              : { kind: 'jira', id, ticketJob: `${config.name}-${hashOf(`${project}\n${templatePath}`).slice(0, 6)}`, project, scheme: loadScheme(templatePath) },
-          );
+          const sla = overlaySla(config.sla, action.jira.sla);
+          const lane: JiraLane = isDefault
+            ? { ...defaultLane }
+            : { kind: 'jira', id, ticketJob: `${config.name}-${hashOf(`${project}\n${templatePath}`).slice(0, 6)}`, project, scheme: loadScheme(templatePath) };
+          if (sla) lane.sla = sla;
+          else delete lane.sla;
+          jira.set(id, lane);
         }
         names.set(id, `jira ${project} (${path.basename(templatePath)})`);
       } else {

@@ -18,6 +18,9 @@ import { reconcileDue, reconcileTickets } from './reconcileTickets.js';
 import { recordFindings, routePage } from './routeFindings.js';
 import { enrich, intakePushed, pull, resolveGone } from './stageFindings.js';
 import { TicketLane } from './ticketLane.js';
+import { refreshKev } from './kevCatalog.js';
+import { sweepSla } from './slaSweep.js';
+import type { LaneSla } from '../templates/sla/laneSla.js';
 
 /**
  * Findings planned together: enough for full bulk-create batches, few enough that the
@@ -151,6 +154,9 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
 
     const onStep = opts.onStep ?? (() => {});
     const { lanes } = rt;
+    if (rt.config.kev && !dryRun) await refreshKev(rt.config.kev, state.kev, rt.log, started, signal);
+    const slaOf = (lane: (typeof lanes.jira)[number]): LaneSla | undefined =>
+      lane.sla ? { policy: lane.sla, kevOf: (cve) => state.kev.get(cve), now: started } : undefined;
     // Which lanes each finding goes to (routing rules), by finding key: the sets are shared per rule.
     const routedTo = new Map<string, ReadonlySet<string>>();
     const routedHere = (laneId: string) => (lanes.router ? (f: StagedFinding) => routedTo.get(f.key)?.has(laneId) ?? false : undefined);
@@ -179,6 +185,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
           ...(pendingKeys ? { pendingKeys } : {}),
           ...(routedHere(lane.id) ? { routedHere: routedHere(lane.id) } : {}),
           ...(rt.source.resolvesByAbsence ? { goneStatus: rt.source.resolvesByAbsence.status } : {}),
+          ...(slaOf(lane) ? { sla: slaOf(lane) } : {}),
         }),
     );
     const incidentWorks = lanes.incidents.map(
@@ -209,6 +216,13 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
       progress({ phase: 'tickets', findings: counts.findings });
     }
     for (const w of works) await w.finish();
+    // Breaches and re-dating of the tickets no finding of this cycle touched (no re-pull).
+    if (!dryRun) {
+      for (const [n, lane] of lanes.jira.entries()) {
+        const sla = slaOf(lane);
+        if (sla) await sweepSla({ lane, sla, sink: rt.sink, tickets: state.tickets, counts: laneCounts[n] as CycleCounts, log: rt.log, onStep, signal });
+      }
+    }
     for (const c of laneCounts) addCounts(counts, c);
     // Alerts after tickets: an alert links to the ticket this cycle created for its finding.
     if (incidentWorks.length) {

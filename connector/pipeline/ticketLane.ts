@@ -3,6 +3,7 @@ import type { LookupCache } from '../state/lookupCache.js';
 import type { StagedFinding } from '../state/staging.js';
 import type { Tickets } from '../state/ticketStore.js';
 import { schemeUsesSubtasks } from '../templates/toTicketScheme.js';
+import type { LaneSla } from '../templates/sla/laneSla.js';
 import type { TicketScheme } from '../templates/types.js';
 import { TicketApplier, type ApplyDeps } from './apply/ticketApplier.js';
 import { buildContext } from './buildContext.js';
@@ -21,6 +22,8 @@ export interface TicketLaneOptions extends Omit<ApplyDeps, 'subtasks' | 'counts'
   pendingKeys?: ReadonlySet<string>;
   /** Plan and describe each page, apply nothing. */
   dryRun: boolean;
+  /** The lane's remediation SLA (absent: none). */
+  sla?: LaneSla;
 }
 
 /**
@@ -49,6 +52,7 @@ export class TicketLane {
       ...(o.routedHere ? { routedHere: o.routedHere } : {}),
       ...(o.goneStatus ? { goneStatus: o.goneStatus } : {}),
       ...(o.pendingKeys ? { pendingKeys: o.pendingKeys } : {}),
+      ...(o.sla ? { sla: o.sla } : {}),
     };
     if (o.dryRun) this.describer = new PlanDescriber(this.input, o.counts, o.onStep);
     else this.applier = new TicketApplier({ ...o, subtasks });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SEVERITY_NAMES, type SeverityName } from '../model/severity.js';
 import { incidentSenderFactories, type IncidentAction, type IncidentActionOf } from '../sinks/registry.js';
+import { slaPolicySchema } from '../templates/sla/slaPolicy.js';
 
 /** The one severity scale (model/severity.ts), re-exported for routes. */
 export { SEVERITY_NAMES, type SeverityName };
@@ -13,6 +14,7 @@ const jiraActionSchema = z.strictObject({
     .regex(/^[A-Z][A-Z0-9_]{0,254}$/, 'a Jira project key is upper-case letters, digits and _ (e.g. VULN)')
     .optional()
     .describe('Jira project key; default the job\'s `project`'),
+  sla: slaPolicySchema.optional().describe('remediation SLA of these tickets, over the job\'s (docs/sla.md)'),
 });
 
 /** The incident actions' options are declared by their outbound vendors (sinks/<vendor>/actionSchema.ts, via sinks/registry.ts). */

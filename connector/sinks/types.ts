@@ -60,9 +60,15 @@ export interface TicketSink {
   /**
    * Check everything the job's schemes need on this Jira (project, issue types,
    * priorities, custom fields by name or id, a transition path to every workflow
-   * status, link type) and cache ids. Throws ProblemList naming the host.
+   * status, link type) and cache ids. Throws ProblemList naming the host. With `dueDate`
+   * (an SLA policy), also whether the due date can be set; if not, it is left out of `fields()`.
    */
-  prepare(req: { project: string; schemes: readonly TicketScheme[]; signal?: AbortSignal }): Promise<void>;
+  prepare(req: { project: string; schemes: readonly TicketScheme[]; signal?: AbortSignal; dueDate?: boolean }): Promise<void>;
+  /**
+   * What prepare found that does not stop the job but loses something (with `dueDate`: why
+   * Jira cannot take the due date and what to do); empty when all is well.
+   */
+  setupWarnings?(project: string): string[];
   /**
    * Full Jira field map for a rendered ticket (pure, after prepare). `parentKey` makes it
    * a sub-task of that issue (`fields.parent`); give it only for sub-task types.
@@ -124,6 +130,11 @@ export interface TicketSink {
   currentStatuses(keys: readonly string[]): Promise<Map<string, IssueStatus | null>>;
   /** JQL names of custom fields by display name (reads the system's field list); absent where the system has none. */
   jqlFieldNames?(names: readonly string[], signal?: AbortSignal): Promise<JqlFieldNames>;
+  /**
+   * The fields that set a ticket's remediation due date (YYYY-MM-DD) in the project, as
+   * `fields()` would send them; empty when this system cannot take one (after prepare).
+   */
+  dueDateFields?(project: string, dueDate: string): JiraFields;
   /** A browser URL that shows the JQL's result. */
   searchUrl(jql: string): string;
   /** A browser URL of one issue. */

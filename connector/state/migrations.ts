@@ -182,4 +182,21 @@ export const migrations: readonly string[] = [
      deleted INTEGER NOT NULL,
      closed_by_user INTEGER NOT NULL
    );`,
+  // 10: remediation SLAs. What a ticket's due date is computed from (first found, severity,
+  // scores, CVEs) and the due date last written, so a breach or a policy change is seen
+  // without asking the scanner again; and the CISA KEV catalog's last good copy.
+  `ALTER TABLE tickets ADD COLUMN sla TEXT;
+   CREATE TABLE kev_catalog (
+     cve TEXT PRIMARY KEY,
+     due_date TEXT NOT NULL,
+     date_added TEXT NOT NULL,
+     ransomware TEXT NOT NULL
+   );
+   CREATE TABLE kev_meta (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     source TEXT NOT NULL,
+     fetched_at TEXT NOT NULL,   -- last good copy
+     tried_at TEXT NOT NULL,     -- last attempt, good or not
+     entries INTEGER NOT NULL
+   );`,
 ];

@@ -1,6 +1,7 @@
 import { CursorStore } from './cursorStore.js';
 import { FindingLog } from './findingLog.js';
 import { Inbox } from './inbox.js';
+import { KevStore } from './kevStore.js';
 import { LookupCache } from './lookupCache.js';
 import { openState, type Db } from './openState.js';
 import { Outbox } from './outbox.js';
@@ -24,6 +25,8 @@ export interface State {
   /** When a scanner allows each rate-limited job's next call. */
   rateLimits: RateLimits;
   reconciles: ReconcileLog;
+  /** The last good copy of CISA's KEV catalog. */
+  kev: KevStore;
   close(): void;
 }
 
@@ -41,6 +44,7 @@ export function openStateBundle(stateDir: string): State {
     outbox: new Outbox(db),
     rateLimits: new RateLimits(db),
     reconciles: new ReconcileLog(db),
+    kev: new KevStore(db),
     close: () => db.close(),
   };
 }

@@ -1,3 +1,4 @@
+import type { SlaMemo } from '../model/sla.js';
 import type { TicketRole } from '../model/ticketRole.js';
 import type { Db } from './openState.js';
 
@@ -22,6 +23,8 @@ export interface TicketRow {
   findingKey?: string;
   /** The scanner status (operation key) we last acted on. */
   lastStatus?: string;
+  /** Remediation SLA: its inputs and the due date last written (jobs with an `sla:` policy). */
+  sla?: SlaMemo;
 }
 
 interface SqlRow {
@@ -41,6 +44,7 @@ interface SqlRow {
   comment_hash: string | null;
   finding_key: string | null;
   last_status: string | null;
+  sla: string | null;
 }
 
 const fromSql = (r: SqlRow): TicketRow => ({
@@ -60,6 +64,7 @@ const fromSql = (r: SqlRow): TicketRow => ({
   commentHash: r.comment_hash ?? undefined,
   findingKey: r.finding_key ?? undefined,
   lastStatus: r.last_status ?? undefined,
+  ...(r.sla ? { sla: JSON.parse(r.sla) as SlaMemo } : {}),
 });
 
 export interface TicketCounts {
@@ -80,14 +85,14 @@ export interface Tickets {
 }
 
 const PUT_SQL = `INSERT INTO tickets (job, pk, role, primary_key, parent_pk, marker, state, jira_key, jira_id, jira_status, linked,
-                            field_hashes, labels, comment_hash, finding_key, last_status, created_at, updated_at)
+                            field_hashes, labels, comment_hash, finding_key, last_status, sla, created_at, updated_at)
        VALUES (@job, @pk, @role, @primary_key, @parent_pk, @marker, @state, @jira_key, @jira_id, @jira_status, @linked,
-               @field_hashes, @labels, @comment_hash, @finding_key, @last_status, @now, @now)
+               @field_hashes, @labels, @comment_hash, @finding_key, @last_status, @sla, @now, @now)
        ON CONFLICT(job, pk) DO UPDATE SET role = excluded.role, primary_key = excluded.primary_key, parent_pk = excluded.parent_pk,
          marker = excluded.marker, state = excluded.state, jira_key = excluded.jira_key, jira_id = excluded.jira_id,
          jira_status = excluded.jira_status, linked = excluded.linked, field_hashes = excluded.field_hashes,
          labels = excluded.labels, comment_hash = excluded.comment_hash, finding_key = excluded.finding_key,
-         last_status = excluded.last_status, updated_at = excluded.updated_at`;
+         last_status = excluded.last_status, sla = excluded.sla, updated_at = excluded.updated_at`;
 
 export class TicketStore implements Tickets {
   private readonly getStmt;
@@ -132,6 +137,7 @@ export class TicketStore implements Tickets {
           comment_hash: t.commentHash ?? null,
           finding_key: t.findingKey ?? null,
           last_status: t.lastStatus ?? null,
+          sla: t.sla ? JSON.stringify(t.sla) : null,
           now,
         });
       }
@@ -144,6 +150,24 @@ export class TicketStore implements Tickets {
       .prepare(`SELECT * FROM tickets WHERE job = ? AND state = 'open' AND jira_key IS NOT NULL AND pk > ? ORDER BY pk LIMIT ?`)
       .all(job, afterPk, limit) as SqlRow[];
     return rows.map(fromSql);
+  }
+
+  /** Tickets with an SLA that may still change (open, or closed by a person), in pk order after `afterPk`. */
+  slaPage(job: string, afterPk: string, limit: number): TicketRow[] {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM tickets WHERE job = ? AND sla IS NOT NULL AND jira_key IS NOT NULL AND state IN ('open', 'closed-by-user') AND pk > ? ORDER BY pk LIMIT ?`,
+      )
+      .all(job, afterPk, limit) as SqlRow[];
+    return rows.map(fromSql);
+  }
+
+  /** Due dates of the open tickets of a job (and of its route lanes, `<job>-xxxxxx`) with an SLA. */
+  openDueDates(job: string): string[] {
+    const rows = this.db
+      .prepare(`SELECT sla FROM tickets WHERE (job = ? OR job GLOB ?) AND state = 'open' AND sla IS NOT NULL`)
+      .all(job, `${job.replace(/[[*?]/g, '[$&]')}-??????`) as Array<{ sla: string }>;
+    return rows.map((r) => (JSON.parse(r.sla) as SlaMemo).due).filter((d): d is string => !!d);
   }
 
   hasKey(job: string, jiraKey: string): boolean {

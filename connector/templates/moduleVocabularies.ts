@@ -3,6 +3,7 @@ import { KB_PLACEHOLDERS } from './kbPlaceholders.js';
 import type { ModuleName } from './moduleNames.js';
 import { leaf, type PlaceholderEntries, type PlaceholderInfo } from './placeholderInfo.js';
 import { VMDR_DETECTION_PLACEHOLDERS, VMDR_HOST_PLACEHOLDERS, VMDR_TRURISK_PLACEHOLDERS } from './vmdrPlaceholders.js';
+import { SLA_PLACEHOLDERS } from './sla/slaContext.js';
 import { WAS_PLACEHOLDERS } from './wasPlaceholders.js';
 import { XRAY_PLACEHOLDERS } from './xrayPlaceholders.js';
 
@@ -27,13 +28,13 @@ const COMMON: PlaceholderEntries = {
 export const MODULE_VOCABULARIES: Readonly<Record<ModuleName, ModuleVocabulary>> = {
   VMDR: {
     names: { ...COMMON, ...VMDR_HOST_PLACEHOLDERS, ...VMDR_TRURISK_PLACEHOLDERS, ...VMDR_DETECTION_PLACEHOLDERS },
-    namespaces: { VULN: KB_PLACEHOLDERS },
+    namespaces: { VULN: KB_PLACEHOLDERS, SLA: SLA_PLACEHOLDERS },
   },
-  WAS: { names: { ...COMMON, ...WAS_PLACEHOLDERS }, namespaces: { VULN: KB_PLACEHOLDERS } },
+  WAS: { names: { ...COMMON, ...WAS_PLACEHOLDERS }, namespaces: { VULN: KB_PLACEHOLDERS, SLA: SLA_PLACEHOLDERS } },
   'CS-Container': {
     names: { ...COMMON, ...CS_CONTAINER_PLACEHOLDERS },
-    namespaces: { vuln: CS_VULN_PLACEHOLDERS, host: CS_HOST_PLACEHOLDERS },
+    namespaces: { vuln: CS_VULN_PLACEHOLDERS, host: CS_HOST_PLACEHOLDERS, SLA: SLA_PLACEHOLDERS },
   },
-  'CS-Image': { names: { ...COMMON, ...CS_IMAGE_PLACEHOLDERS }, namespaces: { vuln: CS_VULN_PLACEHOLDERS } },
-  XRAY: { names: { ...COMMON, ...XRAY_PLACEHOLDERS }, namespaces: {} },
+  'CS-Image': { names: { ...COMMON, ...CS_IMAGE_PLACEHOLDERS }, namespaces: { vuln: CS_VULN_PLACEHOLDERS, SLA: SLA_PLACEHOLDERS } },
+  XRAY: { names: { ...COMMON, ...XRAY_PLACEHOLDERS }, namespaces: { SLA: SLA_PLACEHOLDERS } },
 };

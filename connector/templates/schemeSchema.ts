@@ -25,7 +25,9 @@ const templateText = (title: string, description: string) =>
     title,
     description:
       `${description} Placeholders: \${NAME} or \${PATH.TO.VALUE}; \${A|B|C} is the first of A, B, C that is not empty ` +
-      '(e.g. \${IP|IPV6|DNS|NETBIOS|ID}). A line that starts with \${?} is left out when all its placeholders are empty.',
+      '(e.g. \${IP|IPV6|DNS|NETBIOS|ID}). A line that starts with \${?} is left out when all its placeholders are empty. ' +
+      'Every module also has \${PROJECT_KEY} and, for jobs with an `sla:` policy, \${SLA.DUE_DATE} (YYYY-MM-DD), \${SLA.DAYS}, ' +
+      '\${SLA.DAYS_LEFT}, \${SLA.STATE} (on-track, due-soon, breached), \${SLA.KEV} (the CISA KEV due date, or "no") and \${SLA.KEV_RANSOMWARE} (docs/sla.md).',
   });
 
 const customField = strict({
@@ -132,6 +134,12 @@ const metadata = strict({
   jiraTicketAction: z.string().optional().meta({
     title: 'Jira ticket action',
     description: 'Qualys CS-Image setting, e.g. "${jiraTicketAction}": a child whose value renders as "Create" is always kept open (Qualys scheme 7).',
+  }),
+  dueDateField: z.string().min(1).optional().meta({
+    title: 'Due date field',
+    description:
+      'Jobs with an `sla:` policy send the remediation due date as Jira\'s Due date (duedate). Set this to the name of a custom field of this template whose value is "${SLA.DUE_DATE}" to put it there instead, or to "none" to write no due date (the SLA labels stay).',
+    examples: ['Remediation Due', 'none'],
   }),
   operationMappings: z.record(z.string(), z.string().meta({ enum: [...OPERATION_WORDS] })).meta({
     title: 'Operation mappings',

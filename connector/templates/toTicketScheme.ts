@@ -81,6 +81,7 @@ export function toTicketScheme(
   };
   scheme.subtasks = schemeUsesSubtasks(scheme);
   if (metadata.jiraTicketAction !== undefined) scheme.ticketAction = metadata.jiraTicketAction;
+  if (metadata.dueDateField !== undefined) scheme.dueDateField = metadata.dueDateField;
   return { scheme, problems };
 }
 

@@ -1,4 +1,5 @@
 import type { TemplateContext } from '../model/finding.js';
+import type { SlaMemo } from '../model/sla.js';
 import type { TicketRole } from '../model/ticketRole.js';
 
 export type { TicketRole };
@@ -92,6 +93,11 @@ export interface TicketScheme {
    */
   ticketAction?: string;
   /**
+   * `metadata.dueDateField`: the SLA due date is not sent as Jira's `duedate`; the template
+   * writes `${SLA.DUE_DATE}` into a field of its own (named here), or `none`.
+   */
+  dueDateField?: string;
+  /**
    * Line of each JSON path in the source file (e.g. `template.payload.summary` → 42), so
    * validation problems found after loading can still point at a line. Absent when the
    * scheme was built in code.
@@ -124,6 +130,10 @@ export interface RenderedTicket {
   /** undefined = Jira default. */
   priority?: string;
   customFields: RenderedCustomField[];
+  /** Remediation due date (YYYY-MM-DD) of a job with an SLA policy; the sink writes it to Jira's `duedate`. */
+  dueDate?: string;
+  /** What the due date was computed from, kept with the ticket (jobs with an SLA policy). */
+  sla?: SlaMemo;
 }
 
 export interface OperationDecision {

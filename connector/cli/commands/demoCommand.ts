@@ -14,6 +14,8 @@ import { startDaemon } from '../../daemon/startDaemon.js';
 import { openApp, readConfig } from '../appContext.js';
 import { setupCommand } from './setupCommand.js';
 import { syncCommand } from './syncCommand.js';
+import { demoConfig } from './demoConfig.js';
+import { showSla, writeDemoKev } from './demoSla.js';
 
 /**
  * Jira Cloud's default ("simplified") workflow, which our templates target: To Do,
@@ -35,116 +37,6 @@ export function simplifiedWorkflowData(): SimData {
 }
 
 const DEMO_WEBHOOK = { username: 'xray-demo-hook', password: 'demo-hook-secret' } as const;
-
-interface DemoUrls {
-  qualys: string;
-  qualysWas: string;
-  qualysCs: string;
-  xray: string;
-  jira: string;
-  pagerduty: string;
-}
-
-function demoConfig(urls: DemoUrls, stateDir: string, templates: string): string {
-  return `# Written by \`vulnbridge demo\`: every job points at the simulators it started.
-stateDir: ${JSON.stringify(stateDir)}
-log: { level: warn }
-
-x-qualys: &qualys
-  type: qualys-vmdr
-  url: ${urls.qualys}
-  username: { env: VB_DEMO_QUALYS_USERNAME }
-  password: { env: VB_DEMO_QUALYS_PASSWORD }
-  includeIgnored: true
-  truncationLimit: 5
-
-x-qualys-was: &qualysWas
-  type: qualys-was
-  url: ${urls.qualysWas}
-  username: { env: VB_DEMO_QUALYS_WAS_USERNAME }
-  password: { env: VB_DEMO_QUALYS_WAS_PASSWORD }
-  pageSize: 10
-
-x-qualys-cs: &qualysCs
-  type: qualys-cs
-  gateway: ${urls.qualysCs}
-  username: { env: VB_DEMO_QUALYS_CS_USERNAME }
-  password: { env: VB_DEMO_QUALYS_CS_PASSWORD }
-
-x-xray: &xray
-  type: jfrog-xray
-  url: ${urls.xray}
-  token: { env: VB_DEMO_XRAY_TOKEN }
-  watches: [prod-docker-watch, npm-apps-watch]
-  pageSize: 10
-  # A complete listing at least every 36 ms: every demo cycle sees what went away.
-  fullPullHours: 0.00001
-
-x-jira: &jira
-  type: jira
-  url: ${urls.jira}
-  flavor: cloud
-  email: ${SIM_CREDENTIALS.email}
-  token: { env: VB_DEMO_JIRA_TOKEN }
-  linkType: Relates
-
-jobs:
-  - name: vmdr-detections
-    schedule: "0 */4 * * *"
-    template: ${JSON.stringify(path.join(templates, 'vmdr-per-detection.json'))}
-    project: VULN
-    source: *qualys
-    sink: *jira
-  - name: vmdr-hosts
-    schedule: "30 */4 * * *"
-    template: ${JSON.stringify(path.join(templates, 'vmdr-host-linking.json'))}
-    project: OPS
-    source: *qualys
-    sink: *jira
-  - name: xray-violations
-    schedule: "*/30 * * * *"
-    template: ${JSON.stringify(path.join(templates, 'xray-per-violation.json'))}
-    project: SEC
-    source: *xray
-    sink: *jira
-    # The first rule that matches a violation decides what happens to it.
-    routes:
-      - name: critical-to-pager
-        when: { minSeverity: Critical }
-        actions: [ { jira: {} }, { pagerduty: { routingKey: { env: VB_DEMO_PD_KEY }, url: "${urls.pagerduty}" } } ]
-      - name: licenses-to-lightstep
-        when: { types: [license] }
-        actions: [ { webhook: { url: { env: VB_DEMO_LIGHTSTEP_URL }, format: lightstep } } ]
-      - name: medium-and-up
-        when: { minSeverity: Medium }
-        actions: [ { jira: {} } ]
-    webhook:
-      basicAuth:
-        username: { env: VB_DEMO_WEBHOOK_USER }
-        password: { env: VB_DEMO_WEBHOOK_PASSWORD }
-  - name: was-findings
-    schedule: "15 */4 * * *"
-    template: ${JSON.stringify(path.join(templates, 'was-per-finding.json'))}
-    project: WEB
-    source: *qualysWas
-    sink: *jira
-  - name: cs-images
-    schedule: "45 */4 * * *"
-    template: ${JSON.stringify(path.join(templates, 'cs-image-linking.json'))}
-    project: CNT
-    source: { <<: *qualysCs, objects: images }
-    sink: *jira
-  - name: cs-containers
-    schedule: "50 */4 * * *"
-    template: ${JSON.stringify(path.join(templates, 'cs-container-subtasks.json'))}
-    project: CNT
-    source: { <<: *qualysCs, objects: containers }
-    sink: *jira
-
-# The webhook listener on any free loopback port.
-server: { host: 127.0.0.1, port: 0 }
-`;
-}
 
 /**
  * Two cycles against the bundled simulators, no credentials needed: the second after
@@ -184,7 +76,8 @@ export async function demoCommand(opts: { root?: string; out?: (t: string) => vo
     process.env.VB_DEMO_LIGHTSTEP_URL = lightstep.webhookUrl();
     const file = path.join(dir, 'vulnbridge.yml');
     const urls = { qualys: qualys.url, qualysWas: was.url, qualysCs: cs.url, xray: xray.url, jira: jira.url, pagerduty: pagerduty.eventsUrl };
-    writeFileSync(file, demoConfig(urls, dir, path.join(root, 'templates')));
+    const kevFile = writeDemoKev(dir, qualys.data);
+    writeFileSync(file, demoConfig(urls, dir, path.join(root, 'templates'), { jiraEmail: SIM_CREDENTIALS.email, kevFile }));
     out(`Qualys simulator: ${qualys.url} (${qualys.data.totalDetections()} detections)`);
     out(`Qualys WAS simulator: ${was.url} (${was.data.findings.length} findings on ${was.data.webApps.length} web apps)`);
     out(`Qualys Container Security simulator: ${cs.url} (${cs.data.images.length} images, ${cs.data.containers.length} containers)`);
@@ -218,6 +111,7 @@ export async function demoCommand(opts: { root?: string; out?: (t: string) => vo
       out('== Cycle 2: incremental pull, only what changed is acted on');
       exit |= (await syncCommand(app, { dryRun: false, json: false, out, progress: true })).exitCode;
 
+      showSla(app, jira.issues(), out);
       exit |= await webhookRound(app, xray, out);
       const alerts = pagerduty.alerts();
       out(

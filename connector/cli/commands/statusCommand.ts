@@ -1,5 +1,6 @@
 import type { Config } from '../../config/loadConfig.js';
 import { openStateBundle } from '../../state/stateBundle.js';
+import { slaCounts } from '../../templates/sla/computeSla.js';
 import { table } from '../printReport.js';
 
 /** Per job: last run, result, counts, open tickets, cursor, a scanner's rate limit in force, findings waiting for a retry. */
@@ -26,6 +27,8 @@ export function statusCommand(config: Config, opts: { json: boolean; out?: (t: s
         rateLimit: held ? { until: held.until, vendor: held.vendor, host: held.host, error: held.error } : null,
         retrying: state.pending.list(j.name),
         reconcile: state.reconciles.last(j.name) ?? null,
+        /** Open tickets with a due date, due within 7 days, past it; null for a job without an SLA policy. */
+        sla: hasSla(j) ? slaCounts(state.tickets.openDueDates(j.name), now) : null,
         findings: state.findings.countsByStatus(j.name),
         webhooks: { waiting: pushed?.waiting ?? 0, setAside: pushed?.setAside ?? 0, lastError: pushed?.lastError ?? null },
         incidents: {
@@ -64,6 +67,7 @@ export function statusCommand(config: Config, opts: { json: boolean; out?: (t: s
         const r = j.reconcile;
         out(`${j.job}: open tickets checked against Jira at ${r.at}: ${r.checked} checked, ${r.deleted} deleted by hand (created again), ${r.closedByUser} closed by a person`);
       }
+      if (j.sla) out(`${j.job}: SLA: ${j.sla.open} open with a due date, ${j.sla.dueSoon} due within 7 days, ${j.sla.breached} breached`);
       for (const r of j.retrying.slice(0, 10)) out(`${j.job}: retrying ${r.fkey} (${r.attempts}x): ${r.error}`);
       for (const a of j.incidents.openAlerts) out(`${j.job}: ${a.open} open alert(s) via ${a.lane}`);
       for (const o of j.incidents.outbox) {
@@ -77,4 +81,8 @@ export function statusCommand(config: Config, opts: { json: boolean; out?: (t: s
   } finally {
     state.close();
   }
+}
+
+function hasSla(j: Config['jobs'][number]): boolean {
+  return !!j.sla || (j.routes ?? []).some((r) => r.actions.some((a) => a !== 'none' && 'jira' in a && !!a.jira.sla));
 }

@@ -44,6 +44,8 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
             const skipped = rt.sink.skippedFields?.(project) ?? [];
             if (skipped.length) out(`  ! ${project}: Jira lacks ${skipped.join(', ')}; tickets leave them out until \`vulnbridge setup --apply\` creates them`);
           }
+          const projects = new Set(rt.lanes.jira.map((l) => l.project));
+          for (const p of projects) for (const w of rt.sink.setupWarnings?.(p) ?? []) out(`⚠ job ${job.name}: ${w}`);
         } catch (err) {
           fail(`job ${job.name}`, err);
         }

@@ -169,6 +169,7 @@ export class TicketCreator {
       labels: i.ticket.labels,
       findingKey: f?.finding.key,
       lastStatus: f && !this.reopenedAtBirth(f) ? f.decision.key : undefined,
+      ...(i.ticket.sla ? { sla: i.ticket.sla } : {}),
     };
   }
 

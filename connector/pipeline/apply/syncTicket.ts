@@ -22,9 +22,11 @@ export async function applyTicket(c: ApplyContext, i: FindingIntent): Promise<vo
   const linkMoved = c.links ? await applyLink(c, i, row) : false;
   const attached = await applyAttachment(c, i);
   if (!changed && !moved && !linkMoved && !attached && !fresh) c.d.counts.unchanged++;
-  if (row.lastStatus !== i.decision.key || !!row.fieldHashes[KEEP_MEMO] !== i.keep) {
+  const slaMoved = !!i.ticket.sla && row.state !== 'closed-by-user' && JSON.stringify(row.sla) !== JSON.stringify(i.ticket.sla);
+  if (row.lastStatus !== i.decision.key || !!row.fieldHashes[KEEP_MEMO] !== i.keep || slaMoved) {
     row.lastStatus = i.decision.key;
     row.fieldHashes = withMemo(row.fieldHashes, KEEP_MEMO, i.keep ? '1' : undefined);
+    if (slaMoved) row.sla = i.ticket.sla;
     c.put(row);
   }
 }

@@ -3,6 +3,7 @@ import type { StagedFinding } from '../../state/staging.js';
 import type { TicketRow } from '../../state/ticketStore.js';
 import { decideOperation, renderTicket } from '../../templates/render.js';
 import { renderPlain } from '../../templates/renderText.js';
+import { findingSla, withSlaLabels, type FindingSla, type LaneSla } from '../../templates/sla/laneSla.js';
 import type { RenderedTicket, TemplateContext, TicketRole, TicketScheme } from '../../templates/types.js';
 import { jobLabel, markerLabel, scopedKey } from '../markers.js';
 import { decisionFor, isGoneStatus, OBJECT_OPS, OPENING } from './decisions.js';
@@ -29,6 +30,8 @@ export interface PlanInput {
   pendingKeys?: ReadonlySet<string>;
   /** Tickets queued for creation from an earlier page: one ticket, not two. */
   queued: ReadonlySet<string>;
+  /** The lane's remediation SLA (absent: the job has no `sla:` policy). */
+  sla?: LaneSla;
 }
 
 export interface Evaluation {
@@ -49,6 +52,7 @@ export function evaluateFindings(input: PlanInput, page: readonly StagedFinding[
   for (const finding of page) {
     try {
       const ctx = input.contextOf(finding);
+      const sla = input.sla ? findingSla(input.sla, scheme.moduleName, ctx) : undefined;
       let decision = decideOperation(scheme, ctx, finding.ignored);
       const objectOp = OBJECT_OPS.has(decision.op);
       // A finding gone from a complete listing keeps its object's status (`${state}`), which
@@ -79,6 +83,7 @@ export function evaluateFindings(input: PlanInput, page: readonly StagedFinding[
       const pk = scopedKey(role, rendered.primaryKey, parent?.ticket.primaryKey);
       parent?.seen.add(pk);
       const intent: FindingIntent = { ...intentFor(input, role, rendered, pk, parent?.pk), finding, decision, wantOpen: OPENING.has(decision.op), parent, keep };
+      if (input.sla && sla) giveSla(intent, sla, input.sla, scheme.dueDateField === undefined);
       // Two findings can render the same Primary Key (the Qualys key has no protocol:
       // 443/tcp and 443/udp). They share one ticket: an open one wins over a closing one.
       if (input.queued.has(pk)) {
@@ -110,6 +115,13 @@ export function evaluateFindings(input: PlanInput, page: readonly StagedFinding[
 function keptOpen(scheme: TicketScheme, ctx: TemplateContext): boolean {
   const action = scheme.ticketAction;
   return !!action && renderPlain(action, ctx).trim().toLowerCase() === 'create';
+}
+
+/** The ticket's due date, what it was computed from, and its SLA labels (breached while open; met or missed once closed). */
+function giveSla(i: FindingIntent, sla: FindingSla, lane: LaneSla, dueDateField: boolean): void {
+  if (sla.result && dueDateField) i.ticket.dueDate = sla.result.dueDate;
+  i.ticket.sla = sla.memo;
+  i.ticket.labels = withSlaLabels(i.ticket.labels, sla.result, lane, { open: i.wantOpen, held: i.row?.labels ?? [] });
 }
 
 function intentFor(input: PlanInput, role: TicketRole, ticket: RenderedTicket, pk: string, parentPk?: string): TicketIntent {

@@ -14,6 +14,8 @@ export interface BuildFieldsContext {
   fieldFor(cf: RenderedCustomField): JiraField | undefined;
   /** Custom fields to leave out because Jira has none by that name (see checkSetup). */
   omitted?: { has(name: string): boolean };
+  /** This Jira cannot take `duedate` for the project (not on its screens, or no Schedule Issues permission). */
+  noDueDate?: boolean;
 }
 
 /**
@@ -37,6 +39,8 @@ export function buildFields(ticket: RenderedTicket, ctx: BuildFieldsContext): Ji
   if (labels.length) fields.labels = labels;
   if (ticket.priority !== undefined) fields.priority = { name: ticket.priority };
   if (ctx.parentKey) fields.parent = { key: ctx.parentKey };
+  // Jira's due date takes YYYY-MM-DD (DefectDojo PR #2650).
+  if (ticket.dueDate && !ctx.noDueDate) fields.duedate = ticket.dueDate;
   for (const cf of ticket.customFields) {
     if (ctx.omitted?.has(cf.name) && !cf.customFieldId?.trim()) continue;
     const field = ctx.fieldFor(cf);

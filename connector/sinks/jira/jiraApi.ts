@@ -279,6 +279,11 @@ export class JiraApi {
     return this.call(what, send, schema, o);
   }
 
+  /** A read jira.js has no typed call for: GET /rest/api/{3|2}/<path>, parsed through `schema`. */
+  getJson<T>(what: string, path: string, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
+    return this.rest(what, { method: 'GET', path }, schema, { signal });
+  }
+
   private pick(
     onCloud: (c: NonNullable<JiraClients['v3']>) => Promise<unknown>,
     onDataCenter: (c: NonNullable<JiraClients['v2']>) => Promise<unknown>,

@@ -1,4 +1,4 @@
-import { SinkError } from '../../errors.js';
+import { describeError, SinkError } from '../../errors.js';
 import { hostOf } from '../../http/client.js';
 import type { Logger } from '../../log.js';
 import type { RenderedCustomField, RenderedTicket, RichText, TicketScheme } from '../../templates/types.js';
@@ -9,6 +9,7 @@ import { checkSetup, PRIMARY_KEY_FIELD, type PreparedProject, type SetupResult }
 import { sanitizeLabels, TEXT_LIMIT } from './coerceField.js';
 import type { JiraSinkConfig } from './config.js';
 import { createInBulk, BULK_LIMIT } from './createInBulk.js';
+import { dueDateProblems } from './dueDateCheck.js';
 import { currentStatuses } from './currentStatuses.js';
 import { jqlFieldNames } from './fieldClauses.js';
 import { findByLabels, newestWithLabel } from './findByLabels.js';
@@ -35,6 +36,9 @@ export class JiraTicketSink implements TicketSink {
   private readonly fieldsByTemplateName = new Map<string, JiraField>();
   /** Per project: template fields Jira lacks, left out of the tickets (name → close-match note). */
   private readonly omittedFields = new Map<string, Map<string, string>>();
+  /** Projects whose Jira cannot take `duedate` (checkSetup): the due date is not sent there. */
+  private readonly noDueDate = new Set<string>();
+  private readonly warnings = new Map<string, string[]>();
   private linkTypeName: string;
   private linkTypeId?: string;
   private readonly transitioner: Transitioner;
@@ -65,7 +69,7 @@ export class JiraTicketSink implements TicketSink {
     return new JiraTicketSink({ ...config, url }, api, log);
   }
 
-  async prepare(req: { project: string; schemes: readonly TicketScheme[]; signal?: AbortSignal }): Promise<void> {
+  async prepare(req: { project: string; schemes: readonly TicketScheme[]; signal?: AbortSignal; dueDate?: boolean }): Promise<void> {
     const cacheKey = [req.project, ...req.schemes.map((s) => s.file).sort()].join('\n');
     let setup = this.setups.get(cacheKey);
     if (!setup) {
@@ -90,7 +94,29 @@ export class JiraTicketSink implements TicketSink {
       this.linkTypeName = result.linkType.name;
       this.linkTypeId = result.linkType.id;
     }
+    if (req.dueDate && !this.warnings.has(result.project.key)) await this.checkDueDate(result.project, req.schemes, req.signal);
     this.log.debug('jira setup checked', { project: req.project, calls: this.calls() });
+  }
+
+  setupWarnings(project: string): string[] {
+    return this.warnings.get(project) ?? [];
+  }
+
+  /** An SLA job whose Jira cannot take `duedate`: one warning, and the due date is left out (the cycle goes on). */
+  private async checkDueDate(project: PreparedProject, schemes: readonly TicketScheme[], signal?: AbortSignal): Promise<void> {
+    const names = new Set(schemes.flatMap((s) => Object.values(s.tickets).map((t) => t.issueType.toLowerCase())));
+    const types = [...names].map((n) => project.issueTypes.get(n)).filter((t): t is NonNullable<typeof t> => !!t);
+    let problems: string[];
+    try {
+      problems = await dueDateProblems(this.api, project.key, types, signal);
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      problems = [`could not check whether the Due date can be set (${describeError(err)}); re-run validate --online`];
+    }
+    this.warnings.set(project.key, problems);
+    if (problems.length === 0) return;
+    this.noDueDate.add(project.key);
+    this.log.warn(`Jira cannot take due dates in project ${project.key}: tickets get no duedate (the SLA labels still apply). ${problems.join('; ')}`, { host: this.host });
   }
 
   fields(ticket: RenderedTicket, opts: { project: string; parentKey?: string }): JiraFields {
@@ -107,6 +133,7 @@ export class JiraTicketSink implements TicketSink {
       cloud: this.api.cloud,
       host: this.host,
       omitted: this.omittedFields.get(project.key),
+      noDueDate: this.noDueDate.has(opts.project),
       fieldFor: (cf: RenderedCustomField) => {
         const id = cf.customFieldId?.trim();
         return id ? this.fieldsById.get(id) : this.fieldsByTemplateName.get(cf.name);
@@ -122,6 +149,10 @@ export class JiraTicketSink implements TicketSink {
   skippedFields(project: string): string[] {
     const omitted = this.omittedFields.get(project) ?? new Map<string, string>();
     return [...omitted].filter(([name]) => name !== PRIMARY_KEY_FIELD).map(([name, note]) => `${name}${note}`);
+  }
+
+  dueDateFields(project: string, dueDate: string): JiraFields {
+    return this.noDueDate.has(project) ? {} : { duedate: dueDate };
   }
 
   isSubtaskType(project: string, issueType: string): boolean | undefined {

@@ -36,6 +36,11 @@ describe('cli: npm run demo', function () {
       expect(text).to.match(/Ticket for XRAY-\d+ in \S+: 1 created \(ok\)/);
       expect(text).to.match(/PagerDuty now holds [1-9]\d* open and [1-9]\d* resolved alert\(s\); the Lightstep webhook received [1-9]/);
       expect(text).to.include('incident events:');
+      // Remediation SLAs: due dates on the tickets, breached ones among them, and a KEV one.
+      expect(text).to.match(/== Remediation SLAs/);
+      expect(text).to.match(/^\s+VULN-\d+\s+due \d{4}-\d{2}-\d{2}\s+.*vb-kev/m);
+      expect(text).to.match(/^\s+\S+-\d+\s+due \d{4}-\d{2}-\d{2}\s+vb-sla-breached/m);
+      expect(text).to.match(/^vmdr-detections: [1-9]\d* open ticket\(s\) with a due date, \d+ due within 7 days, [1-9]\d* breached/m);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

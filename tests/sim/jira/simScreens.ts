@@ -56,6 +56,8 @@ function tabFieldIds(data: SimData, screen: SimScreen, tabIndex: number): string
   return [...new Set([...implicit, ...tab.fields])];
 }
 
+const DUE_DATE = { id: 'duedate', name: 'Due date', custom: false, schema: { type: 'date', system: 'duedate' } } as unknown as SimField;
+
 function metaField(f: SimField, url: string) {
   const schema = f.schema ?? { type: 'string' };
   return {
@@ -79,14 +81,26 @@ export function simSetupRoutes(store: SimStore, opts: { url: () => string }): Ar
   const metaFor = (projectKey: string, issueTypeId: string, use: 'create' | 'edit') => {
     const p = store.project(projectKey);
     if (!p) return undefined;
-    return data.fields.filter((f) => (f.custom ? onScreen(data, f.id, p.id, issueTypeId, use) : systemOnCreate.includes(f.id)));
+    const fields = data.fields.filter((f) => (f.custom ? onScreen(data, f.id, p.id, issueTypeId, use) : systemOnCreate.includes(f.id)));
+    // Jira's system Due date is on the default screens unless a test takes it off.
+    return data.offScreenFields.includes('duedate') ? fields : [...fields, DUE_DATE];
   };
 
   return [
     ['GET', 'mypermissions', (c) => {
       const keys = (c.query.get('permissions') ?? '').split(',').filter(Boolean);
+      const project = c.query.get('projectKey');
+      if (project && !store.project(project)) return err(404, `No project could be found with key '${project}'.`);
+      // Administer Jira (setup) and Schedule Issues (sets `duedate`: JIRAKB "Duedate field cannot be set").
+      const known: Record<string, { id: string; name: string; type: string; have: () => boolean }> = {
+        ADMINISTER: { id: '0', name: 'Administer Jira', type: 'GLOBAL', have: admin },
+        SCHEDULE_ISSUES: { id: '28', name: 'Schedule Issues', type: 'PROJECT', have: () => data.schedulePermission !== false },
+      };
       const permissions = Object.fromEntries(
-        keys.map((key) => [key, { id: key === 'ADMINISTER' ? '0' : key, key, name: key === 'ADMINISTER' ? 'Administer Jira' : key, type: 'GLOBAL', description: '', havePermission: key === 'ADMINISTER' ? admin() : true }]),
+        keys.map((key) => {
+          const k = known[key];
+          return [key, { id: k?.id ?? key, key, name: k?.name ?? key, type: k?.type ?? 'PROJECT', description: '', havePermission: k ? k.have() : true }];
+        }),
       );
       return { status: 200, body: { permissions } };
     }],

@@ -311,6 +311,10 @@ export class SimStore {
         return value.map((l) => labelProblem(l, this.flavor)).find(Boolean);
       case 'priority':
         return this.priority(value) ? undefined : 'The priority selected is invalid.';
+      case 'duedate':
+        // Jira: the field must be on the screen and the account needs Schedule Issues (JIRAKB "Duedate field cannot be set").
+        if (this.data.offScreenFields.includes(id) || this.data.schedulePermission === false) return NOT_SETTABLE(id);
+        return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) ? undefined : "Error parsing date string: " + String(value);
     }
     const field = this.field(id);
     if (!field || !field.custom || this.data.offScreenFields.includes(id)) return NOT_SETTABLE(id);

@@ -164,6 +164,37 @@ describe('sim/jira: Data Center', () => {
   });
 });
 
+describe('sim/jira: what the due date needs (screens, Schedule Issues)', () => {
+  for (const flavor of ['cloud', 'datacenter'] as const) {
+    it(`${flavor}: mypermissions, createmeta fields per issue type and editmeta; duedate set as YYYY-MM-DD only when allowed`, async () => {
+      const sim = await startJiraSim({ flavor });
+      try {
+        const v = flavor === 'cloud' ? '3' : '2';
+        const perms = await call(sim, 'GET', `/rest/api/${v}/mypermissions?projectKey=VULN&permissions=SCHEDULE_ISSUES`);
+        expect((perms.body?.permissions as Record<string, { havePermission: boolean }>).SCHEDULE_ISSUES?.havePermission).to.equal(true);
+        const task = sim.data.issueTypes.find((t) => t.name === 'Task')?.id as string;
+        const meta = await call(sim, 'GET', `/rest/api/${v}/issue/createmeta/VULN/issuetypes/${task}`);
+        const list = (flavor === 'cloud' ? meta.body?.fields : meta.body?.values) as Array<{ fieldId: string }>;
+        expect(list.map((f) => f.fieldId)).to.include('duedate');
+        const body = issue({ duedate: '2026-02-01' });
+        expect((await call(sim, 'POST', `/rest/api/${v}/issue`, body)).status).to.equal(201);
+        expect(sim.issue('VULN-1')?.fields.duedate).to.equal('2026-02-01');
+        const edit = await call(sim, 'GET', `/rest/api/${v}/issue/VULN-1/editmeta`);
+        expect(edit.body?.fields).to.have.property('duedate');
+        expect((await call(sim, 'PUT', `/rest/api/${v}/issue/VULN-1`, { fields: { duedate: '01/02/2026' } })).status).to.equal(400);
+        sim.data.schedulePermission = false;
+        const denied = await call(sim, 'GET', `/rest/api/${v}/mypermissions?projectKey=VULN&permissions=SCHEDULE_ISSUES`);
+        expect((denied.body?.permissions as Record<string, { havePermission: boolean }>).SCHEDULE_ISSUES?.havePermission).to.equal(false);
+        const refused = await call(sim, 'PUT', `/rest/api/${v}/issue/VULN-1`, { fields: { duedate: '2026-03-01' } });
+        expect(refused.body?.errors).to.deep.equal({ duedate: "Field 'duedate' cannot be set. It is not on the appropriate screen, or unknown." });
+        expect(sim.responseViolations).to.deep.equal([]);
+      } finally {
+        await sim.close();
+      }
+    });
+  }
+});
+
 describe('sim/jira: OpenAPI validator', () => {
   it('checks responses too: an answer with an unknown property is reported', () => {
     const check = OpenApiValidator.get().checkResponse('GET', '/rest/api/3/issue/VULN-1/transitions', 200, { transitions: [], surprise: 1 });
