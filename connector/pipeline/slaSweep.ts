@@ -28,8 +28,10 @@ export interface SlaSweepDeps {
  * The SLA of every ticket the state holds, recomputed from what its row keeps (no pull):
  * an open ticket past its due date gets the breach label within one cycle of the date
  * passing even when the scanner says nothing new; a policy or KEV change re-dates the
- * tickets it touches (only a changed due date is written); a ticket a person closed gets
- * met or missed. Tickets this cycle's findings touched are already right: nothing to do.
+ * tickets it touches (only a changed due date is written). A ticket a person closed is left
+ * alone, as everywhere else: met and missed say what vulnbridge saw the scanner fix, so
+ * docs/jql.md tells a person's close by their absence. Tickets this cycle's findings
+ * touched are already right: nothing to do.
  */
 export async function sweepSla(d: SlaSweepDeps): Promise<number> {
   let written = 0;
@@ -54,7 +56,7 @@ export async function sweepSla(d: SlaSweepDeps): Promise<number> {
 
 async function sweepOne(d: SlaSweepDeps, row: TicketRow): Promise<boolean> {
   const memo = row.sla;
-  if (!memo) return false;
+  if (!memo || row.state === 'closed-by-user') return false;
   const result = computeSla(memo.inputs, d.sla.policy, d.sla.kevOf, d.sla.now);
   const open = row.state === 'open';
   const labels = withSlaLabels(row.labels, result, d.sla, { open, held: row.labels });

@@ -145,7 +145,7 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       expect(world.jira.responseViolations).to.deep.equal([]);
     });
 
-    it('a detection the scanner re-opens starts a new clock; a ticket a person closes gets met or missed', async () => {
+    it('a detection the scanner re-opens starts a new clock; a ticket a person closes is left alone (no met or missed)', async () => {
       writeSla(DAYS);
       const r1 = await cycle(world, rt, app);
       expect(r1.result, r1.error).to.equal('ok');
@@ -173,8 +173,9 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       expect(dueOf(reopened)).to.equal(isoDay(Date.parse(`${at.slice(0, 10)}T00:00:00Z`) + days * DAY));
       expect(reopened.status).to.equal('To Do');
       for (const l of ['vb-sla-breached', 'vb-sla-met', 'vb-sla-missed']) expect(labelsOf(reopened)).to.not.include(l);
-      // The reconcile of this cycle saw the close by hand; the SLA check labelled it.
-      expect(labelsOf(world.jira.issue(breached.key) as SimIssue)).to.include('vb-sla-missed').and.not.include('vb-sla-breached');
+      // The reconcile of this cycle saw the close by hand: recorded, and no SLA outcome is written to it.
+      expect(app.state.tickets.get('vmdr', [...app.state.db.prepare(`SELECT pk FROM tickets WHERE jira_key = ?`).all(breached.key) as Array<{ pk: string }>][0]!.pk)?.state).to.equal('closed-by-user');
+      expect(labelsOf(world.jira.issue(breached.key) as SimIssue)).to.not.include('vb-sla-missed').and.not.include('vb-sla-met');
     });
 
     it('a Jira that cannot take the due date (no Schedule Issues, or off the screens): validate --online says what to do; cycles send no duedate, keep the labels, and go on', async () => {
