@@ -106,6 +106,10 @@ const EXPECTED: Record<string, number[]> = {
   'closed-by-person': [10],
   'ignored-in-qualys': [7],
   'kev-open': [1, 4],
+  'open-by-priority': [1, 2, 3, 4, 5, 11],
+  'new-last-7-days': [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+  'fixed-last-30-days': [7, 10, 6, 8],
+  'all-tickets': [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
 };
 
 async function search(sim: JiraSim, jql: string): Promise<string[]> {
