@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { routesSchema } from '../routing/routesSchema.js';
+import { reportingConfigSchema } from './reportingConfig.js';
 import { serverConfigSchema, webhookAuthSchema } from './serverConfig.js';
 
 /** Jobs, sources and sinks are named in messages and in labels: keep names simple. */
@@ -52,6 +53,7 @@ export const configSchema = z
     server: serverConfigSchema
       .optional()
       .describe('the HTTP listener for webhooks and /healthz; started by `run` when set or when a job has `webhook:`'),
+    reporting: reportingConfigSchema.optional().describe('`vulnbridge dashboards`: saved filters and dashboards on Jira'),
     jobs: z.array(jobSchema).min(1, 'configure at least one job'),
   })
   .strict();

@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { ConfigError, ProblemList, type VulnbridgeError } from '../errors.js';
 import type { Routes } from '../routing/routesSchema.js';
 import { validateRoutes } from '../routing/validateRoutes.js';
+import type { ReportingConfig } from './reportingConfig.js';
 import type { ServerConfig, WebhookAuthConfig } from './serverConfig.js';
 import type { SinkFactory } from '../sinks/types.js';
 import type { SourceFactory } from '../sources/types.js';
@@ -35,6 +36,8 @@ export interface Config {
   log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'text' | 'json' };
   /** Absent unless configured; `run` starts it with defaults when a job takes webhooks. */
   server?: ServerConfig;
+  /** `vulnbridge dashboards`; absent: its defaults. */
+  reporting?: ReportingConfig;
   jobs: JobConfig[];
 }
 
@@ -149,6 +152,7 @@ export function parseConfig(text: string, file: string, registries: Registries, 
     stateDir: path.resolve(baseDir, parsed.data.stateDir),
     log: parsed.data.log,
     ...(parsed.data.server ? { server: parsed.data.server } : {}),
+    ...(parsed.data.reporting ? { reporting: parsed.data.reporting } : {}),
     jobs,
   };
 }

@@ -7,6 +7,7 @@ import { Outbox } from './outbox.js';
 import { RunLog } from './runLog.js';
 import { RateLimits } from './rateLimits.js';
 import { ReconcileLog } from './reconcileLog.js';
+import { ReportingStore } from './reportingStore.js';
 import { PendingFindings } from './staging.js';
 import { TicketStore } from './ticketStore.js';
 
@@ -24,6 +25,8 @@ export interface State {
   /** When a scanner allows each rate-limited job's next call. */
   rateLimits: RateLimits;
   reconciles: ReconcileLog;
+  /** What `vulnbridge dashboards` made on Jira. */
+  reporting: ReportingStore;
   close(): void;
 }
 
@@ -41,6 +44,7 @@ export function openStateBundle(stateDir: string): State {
     outbox: new Outbox(db),
     rateLimits: new RateLimits(db),
     reconciles: new ReconcileLog(db),
+    reporting: new ReportingStore(db),
     close: () => db.close(),
   };
 }
