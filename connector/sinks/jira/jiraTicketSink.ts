@@ -2,7 +2,7 @@ import { SinkError } from '../../errors.js';
 import { hostOf } from '../../http/client.js';
 import type { Logger } from '../../log.js';
 import type { RenderedCustomField, RenderedTicket, RichText, TicketScheme } from '../../templates/types.js';
-import type { CreateRequest, CreateResult, FoundIssue, IssueStatus, JiraFields, JqlFieldNames, SinkCallCounts, SinkDeps, TicketSink } from '../types.js';
+import type { CreateRequest, CreateResult, FoundIssue, IssueStatus, JiraFields, JqlFieldNames, ReportingApi, SinkCallCounts, SinkDeps, TicketSink } from '../types.js';
 import { capAttachment } from './attachmentText.js';
 import { buildFields } from './buildFields.js';
 import { checkSetup, type PreparedProject, type SetupResult } from './checkSetup.js';
@@ -15,6 +15,7 @@ import { findByLabels, newestWithLabel } from './findByLabels.js';
 import { JiraApi } from './jiraApi.js';
 import { createJiraClients, type JiraAuth } from './jiraClient.js';
 import { JiraRejectedError } from './mapError.js';
+import { JiraReportingApi } from './reportingApi.js';
 import { toAdf, toPlain, toWiki } from './richText.js';
 import { issueStatusOf, Transitioner } from './transitioner.js';
 import type { JiraField } from './wire.js';
@@ -41,6 +42,7 @@ export class JiraTicketSink implements TicketSink {
     private readonly config: JiraSinkConfig,
     private readonly api: JiraApi,
     private readonly log: Logger,
+    private readonly makeReporting?: () => ReportingApi,
   ) {
     this.host = hostOf(config.url);
     this.linkTypeName = config.linkType;
@@ -60,7 +62,7 @@ export class JiraTicketSink implements TicketSink {
       authContext: { host, authHint },
     });
     const api = new JiraApi(clients, { host, authHint, log, sleep: deps.sleep, retry: deps.retry });
-    return new JiraTicketSink({ ...config, url }, api, log);
+    return new JiraTicketSink({ ...config, url }, api, log, () => new JiraReportingApi(clients, { host, authHint, log, sleep: deps.sleep, retry: deps.retry }));
   }
 
   async prepare(req: { project: string; schemes: readonly TicketScheme[]; signal?: AbortSignal }): Promise<void> {
@@ -191,6 +193,11 @@ export class JiraTicketSink implements TicketSink {
 
   newestWithMarker(project: string, marker: string, limit: number): Promise<FoundIssue[]> {
     return newestWithLabel(this.api, project, marker, limit);
+  }
+
+  reporting(): ReportingApi {
+    if (!this.makeReporting) throw new Error('no reporting API');
+    return this.makeReporting();
   }
 
   async jqlFieldNames(names: readonly string[], signal?: AbortSignal): Promise<JqlFieldNames> {
