@@ -132,6 +132,30 @@ export const JQL_RECIPES: readonly JqlRecipe[] = [
     jql: '{scope} AND statusCategory = Done AND resolution = Done AND resolved >= -30d ORDER BY resolved DESC, key ASC',
   },
   {
+    id: 'open-by-host',
+    title: 'Open, by host',
+    answers: 'What is open on any host, grouped by host name?',
+    jql: '{scope} AND statusCategory != Done AND {Host} IS NOT EMPTY ORDER BY {Host} ASC, key ASC',
+  },
+  {
+    id: 'open-by-web-app',
+    title: 'Open, by web application',
+    answers: 'What is open on any Qualys WAS web application, grouped by application?',
+    jql: '{scope} AND statusCategory != Done AND {Web Application} IS NOT EMPTY ORDER BY {Web Application} ASC, key ASC',
+  },
+  {
+    id: 'open-by-image',
+    title: 'Open, by container image',
+    answers: 'What is open in any container image, grouped by image?',
+    jql: '{scope} AND statusCategory != Done AND {Container Image} IS NOT EMPTY ORDER BY {Container Image} ASC, key ASC',
+  },
+  {
+    id: 'open-by-xray-watch',
+    title: 'Open, by Xray watch',
+    answers: 'What is open for any JFrog Xray watch, grouped by watch?',
+    jql: '{scope} AND statusCategory != Done AND {Xray Watch} IS NOT EMPTY ORDER BY {Xray Watch} ASC, key ASC',
+  },
+  {
     id: 'all-tickets',
     title: 'Every ticket',
     answers: 'Every ticket of the job, open or closed, newest first (the dashboards\' created-vs-resolved chart)?',

@@ -109,6 +109,10 @@ const EXPECTED: Record<string, number[]> = {
   'open-by-priority': [1, 2, 3, 4, 5, 11],
   'new-last-7-days': [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
   'fixed-last-30-days': [7, 10, 6, 8],
+  'open-by-host': [11, 4, 5, 1, 2, 3],
+  'open-by-web-app': [4],
+  'open-by-image': [5],
+  'open-by-xray-watch': [3],
   'all-tickets': [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
 };
 
