@@ -137,6 +137,17 @@ describe('vulnbridge dashboards', () => {
       expect((await run(sim, { apply: true })).simWrites).to.equal(0);
     });
 
+    it('a run cut short (Jira refuses a gadget) is finished by the next one, with no second dashboard', async () => {
+      sim.failNext(500, { match: /^POST \/rest\/api\/3\/dashboard\/\d+\/gadget$/, times: 1 });
+      const cut = await run(sim, { apply: true }).then(() => undefined, (e: unknown) => e);
+      expect(describeError(cut)).to.include(new URL(sim.url).host);
+      expect(sim.reporting.dashboardByName('VULN')!.gadgets).to.deep.equal([]);
+      await run(sim, { apply: true });
+      expect(sim.reporting.dashboards.size).to.equal(1);
+      expect(sim.viewDashboard('VULN')!.map((v) => v.state)).to.have.members(['filter results', 'pie', 'two-dimensional', 'created vs resolved']);
+      expect((await run(sim, { apply: true })).simWrites).to.equal(0);
+    });
+
     it('a job taken out of the config has its filters listed, and removed with --prune', async () => {
       await run(sim, { apply: true, jobs: ['vmdr', 'old'], reporting: ['reporting:', '  jobs: [vmdr, old]', '  dashboards: [{ project: VULN, jobs: [vmdr] }]'] });
       const oldFilters = [...sim.reporting.filters.values()].filter((f) => f.name.startsWith('vulnbridge job old:'));
