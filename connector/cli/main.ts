@@ -47,7 +47,8 @@ Commands:
                --apply      make the changes
                --prune      also remove filters of jobs no longer configured
   demo       Start the bundled Qualys and Jira simulators on 127.0.0.1 and run
-             two cycles of a demo config against them (no credentials needed).
+             two cycles of a demo config against them (no credentials needed),
+             then builds the dashboards there and prints what each gadget shows.
 
 Options:
   --config FILE   config file (default: $VULNBRIDGE_CONFIG or config/vulnbridge.yml)

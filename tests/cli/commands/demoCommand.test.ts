@@ -36,6 +36,11 @@ describe('cli: npm run demo', function () {
       expect(text).to.match(/Ticket for XRAY-\d+ in \S+: 1 created \(ok\)/);
       expect(text).to.match(/PagerDuty now holds [1-9]\d* open and [1-9]\d* resolved alert\(s\); the Lightstep webhook received [1-9]/);
       expect(text).to.include('incident events:');
+      // The dashboards step: every dashboard's gadgets configured, the pie equal to a direct count, a re-run writes nothing.
+      expect(text).to.match(/\d+ saved filters, 5 dashboards, 20 gadgets in \d+ Jira writes/);
+      expect(text.match(/counted directly in Jira: \d+, the same\)/g)).to.have.length(5);
+      expect(text).not.to.match(/not configured|DIFFERENT/);
+      expect(text).to.include('Run again: 0 Jira writes (everything already in step).');
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
