@@ -113,6 +113,54 @@ export const JQL_RECIPES: readonly JqlRecipe[] = [
     answers: 'Which open findings have a CVE in CISA\'s KEV catalog, soonest due first?',
     jql: '{scope} AND statusCategory != Done AND labels = "vb-kev" ORDER BY duedate ASC, key ASC',
   },
+  {
+    id: 'open-by-priority',
+    title: 'Open, highest priority first',
+    answers: 'What is open, highest Jira priority first (the dashboards\' pie chart and table)?',
+    jql: '{scope} AND statusCategory != Done ORDER BY priority DESC, key ASC',
+  },
+  {
+    id: 'new-last-7-days',
+    title: 'New in the last 7 days',
+    answers: 'Which tickets were created in the last 7 days, newest first?',
+    jql: '{scope} AND created >= -7d ORDER BY created DESC, key ASC',
+  },
+  {
+    id: 'fixed-last-30-days',
+    title: 'Closed as Done in the last 30 days',
+    answers: 'Which tickets were closed with resolution Done in the last 30 days, latest first?',
+    jql: '{scope} AND statusCategory = Done AND resolution = Done AND resolved >= -30d ORDER BY resolved DESC, key ASC',
+  },
+  {
+    id: 'open-by-host',
+    title: 'Open, by host',
+    answers: 'What is open on any host, grouped by host name?',
+    jql: '{scope} AND statusCategory != Done AND {Host} IS NOT EMPTY ORDER BY {Host} ASC, key ASC',
+  },
+  {
+    id: 'open-by-web-app',
+    title: 'Open, by web application',
+    answers: 'What is open on any Qualys WAS web application, grouped by application?',
+    jql: '{scope} AND statusCategory != Done AND {Web Application} IS NOT EMPTY ORDER BY {Web Application} ASC, key ASC',
+  },
+  {
+    id: 'open-by-image',
+    title: 'Open, by container image',
+    answers: 'What is open in any container image, grouped by image?',
+    jql: '{scope} AND statusCategory != Done AND {Container Image} IS NOT EMPTY ORDER BY {Container Image} ASC, key ASC',
+  },
+  {
+    id: 'open-by-xray-watch',
+    title: 'Open, by Xray watch',
+    answers: 'What is open for any JFrog Xray watch, grouped by watch?',
+    jql: '{scope} AND statusCategory != Done AND {Xray Watch} IS NOT EMPTY ORDER BY {Xray Watch} ASC, key ASC',
+  },
+  {
+    id: 'all-tickets',
+    title: 'Every ticket',
+    answers: 'Every ticket of the job, open or closed, newest first (the dashboards\' created-vs-resolved chart)?',
+    jql: '{scope} ORDER BY created DESC, key ASC',
+  },
 ];
 
 const FIELD = /\{([^{}]+)\}/g;
@@ -129,12 +177,15 @@ export function jqlQuote(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-/** The project and job label every recipe starts with. */
-export function recipeScope(project: string, job: string): string {
-  return `project = ${/^[A-Z][A-Z0-9_]*$/.test(project) ? project : jqlQuote(project)} AND labels = ${jqlQuote(`vb-job-${job}`)}`;
+/** The project and job label every recipe starts with; several jobs (a dashboard's) as `labels in (...)`. */
+export function recipeScope(project: string, job: string | readonly string[]): string {
+  const p = /^[A-Z][A-Z0-9_]*$/.test(project) ? project : jqlQuote(project);
+  const jobs = typeof job === 'string' ? [job] : job;
+  const labels = jobs.map((j) => jqlQuote(`vb-job-${j}`));
+  return `project = ${p} AND labels ${labels.length === 1 ? `= ${labels[0]}` : `in (${labels.join(', ')})`}`;
 }
 
 /** The recipe's JQL for this project and job; `clause` gives a field's JQL name (default the quoted name). */
-export function renderRecipe(r: JqlRecipe, to: { project: string; job: string; clause?: (fieldName: string) => string | undefined }): string {
-  return r.jql.replace(FIELD, (_all, name: string) => (name === 'scope' ? recipeScope(to.project, to.job) : (to.clause?.(name) ?? jqlQuote(name))));
+export function renderRecipe(r: JqlRecipe, to: { project: string; job: string; clause?: (fieldName: string) => string | undefined; scope?: string }): string {
+  return r.jql.replace(FIELD, (_all, name: string) => (name === 'scope' ? (to.scope ?? recipeScope(to.project, to.job)) : (to.clause?.(name) ?? jqlQuote(name))));
 }

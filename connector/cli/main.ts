@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 import { configPath, openApp, readConfig } from './appContext.js';
+import { dashboardsCommand } from './commands/dashboardsCommand.js';
+import { openStateBundle } from '../state/stateBundle.js';
 import { jqlCommand } from './commands/jqlCommand.js';
 import { runCommand } from './commands/runCommand.js';
 import { setupCommand } from './commands/setupCommand.js';
@@ -45,8 +47,17 @@ Commands:
              Jira answers, else by name. Reads Jira only.
                --job NAME   only this job
                --json       machine-readable output
+  dashboards Saved filters per job and per dashboard from the JQL cookbook
+             (open by priority, overdue, due soon, new, fixed, KEV, by host...),
+             and on Jira Cloud a dashboard per project with configured gadgets
+             (Data Center: a recipe in reporting/<dashboard>.md). Config:
+             \`reporting:\`. Dry run: prints what it would create or change.
+               --job NAME   only this job's filters and dashboards
+               --apply      make the changes
+               --prune      also remove filters of jobs no longer configured
   demo       Start the bundled Qualys and Jira simulators on 127.0.0.1 and run
-             two cycles of a demo config against them (no credentials needed).
+             two cycles of a demo config against them (no credentials needed),
+             then builds the dashboards there and prints what each gadget shows.
 
 Options:
   --config FILE   config file (default: $VULNBRIDGE_CONFIG or config/vulnbridge.yml)
@@ -74,6 +85,7 @@ export async function main(argv: string[]): Promise<number> {
       online: { type: 'boolean', default: false },
       now: { type: 'boolean', default: false },
       apply: { type: 'boolean', default: false },
+      prune: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -103,6 +115,15 @@ export async function main(argv: string[]): Promise<number> {
       return runCommand(openApp(readConfig(file)), { runNow: values.now });
     case 'jql':
       return jqlCommand(readConfig(file), { job: values.job, json: values.json });
+    case 'dashboards': {
+      const config = readConfig(file);
+      const state = openStateBundle(config.stateDir);
+      try {
+        return (await dashboardsCommand(config, { job: values.job, apply: values.apply, prune: values.prune, state })).exitCode;
+      } finally {
+        state.close();
+      }
+    }
     case 'demo': {
       const { demoCommand } = await import('./commands/demoCommand.js');
       return demoCommand();

@@ -2,6 +2,7 @@ import cron from 'node-cron';
 import { z } from 'zod';
 import { routesSchema } from '../routing/routesSchema.js';
 import { kevConfigSchema, slaPolicySchema } from '../templates/sla/slaPolicy.js';
+import { reportingConfigSchema } from './reportingConfig.js';
 import { serverConfigSchema, webhookAuthSchema } from './serverConfig.js';
 
 /** Jobs, sources and sinks are named in messages and in labels: keep names simple. */
@@ -56,6 +57,7 @@ export const configSchema = z
       .describe('the HTTP listener for webhooks and /healthz; started by `run` when set or when a job has `webhook:`'),
     sla: slaPolicySchema.optional().describe('remediation SLA of every job: due dates into Jira (docs/sla.md); absent in all levels: no SLA'),
     kev: kevConfigSchema.optional().describe('CISA KEV catalog: its due date wins when earlier than the SLA\'s'),
+    reporting: reportingConfigSchema.optional().describe('`vulnbridge dashboards`: saved filters and dashboards on Jira'),
     jobs: z.array(jobSchema).min(1, 'configure at least one job'),
   })
   .strict();

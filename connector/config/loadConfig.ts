@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { ConfigError, ProblemList, type VulnbridgeError } from '../errors.js';
 import type { Routes } from '../routing/routesSchema.js';
 import { validateRoutes } from '../routing/validateRoutes.js';
+import type { ReportingConfig } from './reportingConfig.js';
 import type { ServerConfig, WebhookAuthConfig } from './serverConfig.js';
 import type { SinkFactory } from '../sinks/types.js';
 import type { SourceFactory } from '../sources/types.js';
@@ -45,6 +46,8 @@ export interface Config {
   server?: ServerConfig;
   /** CISA KEV catalog (source resolved: a URL or an absolute file path). */
   kev?: KevSource;
+  /** `vulnbridge dashboards`; absent: its defaults. */
+  reporting?: ReportingConfig;
   jobs: JobConfig[];
 }
 
@@ -166,6 +169,7 @@ export function parseConfig(text: string, file: string, registries: Registries, 
     log: parsed.data.log,
     ...(parsed.data.server ? { server: parsed.data.server } : {}),
     ...(kevConfig ? { kev: kevConfig } : {}),
+    ...(parsed.data.reporting ? { reporting: parsed.data.reporting } : {}),
     jobs,
   };
 }

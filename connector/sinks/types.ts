@@ -135,6 +135,8 @@ export interface TicketSink {
    * `fields()` would send them; empty when this system cannot take one (after prepare).
    */
   dueDateFields?(project: string, dueDate: string): JiraFields;
+  /** Saved filters and dashboards (`vulnbridge dashboards`); absent where the system has none. */
+  reporting?(): ReportingApi;
   /** A browser URL that shows the JQL's result. */
   searchUrl(jql: string): string;
   /** A browser URL of one issue. */
@@ -191,4 +193,56 @@ export interface SinkFactory<C = unknown> {
   /** Schema of the `sink:` block of a job for this type (validated at config load). */
   readonly configSchema: import('zod').ZodType<C>;
   create(config: C, deps: SinkDeps): TicketSink;
+}
+
+/** A share of a saved filter or dashboard: the project (by key) or a group. */
+export type ReportShare = { project: string } | { group: string };
+export interface SavedFilter {
+  id: string;
+  name: string;
+  jql: string;
+  /** Cloud accountId or Data Center user name, when the answer names it. */
+  owner?: string;
+}
+export interface ReportGadget {
+  id: string;
+  title: string;
+  uri?: string;
+}
+
+/**
+ * Saved filters and dashboards of a ticketing system (Jira: REST v3 on Cloud, v2 on Data
+ * Center, where `dashboards` is false: no dashboard or gadget writes there). Every call
+ * retries and maps failures like the sink's own, naming the host.
+ */
+export interface ReportingApi {
+  readonly host: string;
+  /** Whether dashboards and gadgets can be written over REST (Jira Cloud). */
+  readonly dashboards: boolean;
+  /** Our account id (Cloud) or user name (Data Center). */
+  self(): Promise<string>;
+  /** The "Create shared objects" global permission; undefined when the system does not say. */
+  canShare(): Promise<boolean | undefined>;
+  projectId(key: string): Promise<string | undefined>;
+  /** Cloud: filters whose name contains `name`, owned by `owner`, with their JQL. */
+  searchFilters(name: string, owner: string): Promise<SavedFilter[]>;
+  getFilter(id: string): Promise<SavedFilter | undefined>;
+  favouriteFilters(): Promise<SavedFilter[]>;
+  createFilter(f: { name: string; description: string; jql: string; share: ReportShare[] }): Promise<SavedFilter>;
+  /** Name, description and JQL only: shares are left as they are. */
+  updateFilter(id: string, f: { name: string; description: string; jql: string }): Promise<void>;
+  deleteFilter(id: string): Promise<void>;
+  searchDashboards(name: string, owner: string): Promise<Array<{ id: string; name: string }>>;
+  createDashboard(d: { name: string; description: string; share: ReportShare[] }): Promise<{ id: string; name: string }>;
+  /** The gadget types the instance offers. */
+  gadgetTypes(): Promise<Array<{ title: string; uri?: string }>>;
+  /** The settings (UserPref names) a gadget's spec XML declares. */
+  gadgetPrefs(uri: string): Promise<string[]>;
+  /** The statistic types gadgets may be given (`priorities`, `statuses`, `customfield_N`). */
+  statTypes(): Promise<string[]>;
+  gadgets(dashboardId: string): Promise<ReportGadget[]>;
+  addGadget(dashboardId: string, g: { uri: string; title: string; row: number; column: number }): Promise<ReportGadget>;
+  gadgetConfig(dashboardId: string, gadgetId: string): Promise<Record<string, unknown> | undefined>;
+  setGadgetConfig(dashboardId: string, gadgetId: string, config: Record<string, string>): Promise<void>;
+  calls(): SinkCallCounts;
 }

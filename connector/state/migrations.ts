@@ -199,4 +199,17 @@ export const migrations: readonly string[] = [
      tried_at TEXT NOT NULL,     -- last attempt, good or not
      entries INTEGER NOT NULL
    );`,
+  // 11: what `vulnbridge dashboards` made on Jira (saved filters, dashboards, gadgets), by
+  // host and name: Data Center has no filter search, and a job taken out of the config
+  // leaves filters to list for removal.
+  `CREATE TABLE reporting_objects (
+     host TEXT NOT NULL,
+     kind TEXT NOT NULL,             -- filter | dashboard | gadget
+     name TEXT NOT NULL,             -- filter/dashboard name; gadget: <dashboard id>/<title>
+     jira_id TEXT NOT NULL,
+     job TEXT,                       -- the job a per-job filter is for
+     dashboard TEXT,                 -- the dashboard a per-dashboard filter or gadget is for
+     recorded_at TEXT NOT NULL,
+     PRIMARY KEY (host, kind, name)
+   );`,
 ];

@@ -8,6 +8,7 @@ import { Outbox } from './outbox.js';
 import { RunLog } from './runLog.js';
 import { RateLimits } from './rateLimits.js';
 import { ReconcileLog } from './reconcileLog.js';
+import { ReportingStore } from './reportingStore.js';
 import { PendingFindings } from './staging.js';
 import { TicketStore } from './ticketStore.js';
 
@@ -27,6 +28,8 @@ export interface State {
   reconciles: ReconcileLog;
   /** The last good copy of CISA's KEV catalog. */
   kev: KevStore;
+  /** What `vulnbridge dashboards` made on Jira. */
+  reporting: ReportingStore;
   close(): void;
 }
 
@@ -45,6 +48,7 @@ export function openStateBundle(stateDir: string): State {
     rateLimits: new RateLimits(db),
     reconciles: new ReconcileLog(db),
     kev: new KevStore(db),
+    reporting: new ReportingStore(db),
     close: () => db.close(),
   };
 }

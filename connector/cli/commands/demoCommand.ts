@@ -13,6 +13,7 @@ import { startIncidentWebhookSim } from '../../../tests/sim/incident-webhook/sta
 import { startDaemon } from '../../daemon/startDaemon.js';
 import { openApp, readConfig } from '../appContext.js';
 import { setupCommand } from './setupCommand.js';
+import { dashboardsRound } from './demoDashboards.js';
 import { syncCommand } from './syncCommand.js';
 import { demoConfig } from './demoConfig.js';
 import { showSla, writeDemoKev } from './demoSla.js';
@@ -118,6 +119,7 @@ export async function demoCommand(opts: { root?: string; out?: (t: string) => vo
         `\nPagerDuty now holds ${alerts.filter((a) => a.status === 'triggered').length} open and ${alerts.filter((a) => a.status === 'resolved').length} resolved alert(s); ` +
           `the Lightstep webhook received ${lightstep.incidents().length} incident(s) (${lightstep.incidents().filter((i) => i.state === 'Open').length} open).`,
       );
+      exit |= await dashboardsRound(app, jira, out);
       out(`\nJira now holds ${jira.issues().length} issues and ${jira.links().length} links (the simulators stop with the demo; against a real Jira the links above open the tickets).`);
       out(`State: ${path.relative(root, path.join(dir, 'vulnbridge.db'))}. Look at it with:`);
       out(`  npx vulnbridge status --config ${path.relative(root, file)}`);

@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import type { TicketRow } from '../../state/ticketStore.js';
 import type { CycleCounts } from '../cycleCounts.js';
 import type { PlanStep } from '../planStep.js';
@@ -14,7 +15,13 @@ import type { FindingIntent, ParentIntent, TicketActions, TicketIntent, TicketPl
  */
 export class PlanDescriber {
   private next = 1;
-  private readonly created = new Map<string, string>();
+  /**
+   * Every ticket this dry run would create, as a 48-bit digest of its pk: a later page's
+   * finding of one makes no second, and a million of them stay a few MB (a pk string each
+   * would not). `pageKeys` names this page's new tickets for its link steps.
+   */
+  private readonly created = new Set<number>();
+  private pageKeys = new Map<string, string>();
   private readonly unsure = new Set<string>();
 
   constructor(
@@ -24,11 +31,12 @@ export class PlanDescriber {
   ) {}
 
   /** Primary keys this dry run would have created so far: a later page makes no second. */
-  queued(): ReadonlySet<string> {
-    return new Set(this.created.keys());
+  queued(): { has(pk: string): boolean } {
+    return { has: (pk) => this.created.has(digest(pk)) };
   }
 
   describe(plan: TicketPlan): void {
+    this.pageKeys = new Map();
     for (const k of plan.unsureObjects) this.unsure.add(k);
     for (const f of plan.failures) this.fail(f.finding.key, f.role, f.primaryKey, f.error);
     this.counts.unchanged += plan.duplicates;
@@ -37,7 +45,7 @@ export class PlanDescriber {
     for (const p of plan.parents) if (p.actions) this.existing(p, p.actions);
     for (const i of plan.tickets) {
       if (i.actions) this.existing(i, i.actions);
-      else if (this.created.has(i.pk) && i.parent && this.input.scheme.kind === 'linked' && !this.input.subtasks) this.link(i.parent, i, 'link');
+      else if (this.pageKeys.has(i.pk) && i.parent && this.input.scheme.kind === 'linked' && !this.input.subtasks) this.link(i.parent, i, 'link');
       else if (!i.wantOpen) this.counts.unchanged++;
     }
     for (const p of plan.settle) this.settle(p);
@@ -48,11 +56,12 @@ export class PlanDescriber {
   }
 
   private keyOf(i: TicketIntent | undefined): string {
-    return (i && (i.row?.jiraKey ?? this.created.get(i.pk))) ?? '(new)';
+    return (i && (i.row?.jiraKey ?? this.pageKeys.get(i.pk))) ?? '(new)';
   }
 
   private create(i: TicketIntent): void {
-    this.created.set(i.pk, `(new ${this.next++})`);
+    this.created.add(digest(i.pk));
+    this.pageKeys.set(i.pk, `(new ${this.next++})`);
     this.counts.created++;
     const findingKey = 'finding' in i ? (i as FindingIntent).finding.key : undefined;
     this.onStep({ op: 'create', role: i.role, primaryKey: i.ticket.primaryKey, summary: i.ticket.summary, priority: i.ticket.priority, issueType: i.ticket.issueType, findingKey });
@@ -97,7 +106,7 @@ export class PlanDescriber {
   private settle(p: ParentIntent): void {
     const held = this.input.childrenOf(p.pk);
     const parentKey = this.keyOf(p);
-    if (p.diff && (p.row?.jiraKey || this.created.has(p.pk))) {
+    if (p.diff && (p.row?.jiraKey || this.created.has(digest(p.pk)))) {
       const target = statusFor(this.input.scheme, false);
       for (const c of goneChildren(p, held, { subtasks: this.input.subtasks, unsure: this.unsure })) {
         if (c.linked && !this.input.subtasks) this.onStep({ op: 'unlink', parentKey, childKey: c.jiraKey as string, primaryKey: c.primaryKey });
@@ -120,6 +129,10 @@ export class PlanDescriber {
     this.counts.failed++;
     this.onStep({ op: 'fail', role, primaryKey, findingKey, error: error instanceof Error ? error.message : String(error) });
   }
+}
+
+function digest(pk: string): number {
+  return parseInt(hash('sha1', pk, 'hex').slice(0, 12), 16);
 }
 
 /** The children we hold, as they would be once this page's findings are applied. */

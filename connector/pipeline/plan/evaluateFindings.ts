@@ -29,7 +29,7 @@ export interface PlanInput {
   /** Keys of findings that were waiting for a retry, not pulled this cycle. */
   pendingKeys?: ReadonlySet<string>;
   /** Tickets queued for creation from an earlier page: one ticket, not two. */
-  queued: ReadonlySet<string>;
+  queued: { has(pk: string): boolean };
   /** The lane's remediation SLA (absent: the job has no `sla:` policy). */
   sla?: LaneSla;
 }

@@ -2,7 +2,7 @@ import { describeError, SinkError } from '../../errors.js';
 import { hostOf } from '../../http/client.js';
 import type { Logger } from '../../log.js';
 import type { RenderedCustomField, RenderedTicket, RichText, TicketScheme } from '../../templates/types.js';
-import type { CreateRequest, CreateResult, FoundIssue, IssueStatus, JiraFields, JqlFieldNames, SetupReport, SetupRequest, SinkCallCounts, SinkDeps, TicketSink } from '../types.js';
+import type { CreateRequest, CreateResult, FoundIssue, IssueStatus, JiraFields, JqlFieldNames, ReportingApi, SetupReport, SetupRequest, SinkCallCounts, SinkDeps, TicketSink } from '../types.js';
 import { capAttachment } from './attachmentText.js';
 import { buildFields } from './buildFields.js';
 import { checkSetup, PRIMARY_KEY_FIELD, type PreparedProject, type SetupResult } from './checkSetup.js';
@@ -16,6 +16,7 @@ import { findByLabels, newestWithLabel } from './findByLabels.js';
 import { JiraApi } from './jiraApi.js';
 import { createJiraClients, type JiraAuth } from './jiraClient.js';
 import { JiraRejectedError } from './mapError.js';
+import { JiraReportingApi } from './reportingApi.js';
 import { toAdf, toPlain, toWiki } from './richText.js';
 import { runSetup } from './runSetup.js';
 import { issueStatusOf, Transitioner } from './transitioner.js';
@@ -47,6 +48,7 @@ export class JiraTicketSink implements TicketSink {
     private readonly config: JiraSinkConfig,
     private readonly api: JiraApi,
     private readonly log: Logger,
+    private readonly makeReporting?: () => ReportingApi,
   ) {
     this.host = hostOf(config.url);
     this.linkTypeName = config.linkType;
@@ -66,7 +68,7 @@ export class JiraTicketSink implements TicketSink {
       authContext: { host, authHint },
     });
     const api = new JiraApi(clients, { host, authHint, log, sleep: deps.sleep, retry: deps.retry });
-    return new JiraTicketSink({ ...config, url }, api, log);
+    return new JiraTicketSink({ ...config, url }, api, log, () => new JiraReportingApi(clients, { host, authHint, log, sleep: deps.sleep, retry: deps.retry }));
   }
 
   async prepare(req: { project: string; schemes: readonly TicketScheme[]; signal?: AbortSignal; dueDate?: boolean }): Promise<void> {
@@ -238,6 +240,11 @@ export class JiraTicketSink implements TicketSink {
 
   newestWithMarker(project: string, marker: string, limit: number): Promise<FoundIssue[]> {
     return newestWithLabel(this.api, project, marker, limit);
+  }
+
+  reporting(): ReportingApi {
+    if (!this.makeReporting) throw new Error('no reporting API');
+    return this.makeReporting();
   }
 
   async jqlFieldNames(names: readonly string[], signal?: AbortSignal): Promise<JqlFieldNames> {

@@ -41,6 +41,11 @@ describe('cli: npm run demo', function () {
       expect(text).to.match(/^\s+VULN-\d+\s+due \d{4}-\d{2}-\d{2}\s+.*vb-kev/m);
       expect(text).to.match(/^\s+\S+-\d+\s+due \d{4}-\d{2}-\d{2}\s+vb-sla-breached/m);
       expect(text).to.match(/^vmdr-detections: [1-9]\d* open ticket\(s\) with a due date, \d+ due within 7 days, [1-9]\d* breached/m);
+      // The dashboards step: every dashboard's gadgets configured, the pie equal to a direct count, a re-run writes nothing.
+      expect(text).to.match(/\d+ saved filters, 5 dashboards, 20 gadgets in \d+ Jira writes/);
+      expect(text.match(/counted directly in Jira: \d+, the same\)/g)).to.have.length(5);
+      expect(text).not.to.match(/not configured|DIFFERENT/);
+      expect(text).to.include('Run again: 0 Jira writes (everything already in step).');
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -47,6 +47,7 @@ export class OpenApiValidator {
     const spec = JSON.parse(readFileSync(specPath.startsWith('file:') ? fileURLToPath(specPath) : specPath, 'utf8')) as {
       paths: Record<string, Record<string, { operationId?: string; requestBody?: { content?: Record<string, { schema?: unknown }> }; responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }>>;
     };
+    patchErrata(spec as unknown as { components?: { schemas?: Record<string, unknown> } });
     this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, logger: false });
     addFormats(this.ajv);
     this.ajv.addSchema(spec as object, SPEC_KEY);
@@ -109,4 +110,23 @@ function esc(segment: string): string {
 
 function describe(e: ErrorObject): string {
   return `${e.instancePath || '/'} ${e.message ?? e.keyword}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ''}`;
+}
+
+/**
+ * Known errors of Atlassian's document, fixed before use. DashboardGadgetPosition names
+ * its properties by their descriptions ("The row position of the gadget."), so the
+ * `{row, column}` that Jira takes and answers (jira.js DashboardGadgetPosition, pycontribs
+ * test_dashboard.py) would fail against it.
+ */
+function patchErrata(spec: { components?: { schemas?: Record<string, unknown> } }): void {
+  const schemas = spec.components?.schemas;
+  const pos = schemas?.DashboardGadgetPosition as { properties?: Record<string, unknown> } | undefined;
+  if (schemas && pos?.properties?.['The row position of the gadget.']) {
+    schemas.DashboardGadgetPosition = {
+      type: 'object',
+      additionalProperties: false,
+      properties: { row: { type: 'integer', format: 'int32' }, column: { type: 'integer', format: 'int32' } },
+      required: ['row', 'column'],
+    };
+  }
 }

@@ -81,6 +81,8 @@ export interface SimData {
   fieldContexts?: Record<string, Array<{ id: string; name: string }>>;
   /** The account has the Administer Jira global permission (default true). */
   admin?: boolean;
+  /** The account's "Create shared objects" global permission (dashboards); absent: granted. */
+  createSharedObjects?: boolean;
   /** The account's Schedule Issues permission (sets `duedate`); absent: granted. */
   schedulePermission?: boolean;
 }

@@ -16,10 +16,13 @@ export interface SimCall {
 export interface SimReply {
   status: number;
   body?: unknown;
+  /** A body that is not JSON (a gadget's spec XML), sent as is with `contentType`. */
+  text?: string;
+  contentType?: string;
   headers?: Record<string, string>;
 }
 
-type Handler = (call: SimCall, m: RegExpMatchArray) => SimReply;
+export type Handler = (call: SimCall, m: RegExpMatchArray) => SimReply;
 interface Route {
   method: string;
   pattern: RegExp;

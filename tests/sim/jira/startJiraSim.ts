@@ -4,6 +4,8 @@ import type { OpenApiValidator } from './openApiValidator.js';
 import { parseMultipart, type FormPart } from './multipart.js';
 import { defaultSimData, type SimData } from './simData.js';
 import { simRoutes, type SimCall, type SimReply } from './simRoutes.js';
+import { evaluateDashboard, type GadgetView } from './simGadgetEval.js';
+import { SimReporting } from './simReporting.js';
 import { SimStore, type ApiVersion, type SimFlavor, type SimIssue, type SimLink } from './simStore.js';
 
 export interface JiraSimOptions {
@@ -88,6 +90,10 @@ export interface JiraSim {
    * given, without Jira's checks; a done status gets `resolution` (default Done).
    */
   seedIssue(p: SeedIssue): SimIssue;
+  /** Saved filters, dashboards and gadgets; `canCreateShared` and `groups` can be changed by a test. */
+  readonly reporting: SimReporting;
+  /** What each gadget of the named dashboard shows (reading order), or undefined when there is no such dashboard. */
+  viewDashboard(name: string): GadgetView[] | undefined;
   close(): Promise<void>;
 }
 
@@ -125,6 +131,8 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
   let url = '';
   const store = new SimStore(data, opts.flavor, () => url, opts.now);
   const routes = simRoutes(store, { maxResults: opts.maxResults, url: () => url, email: creds.email });
+  const reporting = new SimReporting(store, cloud ? '5b10ac8d82e05b22cc7d4ef5' : 'vulnbridge');
+  for (const [method, p, handler] of reporting.routes(() => url)) routes.push({ method, pattern: new RegExp(`^${p}$`), handler });
   const requests: SimRequestRecord[] = [];
   const openApiViolations: JiraSim['openApiViolations'] = [];
   const responseViolations: JiraSim['responseViolations'] = [];
@@ -184,6 +192,8 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
       if (!failure.afterApply) return reply;
       lostAnswer = reply;
     }
+    const outside = reporting.raw(u.pathname);
+    if (outside) return authorized(req) ? outside : { status: 401, body: { errorMessages: ['You are not authenticated. Authentication required to perform this operation.'], errors: {} } };
     const m = /^\/rest\/api\/(2|3)\/(.*)$/.exec(u.pathname);
     if (!m || (!cloud && m[1] === '3')) return { status: 404, body: { errorMessages: [`null for uri: ${url}${u.pathname}`], errors: {} } };
     const call: SimCall = { method, rest: m[2].replace(/\/$/, ''), v: m[1] as ApiVersion, query: u.searchParams, body, headers: req.headers };
@@ -228,8 +238,8 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
         out = { status: 500, body: { errorMessages: [`simulator error: ${(err as Error).message}`], errors: {} } };
       }
       if (recorded) recorded.status = out.status;
-      const text = out.body === undefined ? '' : JSON.stringify(out.body);
-      res.writeHead(out.status, { ...(text ? { 'Content-Type': 'application/json;charset=UTF-8' } : {}), ...out.headers });
+      const text = out.text ?? (out.body === undefined ? '' : JSON.stringify(out.body));
+      res.writeHead(out.status, { ...(text ? { 'Content-Type': out.contentType ?? 'application/json;charset=UTF-8' } : {}), ...out.headers });
       res.end(text);
     });
   });
@@ -281,6 +291,11 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
         issue.resolved = done ? (iso(p.resolved) ?? issue.updated) : null;
       }
       return issue;
+    },
+    reporting,
+    viewDashboard: (name) => {
+      const d = reporting.dashboardByName(name);
+      return d && evaluateDashboard(store, reporting, d);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
