@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { secretRefSchema } from '../secrets.js';
 
-/** The daemon's listener (webhooks, /healthz). Loopback by default: exposing it is a choice. */
+/** The daemon's listener (webhooks, /healthz, /readyz, /metrics). Loopback by default: exposing it is a choice. */
 export const serverConfigSchema = z.strictObject({
   host: z.string().min(1).default('127.0.0.1').describe('address to listen on; 0.0.0.0 to accept from other machines'),
   port: z.number().int().min(0).max(65535).default(8080).describe('TCP port; 0 picks any free port (tests)'),
@@ -11,6 +11,12 @@ export const serverConfigSchema = z.strictObject({
     .min(1024, 'at least 1024 bytes')
     .default(5 * 1024 * 1024)
     .describe('largest webhook body accepted, on the wire and after decompression'),
+  readyFailedRuns: z
+    .number()
+    .int()
+    .min(1)
+    .default(3)
+    .describe('GET /readyz answers 503 once a job\'s last this many runs all failed'),
 });
 
 /** RFC 9110 §5.6.2 token: what a header field name may consist of. */

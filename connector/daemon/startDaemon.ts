@@ -9,6 +9,9 @@ import type { State } from '../state/stateBundle.js';
 import { JobScheduler, type RunKind, type ScheduleFn } from './jobScheduler.js';
 import { webhookTargets } from './webhookTargets.js';
 import { deliveryLanes, OutboxPump } from '../delivery/outboxPump.js';
+import { createMetrics, type Metrics, type StateSample } from '../metrics.js';
+import { slaCounts } from '../templates/sla/computeSla.js';
+import type { HealthReport } from '../server/healthReport.js';
 
 /**
  * What the daemon runs: the opened app (cli/appContext.ts AppContext has this shape).
@@ -29,6 +32,8 @@ export interface Daemon {
   pump?: OutboxPump;
   /** The HTTP listener, when configured or when a job takes webhooks. */
   server?: RunningHttpServer;
+  /** The Prometheus registry behind `GET /metrics`. */
+  metrics: Metrics;
   /** Stop taking webhooks, then stop the schedules (running cycles get `graceMs`). */
   stop(graceMs?: number): Promise<void>;
 }
@@ -47,6 +52,8 @@ export interface DaemonOptions {
  */
 export async function startDaemon(app: DaemonApp, opts: DaemonOptions = {}): Promise<Daemon> {
   const { log } = app;
+  const metrics = createMetrics();
+  metrics.readStateWith(() => stateSample(app));
   const lanes = deliveryLanes(app.jobs);
   const pump = lanes.length ? new OutboxPump(app.state.outbox, lanes, log) : undefined;
   const scheduler = new JobScheduler(
@@ -57,6 +64,7 @@ export async function startDaemon(app: DaemonApp, opts: DaemonOptions = {}): Pro
       run: async (signal, kind) => {
         const report = await runCycle(rt, app.state, { signal, mode: kind });
         if (report.counts.triggered + report.counts.resolved > 0) pump?.kick();
+        metrics.recordCycle(report, kind);
         opts.onCycle?.(report, kind);
         const level = report.result === 'failed' ? 'error' : 'info';
         log.log(level, kind === 'push' ? 'webhook payloads processed' : 'cycle finished', {
@@ -85,7 +93,7 @@ export async function startDaemon(app: DaemonApp, opts: DaemonOptions = {}): Pro
       }
     }),
   );
-  const server = await startListener(app, scheduler);
+  const server = await startListener(app, scheduler, metrics);
   scheduler.start();
   // Events left in the outbox by an earlier run go out first.
   pump?.start();
@@ -95,6 +103,7 @@ export async function startDaemon(app: DaemonApp, opts: DaemonOptions = {}): Pro
   for (const rt of app.jobs) if (rt.source.webhook && app.state.inbox.any(rt.config.name)) void scheduler.trigger(rt.config.name, 'push');
   return {
     scheduler,
+    metrics,
     ...(server ? { server } : {}),
     ...(pump ? { pump } : {}),
     async stop(graceMs) {
@@ -106,7 +115,7 @@ export async function startDaemon(app: DaemonApp, opts: DaemonOptions = {}): Pro
   };
 }
 
-async function startListener(app: DaemonApp, scheduler: JobScheduler): Promise<RunningHttpServer | undefined> {
+async function startListener(app: DaemonApp, scheduler: JobScheduler, metrics: Metrics): Promise<RunningHttpServer | undefined> {
   const wanted = app.config.server ?? (app.jobs.some((j) => j.config.webhook) ? serverConfigSchema.parse({}) : undefined);
   if (!wanted) return undefined;
   const server = await startHttpServer({
@@ -122,10 +131,46 @@ async function startListener(app: DaemonApp, scheduler: JobScheduler): Promise<R
       // Incident events waiting or set aside, per job and endpoint.
       outbox: app.state.outbox.counts(),
     }),
+    ready: () => readiness(app, wanted.readyFailedRuns),
+    metrics: () => metrics.render(),
   });
   app.log.info('listening for webhooks', {
     url: server.url,
     webhooks: app.jobs.filter((j) => j.config.webhook).map((j) => `POST /webhooks/${j.config.source.factory.webhookKind ?? '?'}/${j.config.name}`),
   });
   return server;
+}
+
+/**
+ * `/readyz`: not ready while a job could not start, or its last `failedRuns` runs all
+ * failed (a wrong token, a Jira that went away); the body names each such job and why.
+ */
+export function readiness(app: DaemonApp, failedRuns: number): HealthReport {
+  const notReady: Array<{ job: string; reason: string; error?: string }> = app.broken.map((b) => ({ job: b.name, reason: 'could not start', error: b.error }));
+  for (const rt of app.jobs) {
+    const runs = app.state.runs.recent(rt.config.name, failedRuns);
+    if (runs.length === failedRuns && runs.every((r) => r.result === 'failed')) {
+      notReady.push({ job: rt.config.name, reason: `its last ${failedRuns} run(s) failed`, ...(runs[0]?.error ? { error: runs[0].error } : {}) });
+    }
+  }
+  return notReady.length ? { status: 'degraded', notReady } : { status: 'ok', jobs: app.jobs.map((rt) => rt.config.name) };
+}
+
+/** What the metrics' gauges read at each scrape. */
+function stateSample(app: DaemonApp, now = new Date()): StateSample {
+  const oldest = app.state.outbox.oldestWaiting();
+  return {
+    outbox: app.state.outbox.counts().map((o) => {
+      const at = oldest.find((x) => x.job === o.job && x.lane === o.lane)?.createdAt;
+      return { job: o.job, lane: o.lane, waiting: o.waiting, rejected: o.rejected, ...(at ? { oldestWaitingAt: at } : {}) };
+    }),
+    inbox: app.state.inbox.counts(),
+    sla: app.jobs.filter((rt) => hasSla(rt.config)).map((rt) => ({ job: rt.config.name, ...slaCounts(app.state.tickets.openDueDates(rt.config.name), now) })),
+    broken: app.broken.map((b) => b.name),
+  };
+}
+
+/** As `vulnbridge status` decides it: a job-wide SLA policy or one on a route's Jira action. */
+function hasSla(j: Config['jobs'][number]): boolean {
+  return !!j.sla || (j.routes ?? []).some((r) => r.actions.some((a) => a !== 'none' && 'jira' in a && !!a.jira.sla));
 }

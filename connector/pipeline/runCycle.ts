@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describeError } from '../errors.js';
+import { describeError, VulnbridgeError } from '../errors.js';
 import { isCancelled, rateLimitedUntil } from '../http/failurePolicy.js';
 import type { PullResult } from '../sources/types.js';
 import { LookupCache } from '../state/lookupCache.js';
@@ -55,6 +55,8 @@ export interface CycleReport {
   result: 'ok' | 'partial' | 'failed';
   counts: CycleCounts;
   error?: string;
+  /** The failure's stable code (errors.ts), e.g. AUTH_FAILED for a vendor's 401/403: what metrics count failures by. */
+  errorCode?: string;
   jql: string;
   searchUrl: string;
   /** Jira write calls made and the fewest that could have done the same work. */
@@ -261,7 +263,8 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
     if (isCancelled(err) && timeout.aborted) {
       return finish('failed', `run exceeded timeoutMinutes (${rt.config.timeoutMinutes})`);
     }
-    return finish('failed', message);
+    const code = err instanceof VulnbridgeError ? { errorCode: err.code } : {};
+    return { ...finish('failed', message), ...code };
   } finally {
     scratch?.close();
     if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });

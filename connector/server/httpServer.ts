@@ -23,7 +23,7 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
-/** The webhook listener: `POST /webhooks/<kind>/<job>` and `GET /healthz`. */
+/** The webhook listener: `POST /webhooks/<kind>/<job>`, `GET /healthz`, `/readyz` and `/metrics`. */
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningHttpServer> {
   const { log, maxBodyBytes } = opts;
   const requestMs = opts.timeouts?.requestMs ?? 30_000;
@@ -70,15 +70,29 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     drainUnreadBody(req, lingerMs, () => res.end());
   }
 
-  function answerHealth(req: IncomingMessage, res: ServerResponse): void {
-    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpAnswer(405, 'use GET /healthz', { allow: 'GET, HEAD' });
+  function onlyGet(req: IncomingMessage, path: string): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpAnswer(405, `use GET ${path}`, { allow: 'GET, HEAD' });
+  }
+
+  /** `/healthz` (liveness) and `/readyz` (readiness): 200 when `ok`, 503 otherwise. */
+  function answerHealth(req: IncomingMessage, res: ServerResponse, path: string, read: () => HealthReport): void {
+    onlyGet(req, path);
     let report: HealthReport;
     try {
-      report = opts.health();
+      report = read();
     } catch (err) {
       report = { status: 'degraded', error: describeError(err) };
     }
     send(req, res, report.status === 'ok' ? 200 : 503, report);
+  }
+
+  /** `/metrics`: Prometheus text, read from the state at each scrape. */
+  async function answerMetrics(req: IncomingMessage, res: ServerResponse, metrics: NonNullable<HttpServerOptions['metrics']>): Promise<void> {
+    onlyGet(req, '/metrics');
+    const { contentType, text } = await metrics();
+    if (res.headersSent || res.writableEnded || res.destroyed) return;
+    res.writeHead(200, { 'content-type': contentType, 'content-length': String(Buffer.byteLength(text)), 'cache-control': 'no-store', ...(closing ? { connection: 'close' } : {}) });
+    res.end(req.method === 'HEAD' ? '' : text);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -86,7 +100,9 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     const remoteAddress = req.socket.remoteAddress;
     try {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
-      if (path === '/healthz') return answerHealth(req, res);
+      if (path === '/healthz') return answerHealth(req, res, path, opts.health);
+      if (path === '/readyz') return answerHealth(req, res, path, opts.ready ?? opts.health);
+      if (path === '/metrics' && opts.metrics) return await answerMetrics(req, res, opts.metrics);
       const route = parseWebhookPath(path);
       if (!route) throw new HttpAnswer(404, `nothing here: webhooks go to POST /webhooks/<kind>/<job>`);
       await answerWebhook(req, route, { receivedAt, remoteAddress }, {

@@ -8,7 +8,12 @@ export interface HttpServerOptions {
   maxBodyBytes: number;
   log: Logger;
   webhookTarget(kind: string, job: string): WebhookTarget | undefined;
+  /** Liveness (`/healthz`): answers while the process serves. */
   health(): HealthReport;
+  /** Readiness (`/readyz`): `degraded` names the jobs that cannot work and why. Defaults to `health`. */
+  ready?(): HealthReport;
+  /** Prometheus text for `GET /metrics`; without it the path is not served. */
+  metrics?(): Promise<{ contentType: string; text: string }>;
   /** Defaults suit production; tests may shorten them. */
   timeouts?: {
     /** Whole request, headers and body (slow senders). Default 30 s. */

@@ -149,6 +149,13 @@ export class Outbox {
     return rows.map((r) => ({ job: r.job, lane: r.lane, waiting: r.waiting, rejected: r.rejected, ...(r.last_error ? { lastError: r.last_error } : {}) }));
   }
 
+  /** When the oldest event still waiting (not rejected) was queued, per job and lane (metrics: is the outbox stuck?). */
+  oldestWaiting(): Array<{ job: string; lane: string; createdAt: string }> {
+    return this.db
+      .prepare(`SELECT job, lane, MIN(created_at) AS createdAt FROM outbox WHERE failed = 0 GROUP BY job, lane ORDER BY job, lane`)
+      .all() as Array<{ job: string; lane: string; createdAt: string }>;
+  }
+
   /** Alerts open now per job and lane (for the summary). */
   openAlerts(job: string): Array<{ lane: string; open: number }> {
     return this.db

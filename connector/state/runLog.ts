@@ -55,4 +55,12 @@ export class RunLog {
     const row = this.db.prepare(`SELECT * FROM runs WHERE job = ? ORDER BY id DESC LIMIT 1`).get(job) as RunRow | undefined;
     return row ? toRecord(row) : undefined;
   }
+
+  /** The job's latest finished runs, newest first (readiness: did the last N fail?). */
+  recent(job: string, limit: number): RunRecord[] {
+    const rows = this.db
+      .prepare(`SELECT * FROM runs WHERE job = ? AND result != 'running' ORDER BY id DESC LIMIT ?`)
+      .all(job, limit) as RunRow[];
+    return rows.map(toRecord);
+  }
 }

@@ -129,7 +129,7 @@ describe('config/vulnbridge.example.yml', () => {
       const module = job.source.factory.moduleNameOf?.(job.source.config) ?? job.source.factory.moduleName;
       expect(loadScheme(job.templatePath).moduleName, job.name).to.equal(module);
     }
-    expect(config.server).to.deep.equal({ host: '0.0.0.0', port: 8080, maxBodyBytes: 5242880 });
+    expect(config.server).to.deep.equal({ host: '0.0.0.0', port: 8080, maxBodyBytes: 5242880, readyFailedRuns: 3 });
     expect(config.jobs.find((j) => j.name === 'xray-violations')?.webhook?.basicAuth?.password).to.deep.equal({ env: 'XRAY_WEBHOOK_PASSWORD' });
   });
 });

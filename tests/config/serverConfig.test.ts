@@ -6,8 +6,8 @@ const ref = { env: 'XRAY_HOOK_SECRET' };
 describe('config/serverConfig', () => {
   describe('serverConfigSchema', () => {
     it('fills loopback, 8080 and 5 MiB by default', () => {
-      expect(serverConfigSchema.parse({})).to.deep.equal({ host: '127.0.0.1', port: 8080, maxBodyBytes: 5 * 1024 * 1024 });
-      expect(serverConfigSchema.parse({ host: '0.0.0.0', port: 0, maxBodyBytes: 1024 })).to.deep.equal({ host: '0.0.0.0', port: 0, maxBodyBytes: 1024 });
+      expect(serverConfigSchema.parse({})).to.deep.equal({ host: '127.0.0.1', port: 8080, maxBodyBytes: 5 * 1024 * 1024, readyFailedRuns: 3 });
+      expect(serverConfigSchema.parse({ host: '0.0.0.0', port: 0, maxBodyBytes: 1024 })).to.deep.equal({ host: '0.0.0.0', port: 0, maxBodyBytes: 1024, readyFailedRuns: 3 });
     });
 
     it('rejects ports out of range, tiny body limits and unknown keys, naming the key', () => {
