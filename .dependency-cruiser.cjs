@@ -27,7 +27,7 @@ const LEVELS = [
   { rooms: ['state'] },
   // shared domain value types and HTTP plumbing
   { rooms: ['model', 'http'] },
-  // single files at connector/ root: errors, log, redact, secrets
+  // single files at connector/ root: errors, log, metrics, redact, secrets
   { rooms: ['ROOT'] },
 ];
 
