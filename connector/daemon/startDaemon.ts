@@ -63,12 +63,12 @@ export async function startDaemon(app: DaemonApp, opts: DaemonOptions = {}): Pro
         const report = await runCycle(rt, app.state, { signal, mode: kind });
         if (report.counts.triggered + report.counts.resolved > 0) pump?.kick();
         opts.onCycle?.(report, kind);
-        const level = report.result === 'failed' ? 'error' : 'info';
-        log.log(level, kind === 'push' ? 'webhook payloads processed' : 'cycle finished', {
+        // A failed cycle was logged once, with its error, by runCycle: no second line.
+        if (report.result === 'failed') return;
+        log.info(kind === 'push' ? 'webhook payloads processed' : 'cycle finished', {
           job: report.job,
           result: report.result,
           ...report.counts,
-          error: report.error,
           durationSeconds: Math.round(report.durationMs / 100) / 10,
         });
       },

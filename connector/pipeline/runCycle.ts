@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describeError } from '../errors.js';
+import { describeError, VulnbridgeError } from '../errors.js';
 import { isCancelled, rateLimitedUntil } from '../http/failurePolicy.js';
 import type { PullResult } from '../sources/types.js';
 import { LookupCache } from '../state/lookupCache.js';
@@ -253,7 +253,10 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
       if (!dryRun) state.rateLimits.set(job, hold, now());
       message = `${message}; ${holdMessage(hold)}`;
     }
-    rt.log.error('cycle failed; the cursor stays where it was and the next cycle retries', { error: message });
+    rt.log.error('cycle failed; the cursor stays where it was and the next cycle retries', {
+      error: message,
+      ...(err instanceof VulnbridgeError ? { code: err.code } : {}),
+    });
     if (!dryRun) {
       staging.clear();
       state.runs.finish(runId as number, 'failed', { ...counts }, message, now());
