@@ -3,10 +3,16 @@ FROM node:22-bookworm-slim AS build
 WORKDIR /app
 # better-sqlite3 compiles from source when no prebuilt binary matches.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
-COPY package.json package-lock.json tsconfig.json ./
+# Layers from the least to the most often changed: the dependencies (and better-sqlite3's
+# native build) are cached until package*.json change, so a source edit only re-runs tsc.
+# --ignore-scripts keeps npm ci from running our `prepare` (tsc) before the source is here;
+# `npm rebuild` then runs the dependencies' own install scripts (the native build).
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts && npm rebuild better-sqlite3
+COPY tsconfig.json ./
 COPY connector ./connector
 COPY tests/sim ./tests/sim
-RUN npm ci --no-audit --no-fund && npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:22-bookworm-slim
 # The pipeline's working set is bounded (pulls are staged in SQLite, planned in pages of
@@ -21,5 +27,9 @@ RUN mkdir -p /app/data /app/config /app/templates && chown node:node /app/data
 COPY --chown=node:node templates ./templates
 USER node
 VOLUME ["/app/data"]
+# Liveness on the listener's port (server.port in the config; set VULNBRIDGE_PORT to match).
+ENV VULNBRIDGE_PORT=8080
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.VULNBRIDGE_PORT || '8080') + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "dist/connector/cli/bin.js"]
 CMD ["run"]

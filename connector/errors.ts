@@ -55,7 +55,9 @@ export class VulnbridgeError extends Error {
 
   /** One line for the operator: where, what, and what to do. */
   describe(): string {
-    const where = [this.file && (this.line ? `${this.file}:${this.line}` : this.file), this.path, this.host]
+    // The host once: left out of the prefix when the message already names it.
+    const host = this.host && !this.message.includes(this.host) ? this.host : undefined;
+    const where = [this.file && (this.line ? `${this.file}:${this.line}` : this.file), this.path, host]
       .filter(Boolean)
       .join(' ');
     const head = where ? `${where}: ${this.message}` : this.message;

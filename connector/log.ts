@@ -9,8 +9,13 @@ export type Logger = winston.Logger;
  */
 const redactFormat = winston.format((info) => redact(info) as winston.Logform.TransformableInfo);
 
+/**
+ * `VULNBRIDGE_LOG_FORMAT=json|text` wins over `opts.json` (the config's `log.format`), so
+ * an operator or a container sets the format once for every command.
+ */
 export function createLogger(opts: { level?: string; json?: boolean; silent?: boolean } = {}): Logger {
-  const json = opts.json ?? process.env.VULNBRIDGE_LOG_FORMAT === 'json';
+  const env = process.env.VULNBRIDGE_LOG_FORMAT;
+  const json = env === 'json' ? true : env === 'text' ? false : (opts.json ?? false);
   return winston.createLogger({
     level: opts.level ?? process.env.VULNBRIDGE_LOG_LEVEL ?? 'info',
     silent: opts.silent ?? false,

@@ -44,6 +44,11 @@ export interface DaemonOptions {
   schedule?: ScheduleFn;
   /** Every cycle's report, as it ends (tests, metrics). */
   onCycle?: (report: CycleReport, kind: RunKind) => void;
+  /**
+   * Aborts the startup (the Jira checks, then the listener): startDaemon then rejects with
+   * the signal's reason and leaves nothing running. A SIGTERM during startup uses it.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -66,12 +71,12 @@ export async function startDaemon(app: DaemonApp, opts: DaemonOptions = {}): Pro
         if (report.counts.triggered + report.counts.resolved > 0) pump?.kick();
         metrics.recordCycle(report, kind);
         opts.onCycle?.(report, kind);
-        const level = report.result === 'failed' ? 'error' : 'info';
-        log.log(level, kind === 'push' ? 'webhook payloads processed' : 'cycle finished', {
+        // A failed cycle was logged once, with its error, by runCycle: no second line.
+        if (report.result === 'failed') return;
+        log.info(kind === 'push' ? 'webhook payloads processed' : 'cycle finished', {
           job: report.job,
           result: report.result,
           ...report.counts,
-          error: report.error,
           durationSeconds: Math.round(report.durationMs / 100) / 10,
         });
       },
@@ -81,11 +86,14 @@ export async function startDaemon(app: DaemonApp, opts: DaemonOptions = {}): Pro
   );
   // Check every job's Jira side at startup, so a wrong project or field shows now and not
   // at the first scheduled run; a job that fails here stays scheduled and checks again then.
+  const signal = opts.signal;
+  log.info('vulnbridge daemon starting: checking each job’s Jira', { jobs: app.jobs.map((j) => j.config.name) });
   await Promise.all(
     app.jobs.map(async (rt) => {
       try {
-        await prepareJob(rt);
+        await prepareJob(rt, signal);
       } catch (err) {
+        if (signal?.aborted) return;
         log.error('job cannot reach a usable Jira yet; it stays scheduled and checks again at its next run', {
           job: rt.config.name,
           error: describeError(err),
@@ -93,7 +101,12 @@ export async function startDaemon(app: DaemonApp, opts: DaemonOptions = {}): Pro
       }
     }),
   );
+  signal?.throwIfAborted();
   const server = await startListener(app, scheduler, metrics);
+  if (signal?.aborted) {
+    await server?.close();
+    signal.throwIfAborted();
+  }
   scheduler.start();
   // Events left in the outbox by an earlier run go out first.
   pump?.start();

@@ -255,7 +255,10 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
       if (!dryRun) state.rateLimits.set(job, hold, now());
       message = `${message}; ${holdMessage(hold)}`;
     }
-    rt.log.error('cycle failed; the cursor stays where it was and the next cycle retries', { error: message });
+    rt.log.error('cycle failed; the cursor stays where it was and the next cycle retries', {
+      error: message,
+      ...(err instanceof VulnbridgeError ? { code: err.code } : {}),
+    });
     if (!dryRun) {
       staging.clear();
       state.runs.finish(runId as number, 'failed', { ...counts }, message, now());
