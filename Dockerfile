@@ -27,7 +27,7 @@ RUN mkdir -p /app/data /app/config /app/templates && chown node:node /app/data
 COPY --chown=node:node templates ./templates
 USER node
 VOLUME ["/app/data"]
-# Liveness on the listener's port (server.port in the config; set VULNBRIDGE_PORT to match).
+# Readiness on the listener's port (server.port in the config; set VULNBRIDGE_PORT to match).
 ENV VULNBRIDGE_PORT=8080
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.VULNBRIDGE_PORT || '8080') + '/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
