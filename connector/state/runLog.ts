@@ -55,4 +55,10 @@ export class RunLog {
     const row = this.db.prepare(`SELECT * FROM runs WHERE job = ? ORDER BY id DESC LIMIT 1`).get(job) as RunRow | undefined;
     return row ? toRecord(row) : undefined;
   }
+
+  /** The last run that ended ok. */
+  lastSuccess(job: string): RunRecord | undefined {
+    const row = this.db.prepare(`SELECT * FROM runs WHERE job = ? AND result = 'ok' ORDER BY id DESC LIMIT 1`).get(job) as RunRow | undefined;
+    return row ? toRecord(row) : undefined;
+  }
 }
