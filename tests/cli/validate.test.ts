@@ -62,4 +62,40 @@ describe('cli/validate: disabled jobs and missing secrets', () => {
     expect(r.stdout).not.to.include('of job');
     expect(r.stdout).to.match(/1 problem\(s\) found/);
   });
+
+  it('names a missing webhook secret once, without repeating the job after the setting', async () => {
+    const file = path.join(dir, 'x.yml');
+    writeFileSync(
+      file,
+      [
+        `stateDir: ${JSON.stringify(path.join(dir, 'state'))}`,
+        'log: { level: error }',
+        'jobs:',
+        '  - name: xray-violations',
+        '    schedule: "*/30 * * * *"',
+        `    template: ${JSON.stringify(path.join(OUR_TEMPLATES, 'xray-per-violation.json'))}`,
+        '    project: VULN',
+        '    source:',
+        '      type: jfrog-xray',
+        '      url: https://acme.jfrog.io',
+        `      token: { env: ${ENV.jiraToken} }`,
+        '      watches: [prod-watch]',
+        '    sink:',
+        '      type: jira',
+        '      url: https://example.atlassian.net',
+        '      flavor: cloud',
+        '      email: bot@example.com',
+        `      token: { env: ${ENV.jiraToken} }`,
+        '    webhook:',
+        '      basicAuth:',
+        `        username: { env: ${unset[0]} }`,
+        `        password: { env: ${unset[1]} }`,
+        '',
+      ].join('\n'),
+    );
+    const r = await runMain(['validate', '--config', file, '--templates', path.join(dir, 'no-templates')]);
+    expect(r.code).to.equal(1);
+    expect(r.stdout).to.include(`${unset[0]} (webhook.basicAuth.username)`).and.include(`${unset[1]} (webhook.basicAuth.password)`);
+    expect(r.stdout).not.to.include('of job');
+  });
 });
