@@ -47,10 +47,22 @@ function dueDateProjects(rt: Pick<JobRuntime, 'lanes'>): Set<string> {
   return new Set(rt.lanes.jira.filter((lane) => lane.sla && lane.scheme.dueDateField === undefined).map((lane) => lane.project));
 }
 
-export function buildJob(config: JobConfig, log: Logger): JobRuntime {
+/**
+ * `missingSecret`: called instead of throwing when a secret cannot be read, so a caller
+ * (validate) can list every missing secret of a job at once; it returns a stand-in value.
+ */
+export function buildJob(config: JobConfig, log: Logger, opts: { missingSecret?: (err: unknown) => string } = {}): JobRuntime {
   const jobLog = log.child({ job: config.name });
   const scheme = loadScheme(config.templatePath);
-  const secret = (ref: { env?: string; file?: string }, what: string) => readSecret(ref, `${what} of job ${config.name}`);
+  const secret = (ref: { env?: string; file?: string }, what: string) => {
+    if (!opts.missingSecret) return readSecret(ref, `${what} of job ${config.name}`);
+    try {
+      // The caller names the job once, above its list.
+      return readSecret(ref, what);
+    } catch (err) {
+      return opts.missingSecret(err);
+    }
+  };
   const source = config.source.factory.create(config.source.config, { log: jobLog.child({ source: config.source.factory.type }), secret });
   if (scheme.moduleName !== source.moduleName) {
     throw new TemplateError(
@@ -63,7 +75,7 @@ export function buildJob(config: JobConfig, log: Logger): JobRuntime {
   const lanes = buildLanes(config, scheme, config.routes, { log: jobLog, secret });
   const rt: JobRuntime = { config, source, sink, scheme, log: jobLog, prepared: false, lanes };
   if (config.webhook) {
-    const auth = resolveWebhookAuth(config.webhook, secret, `webhook of job ${config.name}`);
+    const auth = resolveWebhookAuth(config.webhook, secret, 'webhook');
     rt.authenticateWebhook = webhookAuthenticator(auth);
     rt.webhookAuthScheme = auth.kind;
   }

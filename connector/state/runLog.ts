@@ -63,4 +63,10 @@ export class RunLog {
       .all(job, limit) as RunRow[];
     return rows.map(toRecord);
   }
+
+  /** The last run that ended ok. */
+  lastSuccess(job: string): RunRecord | undefined {
+    const row = this.db.prepare(`SELECT * FROM runs WHERE job = ? AND result = 'ok' ORDER BY id DESC LIMIT 1`).get(job) as RunRow | undefined;
+    return row ? toRecord(row) : undefined;
+  }
 }

@@ -59,7 +59,7 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       expect(app.state.tickets.counts('vmdr')).to.include({ closedByUser: 1, pending: 0 });
       expect(app.state.reconciles.last('vmdr')).to.include({ checked: expected.size, deleted: 1, closedByUser: 1 });
       const lines: string[] = [];
-      statusCommand(app.config, { json: false, out: (t) => lines.push(t) });
+      statusCommand(app.config, { json: false, wide: true, out: (t) => lines.push(t) });
       expect(lines.join('\n')).to.match(new RegExp(`vmdr: open tickets checked against Jira at \\S+: ${expected.size} checked, 1 deleted by hand \\(created again\\), 1 closed by a person`));
 
       // The ticket a person closed gets no writes while the scanner still says Active.

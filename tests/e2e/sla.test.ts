@@ -112,7 +112,7 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       const sla = (JSON.parse(lines.join('\n')) as { jobs: Array<{ sla: unknown }> }).jobs[0]?.sla;
       expect(sla).to.deep.equal({ open: dues.length, dueSoon: dues.filter((d) => d >= newDay && d <= soon).length, breached: dues.filter((d) => d < newDay).length });
       const text: string[] = [];
-      statusCommand(app.config, { json: false, out: (t) => text.push(t), now: world.clock.now });
+      statusCommand(app.config, { json: false, wide: true, out: (t) => text.push(t), now: world.clock.now });
       expect(text.join('\n')).to.match(/vmdr: SLA: \d+ open with a due date, \d+ due within 7 days, \d+ breached/);
 
       // Closing: one breached (missed), one on track (met).

@@ -691,7 +691,7 @@ describe('e2e: failures (Jira 429, Qualys 409, Jira down or cut off, truncated Q
 
     // status shows it, as text and JSON, at the world's time.
     const lines: string[] = [];
-    const status = (json: boolean) => statusCommand(readConfig(t.configFile), { json, out: (l) => lines.push(l), now: world.clock.now });
+    const status = (json: boolean) => statusCommand(readConfig(t.configFile), { json, wide: true, out: (l) => lines.push(l), now: world.clock.now });
     status(false);
     expect(lines.join('\n')).to.include(`vmdr: rate-limited until ${until}`);
     lines.length = 0;

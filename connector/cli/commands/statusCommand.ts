@@ -1,10 +1,20 @@
+import cron from 'node-cron';
 import type { Config } from '../../config/loadConfig.js';
+import { describeError } from '../../errors.js';
+import { silentLogger } from '../../log.js';
+import { buildJob } from '../../pipeline/jobRuntime.js';
 import { openStateBundle } from '../../state/stateBundle.js';
 import { slaCounts } from '../../templates/sla/computeSla.js';
 import { table } from '../printReport.js';
 
-/** Per job: last run, result, counts, open tickets, cursor, a scanner's rate limit in force, findings waiting for a retry. */
-export function statusCommand(config: Config, opts: { json: boolean; out?: (t: string) => void; now?: () => Date }): number {
+/** Exit codes, for cron and monitoring agents (README's command table). */
+export const STATUS_EXIT = { ok: 0, lastRunFailed: 1, cannotStart: 2 } as const;
+
+/**
+ * Per job: last run, result, counts, open tickets, cursor, a scanner's rate limit in force, findings waiting for a retry.
+ * Exit 2 when an enabled job cannot start (its template or secrets fail to build), else 1 when an enabled job's last run failed.
+ */
+export function statusCommand(config: Config, opts: { json: boolean; wide?: boolean; out?: (t: string) => void; now?: () => Date }): number {
   const out = opts.out ?? ((t: string) => process.stdout.write(`${t}\n`));
   const now = (opts.now ?? (() => new Date()))();
   const state = openStateBundle(config.stateDir);
@@ -15,10 +25,15 @@ export function statusCommand(config: Config, opts: { json: boolean; out?: (t: s
       const last = state.runs.last(j.name);
       const pushed = inbox.get(j.name);
       const held = state.rateLimits.active(j.name, now);
+      const success = state.runs.lastSuccess(j.name);
       return {
         job: j.name,
         enabled: j.enabled,
         schedule: j.schedule,
+        /** Why the job cannot start (template or secrets), as the daemon would report it; null when it builds. */
+        cannotStart: j.enabled ? buildError(j) : null,
+        lastSuccess: success ? (success.endedAt ?? success.startedAt) : null,
+        nextRun: j.enabled ? nextRun(j.schedule, j.timezone, now) : null,
         lastRun: last ? { started: last.startedAt, ended: last.endedAt, result: last.result, counts: last.counts, error: last.error } : null,
         tickets: state.tickets.counts(j.name),
         cursor: state.cursors.get(j.name),
@@ -37,9 +52,19 @@ export function statusCommand(config: Config, opts: { json: boolean; out?: (t: s
         },
       };
     });
+    const enabled = jobs.filter((j) => j.enabled);
+    const exitCode = enabled.some((j) => j.cannotStart)
+      ? STATUS_EXIT.cannotStart
+      : enabled.some((j) => j.lastRun?.result === 'failed')
+        ? STATUS_EXIT.lastRunFailed
+        : STATUS_EXIT.ok;
     if (opts.json) {
-      out(JSON.stringify({ stateDir: config.stateDir, jobs }, null, 2));
-      return 0;
+      out(JSON.stringify({ stateDir: config.stateDir, exitCode, jobs }, null, 2));
+      return exitCode;
+    }
+    if (!opts.wide) {
+      out(compactView(jobs));
+      return exitCode;
     }
     out(
       table(
@@ -76,8 +101,9 @@ export function statusCommand(config: Config, opts: { json: boolean; out?: (t: s
       if (j.webhooks.setAside > 0) {
         out(`${j.job}: ${j.webhooks.setAside} webhook payload(s) set aside after repeated failures (kept in the inbox table): ${j.webhooks.lastError ?? ''}`);
       }
+      if (j.cannotStart) out(`${j.job}: cannot start: ${j.cannotStart}`);
     }
-    return 0;
+    return exitCode;
   } finally {
     state.close();
   }
@@ -85,4 +111,50 @@ export function statusCommand(config: Config, opts: { json: boolean; out?: (t: s
 
 function hasSla(j: Config['jobs'][number]): boolean {
   return !!j.sla || (j.routes ?? []).some((r) => r.actions.some((a) => a !== 'none' && 'jira' in a && !!a.jira.sla));
+}
+
+const WIDTH = 100;
+
+/** One line per job, at most 100 columns: state, last success, next run, last error (cut to fit). */
+function compactView(
+  jobs: Array<{ job: string; enabled: boolean; cannotStart: string | null; lastSuccess: string | null; nextRun: string | null; lastRun: { result: string; error?: string } | null }>,
+): string {
+  const name = Math.min(18, Math.max(3, ...jobs.map((j) => j.job.length)));
+  const time = (iso: string | null) => (iso ? iso.slice(0, 16).replace('T', ' ') : '-');
+  const cut = (t: string, n: number) => (t.length > n ? `${t.slice(0, n - 1)}…` : t);
+  const row = (cells: string[]) => {
+    const [job, state, ok, next, error] = cells as [string, string, string, string, string];
+    const head = `${cut(job, name).padEnd(name)}  ${state.padEnd(13)}  ${ok.padEnd(16)}  ${next.padEnd(16)}  `;
+    return `${head}${cut(error, WIDTH - head.length)}`.trimEnd();
+  };
+  const lines = [row(['job', 'state', 'last success', 'next run (UTC)', 'last error'])];
+  for (const j of jobs) {
+    const state = !j.enabled ? 'disabled' : j.cannotStart ? 'cannot start' : (j.lastRun?.result ?? 'never run');
+    const error = (j.cannotStart ?? j.lastRun?.error ?? '').replace(/\s+/g, ' ');
+    lines.push(row([j.job, state, time(j.lastSuccess), time(j.nextRun), error]));
+  }
+  lines.push('(--wide for counts, tickets and cursors, --json for everything)');
+  return lines.join('\n');
+}
+
+/** The schedule's next time after `now`, by node-cron's own matcher (a task created, never started). */
+function nextRun(schedule: string, timezone: string | undefined, now: Date): string | null {
+  const task = cron.createTask(schedule, () => {}, timezone ? { timezone } : {});
+  try {
+    const next = task.getNextRuns(1)[0];
+    return next && next.getTime() > now.getTime() - 60_000 ? next.toISOString() : null;
+  } catch {
+    return null;
+  } finally {
+    void task.destroy();
+  }
+}
+
+function buildError(job: Config['jobs'][number]): string | null {
+  try {
+    buildJob(job, silentLogger());
+    return null;
+  } catch (err) {
+    return describeError(err);
+  }
 }

@@ -32,8 +32,20 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
       out(`✓ ${opts.config}: ${config.jobs.length} job(s)`);
       for (const job of config.jobs) {
         checked.add(path.resolve(job.templatePath));
+        if (!job.enabled) {
+          out(`- job ${job.name} is disabled: not checked`);
+          continue;
+        }
+        // Every missing secret of the job at once, not one per run.
+        const missing: string[] = [];
         try {
-          const rt = buildJob(job, silentLogger());
+          const rt = buildJob(job, silentLogger(), {
+            missingSecret: (err) => {
+              missing.push(describeError(err));
+              return 'missing-secret';
+            },
+          });
+          if (missing.length) throw new MissingSecrets(missing);
           if (opts.online) {
             await rt.source.check?.(AbortSignal.timeout(60_000), silentLogger());
             await prepareJob(rt);
@@ -47,7 +59,8 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
           const projects = new Set(rt.lanes.jira.map((l) => l.project));
           for (const p of projects) for (const w of rt.sink.setupWarnings?.(p) ?? []) out(`⚠ job ${job.name}: ${w}`);
         } catch (err) {
-          fail(`job ${job.name}`, err);
+          // A later error may come from a stand-in value: the missing secrets are the cause.
+          fail(`job ${job.name}`, missing.length ? new MissingSecrets(missing) : err);
         }
       }
     } catch (err) {
@@ -76,4 +89,10 @@ export async function validateCommand(opts: ValidateOptions): Promise<number> {
   }
   out(problems ? `\n${problems} problem(s) found` : '\nall valid');
   return problems ? 1 : 0;
+}
+
+class MissingSecrets extends Error {
+  constructor(readonly missing: string[]) {
+    super(`${missing.length} secret(s) missing:\n${missing.map((m) => `- ${m.replace(/\n/g, '\n  ')}`).join('\n')}`);
+  }
 }
