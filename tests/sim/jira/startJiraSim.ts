@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { mulberry32 } from '../qualys/prng.js';
 import type { AddressInfo } from 'node:net';
 import type { OpenApiValidator } from './openApiValidator.js';
 import { parseMultipart, type FormPart } from './multipart.js';
@@ -303,17 +304,5 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
         // Node 20's keep-alive agent holds sockets open; close them so close() returns.
         server.closeAllConnections();
       }),
-  };
-}
-
-/** A small seeded generator (mulberry32): the same seed gives the same faults. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
