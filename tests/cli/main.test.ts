@@ -5,7 +5,8 @@ import path from 'node:path';
 import { simplifiedWorkflowData } from '../../connector/cli/commands/demoCommand.js';
 import { openStateBundle } from '../../connector/state/stateBundle.js';
 import { openIds, qdsPriority, detectionsById } from '../e2e/support/detections.js';
-import { ENV, exportSimSecrets, jiraWrites, OUR_TEMPLATES, startWorld, type World } from '../e2e/support/world.js';
+import { exportSimSecrets, jiraWrites, OUR_TEMPLATES, startWorld, type World } from '../e2e/support/world.js';
+import { offlineJob } from './support/offlineJob.js';
 import { runMain } from './support/runMain.js';
 
 const PER_DETECTION = path.join(OUR_TEMPLATES, 'vmdr-per-detection.json');
@@ -17,22 +18,7 @@ function jobYaml(opts: { stateDir: string; template?: string; extraJobKey?: stri
     `stateDir: ${JSON.stringify(opts.stateDir)}`,
     'log: { level: error }',
     'jobs:',
-    '  - name: vmdr',
-    '    schedule: "0 */4 * * *"',
-    `    template: ${JSON.stringify(opts.template ?? PER_DETECTION)}`,
-    '    project: VULN',
-    ...(opts.extraJobKey ? [`    ${opts.extraJobKey}`] : []),
-    '    source:',
-    '      type: qualys-vmdr',
-    '      url: https://qualysapi.qg2.apps.qualys.com',
-    `      username: { env: ${ENV.qualysUser} }`,
-    `      password: { env: ${opts.qualysPasswordEnv ?? ENV.qualysPassword} }`,
-    '    sink:',
-    '      type: jira',
-    '      url: https://example.atlassian.net',
-    '      flavor: cloud',
-    '      email: bot@example.com',
-    `      token: { env: ${ENV.jiraToken} }`,
+    ...offlineJob({ name: 'vmdr', template: opts.template, extraKey: opts.extraJobKey, passwordEnv: opts.qualysPasswordEnv }),
     '',
   ].join('\n');
 }

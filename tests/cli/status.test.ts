@@ -3,30 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStateBundle } from '../../connector/state/stateBundle.js';
-import { ENV, exportSimSecrets, OUR_TEMPLATES } from '../e2e/support/world.js';
+import { ENV, exportSimSecrets } from '../e2e/support/world.js';
+import { offlineJob } from './support/offlineJob.js';
 import { runMain } from './support/runMain.js';
 
-const PER_DETECTION = path.join(OUR_TEMPLATES, 'vmdr-per-detection.json');
 const UNSET = 'VB_STATUS_TEST_UNSET_SECRET';
 
 function job(name: string, passwordEnv: string): string[] {
-  return [
-    `  - name: ${name}`,
-    '    schedule: "0 */4 * * *"',
-    `    template: ${JSON.stringify(PER_DETECTION)}`,
-    '    project: VULN',
-    '    source:',
-    '      type: qualys-vmdr',
-    '      url: https://qualysapi.qg2.apps.qualys.com',
-    `      username: { env: ${ENV.qualysUser} }`,
-    `      password: { env: ${passwordEnv} }`,
-    '    sink:',
-    '      type: jira',
-    '      url: https://example.atlassian.net',
-    '      flavor: cloud',
-    '      email: bot@example.com',
-    `      token: { env: ${ENV.jiraToken} }`,
-  ];
+  return offlineJob({ name, passwordEnv });
 }
 
 describe('cli/status: 100-column view and exit codes', () => {

@@ -3,29 +3,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ENV, exportSimSecrets, OUR_TEMPLATES } from '../e2e/support/world.js';
+import { offlineJob } from './support/offlineJob.js';
 import { runMain } from './support/runMain.js';
 
-const PER_DETECTION = path.join(OUR_TEMPLATES, 'vmdr-per-detection.json');
 
 function job(name: string, opts: { enabled: boolean; passwordEnv: string; tokenEnv: string }): string[] {
-  return [
-    `  - name: ${name}`,
-    `    enabled: ${opts.enabled}`,
-    '    schedule: "0 */4 * * *"',
-    `    template: ${JSON.stringify(PER_DETECTION)}`,
-    '    project: VULN',
-    '    source:',
-    '      type: qualys-vmdr',
-    '      url: https://qualysapi.qg2.apps.qualys.com',
-    `      username: { env: ${ENV.qualysUser} }`,
-    `      password: { env: ${opts.passwordEnv} }`,
-    '    sink:',
-    '      type: jira',
-    '      url: https://example.atlassian.net',
-    '      flavor: cloud',
-    '      email: bot@example.com',
-    `      token: { env: ${opts.tokenEnv} }`,
-  ];
+  return offlineJob({ name, ...opts });
 }
 
 describe('cli/validate: disabled jobs and missing secrets', () => {
