@@ -39,10 +39,9 @@ export async function runCommand(app: AppContext, opts: { runNow: boolean }): Pr
       daemon = await startDaemon(app, { runNow: opts.runNow, signal: startup.signal });
     } catch (err) {
       if (!startup.signal.aborted) throw err;
+      // The aborted checks' requests were destroyed with them (sinks/jira/jiraClient.ts
+      // withCallSignal), so nothing keeps the process alive past this return.
       log.info('stopped during startup, before any job was scheduled', { signal: received });
-      // A check cut short may still hold a socket to the host that never answered: do not
-      // let it keep the process (PID 1 in a container) alive past its stop.
-      setTimeout(() => process.exit(0), 1000).unref();
       return 0;
     }
     if (!received) await new Promise<void>((resolve) => (onStop = resolve));

@@ -3,7 +3,7 @@ import type { Version3Models } from 'jira.js';
 import type { Logger } from '../../log.js';
 import type { SinkCallCounts, SinkDeps } from '../types.js';
 import { callJira, type CallJiraOptions } from './callJira.js';
-import type { JiraClients } from './jiraClient.js';
+import { withCallSignal, type JiraClients } from './jiraClient.js';
 import type { AdfDoc } from './richText.js';
 import * as wire from './wire.js';
 
@@ -292,6 +292,6 @@ export class JiraApi {
   }
 
   private call<T>(what: string, fn: () => Promise<unknown>, schema: z.ZodType<T>, o: CallOptions = {}): Promise<T> {
-    return callJira(what, fn, schema, { ...this.opts, ...o });
+    return callJira(what, () => withCallSignal(o.signal, fn), schema, { ...this.opts, ...o });
   }
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import axios, { type AxiosAdapter } from 'axios';
 import { Version2Client, Version3Client, type Config } from 'jira.js';
 import type { SinkCallCounts } from '../types.js';
@@ -10,6 +11,19 @@ export interface JiraClients {
   v3?: Version3Client;
   v2?: Version2Client;
   counts: SinkCallCounts;
+}
+
+/**
+ * The AbortSignal of the Jira call in progress. jira.js' methods take no signal, so a
+ * call cut short (SIGTERM during the startup checks, a cycle aborted at stop) would leave
+ * its request in flight, holding a socket and the process, until the timeout. The adapter
+ * below hands the caller's signal to axios, which then destroys the request.
+ */
+const callSignal = new AsyncLocalStorage<AbortSignal>();
+
+/** Runs `fn` (one or more jira.js requests) so that `signal` aborts its requests. */
+export function withCallSignal<T>(signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+  return signal ? callSignal.run(signal, fn) : fn();
 }
 
 /**
@@ -31,6 +45,8 @@ export function createJiraClients(opts: {
     const method = (config.method ?? 'get').toUpperCase();
     if (method === 'GET' || method === 'HEAD') counts.reads++;
     else counts.writes++;
+    const signal = callSignal.getStore();
+    if (signal) config.signal = config.signal ? AbortSignal.any([config.signal as AbortSignal, signal]) : signal;
     const response = await base(config);
     if (seraphRefusal(response.headers)) {
       throw authFailed({ ...opts.authContext, what: `${method} ${config.url ?? ''}` }, response.status);
