@@ -97,7 +97,7 @@ describe('cli/outbox and cli/inbox: set-aside events and payloads', () => {
     expect(r.stdout).to.include(`retried 1 event of job xray: id ${a}\n`);
     expect(r.stdout).to.include('no event with id 999');
     expect(r.stdout).to.include(`id ${w} (job xray): waiting, not set aside: nothing to retry`);
-    expect(r.stdout).to.include('A running daemon sends them within a minute');
+    expect(r.stdout).to.include('A running daemon sends them, in order and once each, at its next look');
     withState((s) => {
       expect(s.outbox.select({ states: ['waiting'] }).map((i) => [i.id, i.attempts])).to.deep.equal([
         [a, 0],

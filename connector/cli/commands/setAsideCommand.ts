@@ -152,7 +152,7 @@ function run(state: State, config: Config, req: SetAsideRequest, out: (t: string
     if (req.action === 'retry' && done.length) {
       out(
         req.box === 'outbox'
-          ? 'A running daemon sends them within a minute, in order, once each (vulnbridge status shows it);\nwith no daemon running, `vulnbridge sync --job NAME` sends them after its cycle.'
+          ? 'A running daemon sends them, in order and once each, at its next look (within a minute if idle);\nwith no daemon running, `vulnbridge sync --job NAME` sends them after its cycle.'
           : 'The job\'s next cycle (the daemon\'s next scheduled run) turns them into tickets, exactly once;\nwith no daemon running, `vulnbridge sync --job NAME` does it now.',
       );
     }
