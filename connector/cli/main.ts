@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { configPath, openApp, readConfig } from './appContext.js';
 import { dashboardsCommand } from './commands/dashboardsCommand.js';
+import { MAX_INBOX_ATTEMPTS } from '../state/inbox.js';
 import { openStateBundle } from '../state/stateBundle.js';
 import { jqlCommand } from './commands/jqlCommand.js';
 import { runCommand } from './commands/runCommand.js';
@@ -25,7 +26,7 @@ const setAside = (box: BoxName) => {
   const [items, what, waitingGo] =
     box === 'outbox'
       ? ['events', 'incident events the endpoint rejected (set aside, never sent)', 'the daemon sends them']
-      : ['payloads', 'webhook payloads whose processing failed 5 times (set aside)', 'the next cycle takes them'];
+      : ['payloads', `webhook payloads whose processing failed ${MAX_INBOX_ATTEMPTS} times (set aside)`, 'the next cycle takes them'];
   return {
     usage: 'list|retry|drop [ID...|--job NAME|--all] [--waiting] [--json]',
     options: { config, job, all: flag, waiting: flag, json: flag },

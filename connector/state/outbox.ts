@@ -185,40 +185,20 @@ export class Outbox {
     const { where, args } = selectionTerms(sel, 'o');
     where.push(`o.failed IN (SELECT value FROM json_each(?))`);
     args.push(JSON.stringify(sel.states.map((s) => (s === 'set aside' ? 1 : 0))));
+    // Columns named as OutboxItem's fields; state, superseded and the optional error are settled below.
     const rows = this.db
       .prepare(
-        `SELECT o.id, o.job, o.lane, o.dedup_key, o.action, o.failed, o.attempts, o.created_at, o.last_error,
-           substr(json_extract(o.event, '$.summary'), 1, 500) AS summary, json_extract(o.event, '$.severity') AS severity,
+        `SELECT o.id, o.job, o.lane, o.dedup_key AS dedupKey, o.action, o.failed, o.attempts, o.created_at AS createdAt, o.last_error AS lastError,
+           coalesce(substr(json_extract(o.event, '$.summary'), 1, 500), '') AS summary, coalesce(json_extract(o.event, '$.severity'), '') AS severity,
            ${SUPERSEDED} AS superseded
          FROM outbox o WHERE ${where.join(' AND ')} ORDER BY o.id`,
       )
-      .all(...args) as Array<{
-      id: number;
-      job: string;
-      lane: string;
-      dedup_key: string;
-      action: OutboxItem['action'];
-      failed: number;
-      attempts: number;
-      created_at: string;
-      last_error: string | null;
-      summary: string | null;
-      severity: string | null;
-      superseded: number;
-    }>;
-    return rows.map((r) => ({
-      id: r.id,
-      job: r.job,
-      lane: r.lane,
-      dedupKey: r.dedup_key,
-      action: r.action,
-      state: r.failed ? 'set aside' : 'waiting',
-      superseded: r.superseded === 1,
-      attempts: r.attempts,
-      createdAt: r.created_at,
-      summary: r.summary ?? '',
-      severity: r.severity ?? '',
-      ...(r.last_error ? { lastError: r.last_error } : {}),
+      .all(...args) as Array<Omit<OutboxItem, 'state' | 'superseded' | 'lastError'> & { failed: number; superseded: number; lastError: string | null }>;
+    return rows.map(({ failed, superseded, lastError, ...item }) => ({
+      ...item,
+      state: failed ? 'set aside' : 'waiting',
+      superseded: superseded === 1,
+      ...(lastError ? { lastError } : {}),
     }));
   }
 

@@ -76,14 +76,16 @@ describe('cli/outbox and cli/inbox: set-aside events and payloads', () => {
     expect(all.stdout).to.match(new RegExp(`^${waiting}\\s+xray\\s+\\S+\\s+trigger\\s+waiting\\s+0 `, 'm'));
     expect(all.stdout).to.include('1 event set aside, 1 waiting');
 
-    const json = JSON.parse((await outbox('list', '--json', '--waiting')).stdout) as { exitCode: number; items: Array<{ id: number; state: string; what: string; why?: string }> };
+    const json = JSON.parse((await outbox('list', '--json', '--waiting')).stdout) as { exitCode: number; items: Array<Record<string, unknown> & { summary: string }> };
     expect(json.exitCode).to.equal(0);
-    expect(json.items.map((i) => [i.id, i.state])).to.deep.equal([
-      [rejected, 'set aside'],
-      [waiting, 'waiting'],
+    expect(json.items.map((i) => [i.id, i.state, i.endpoint, i.action, i.dedupKey, i.severity, i.attempts])).to.deep.equal([
+      [rejected, 'set aside', LANE, 'trigger', 'a', 'critical', 1],
+      [waiting, 'waiting', LANE, 'trigger', 'b', 'critical', 0],
     ]);
-    expect(json.items[0]!.what.length).to.be.at.most(200);
-    expect(json.items[0]!.what).not.to.match(/[\u0000-\u001F\u202E]/);
+    expect(json.items[0]!.summary.length).to.be.at.most(200);
+    expect(json.items[0]!.summary).to.match(/^Critical CVE-2026-0001 /).and.not.match(/[\u0000-\u001F\u202E]/);
+    expect(json.items[0]!.lastError).to.include('Bearer [REDACTED]');
+    expect(json.items[1]!.lastError).to.equal(null);
   });
 
   it('outbox retry: by ids and by job, says what it did, names unknown and waiting ids and exits 1 for them', async () => {
@@ -177,6 +179,8 @@ describe('cli/outbox and cli/inbox: set-aside events and payloads', () => {
     expect(list.stdout).to.include('legacy payload: 2 issues, watch prod (30 bytes)');
     expect(list.stdout).not.to.include('"watch_name"');
     expect(list.stdout).not.to.match(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u200B\u202E]/);
+    const json = JSON.parse((await inbox('list', '--json')).stdout) as { items: Array<Record<string, unknown>> };
+    expect(json.items[1]).to.deep.equal({ id: p2, job: 'xray', state: 'set aside', attempts: MAX_INBOX_ATTEMPTS, receivedAt: T0.toISOString(), description: 'legacy payload: 2 issues, watch prod', bytes: 30, error: 'Xray answered 500' });
 
     const r = await inbox('retry', String(p1), String(p2));
     expect(r.code).to.equal(0);
@@ -203,6 +207,7 @@ describe('cli/outbox and cli/inbox: set-aside events and payloads', () => {
       [['outbox'], 'name an action: list, retry or drop'],
       [['inbox', 'purge'], 'unknown action "purge"'],
       [['outbox', 'retry', '4x'], '"4x" is not an id'],
+      [['outbox', 'retry', '1234567890123456'], 'is not an id'],
       [['outbox', 'retry', '4', '--all'], 'ids and --all do not go together'],
       [['inbox', 'drop', '--job', 'x', '--all'], '--job and --all do not go together'],
       [['inbox', 'retry', '--all', '--waiting'], '--waiting does not go with retry'],

@@ -58,19 +58,11 @@ describe('state/Inbox', () => {
       { job: 'b-job', waiting: 1, setAside: 0, lastError: undefined },
     ]);
   });
-});
 
-describe('state/Inbox: set-aside payloads for the operator (select, retrySetAside, drop)', () => {
-  let db: Db;
-  let inbox: Inbox;
+  /** Failed as often as it takes to be set aside. */
   const setAside = (id: number) => {
     for (let i = 1; i <= MAX_INBOX_ATTEMPTS; i++) inbox.failed([id], `attempt ${i}`);
   };
-  beforeEach(() => {
-    db = openState(':memory:');
-    inbox = new Inbox(db);
-  });
-  afterEach(() => db.close());
 
   it('selects by state, id and job with the description and size, never the body', () => {
     const a = inbox.add('xray', '{"watch_name":"w","issues":[]}', 'schema 1.1: 0 issues, watch w', AT);

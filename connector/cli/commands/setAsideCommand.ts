@@ -37,7 +37,7 @@ export function parseSetAsideArgs(
   const [action, ...rest] = positionals;
   if (!action) return { usage: 'name an action: list, retry or drop' };
   if (!ACTIONS.includes(action as BoxAction)) return { usage: `unknown action "${oneLine(action).slice(0, 40)}" (list, retry or drop)` };
-  const bad = rest.find((r) => !/^[1-9]\d{0,15}$/.test(r));
+  const bad = rest.find((r) => !/^[1-9]\d{0,14}$/.test(r));
   if (bad !== undefined) return { usage: `"${oneLine(bad).slice(0, 40)}" is not an id (ids are whole numbers, as \`${box} list\` shows them)` };
   const ids = rest.length ? [...new Set(rest.map(Number))] : undefined;
   const selections = [ids ? 'ids' : '', values.job !== undefined ? '--job' : '', values.all ? '--all' : ''].filter(Boolean);
@@ -59,6 +59,8 @@ interface Row {
   action?: string;
   what: string;
   why?: string;
+  /** What --json prints of it: the fields, cleaned, never a payload's body. */
+  json: Record<string, unknown>;
 }
 
 const NOUN = { outbox: ['event', 'events'], inbox: ['payload', 'payloads'] } as const;
@@ -115,7 +117,7 @@ function run(state: State, config: Config, req: SetAsideRequest, out: (t: string
         {
           box: req.box,
           action: req.action,
-          ...(req.action === 'list' ? { items: done } : { done: Object.fromEntries(byJob) }),
+          ...(req.action === 'list' ? { items: done.map((r) => r.json) } : { done: Object.fromEntries(byJob) }),
           notFound,
           skipped,
           exitCode,
@@ -186,21 +188,46 @@ const cut = (line: string) => (line.length > WIDTH ? `${line.slice(0, WIDTH - 1)
 const time = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 
 function outboxRow(i: OutboxItem): Row {
+  const state = i.state === 'set aside' && i.superseded ? 'superseded' : i.state;
+  const [summary, why] = [printable(i.summary, 200), i.lastError ? printable(i.lastError, 300) : undefined];
   return {
     id: i.id,
     job: printable(i.job, 60),
-    state: i.state === 'set aside' && i.superseded ? 'superseded' : i.state,
+    state,
     attempts: i.attempts,
     at: i.createdAt,
     lane: i.lane,
     action: i.action,
-    what: printable(`[${i.severity}] ${i.summary}`, 200),
-    ...(i.lastError ? { why: printable(i.lastError, 300) } : {}),
+    what: printable(`[${i.severity}] ${summary}`, 200),
+    ...(why ? { why } : {}),
+    json: {
+      id: i.id,
+      job: i.job,
+      endpoint: i.lane,
+      action: i.action,
+      state,
+      attempts: i.attempts,
+      queuedAt: i.createdAt,
+      dedupKey: printable(i.dedupKey, 255),
+      severity: printable(i.severity, 20),
+      summary,
+      lastError: why ?? null,
+    },
   };
 }
 
 function inboxRow(i: InboxItem): Row {
-  return { id: i.id, job: printable(i.job, 60), state: i.state, attempts: i.attempts, at: i.receivedAt, what: `${printable(i.description, 200)} (${i.bytes.toLocaleString('en-US')} bytes)`, ...(i.error ? { why: printable(i.error, 300) } : {}) };
+  const [description, why] = [printable(i.description, 200), i.error ? printable(i.error, 300) : undefined];
+  return {
+    id: i.id,
+    job: printable(i.job, 60),
+    state: i.state,
+    attempts: i.attempts,
+    at: i.receivedAt,
+    what: `${description} (${i.bytes.toLocaleString('en-US')} bytes)`,
+    ...(why ? { why } : {}),
+    json: { id: i.id, job: i.job, state: i.state, attempts: i.attempts, receivedAt: i.receivedAt, description, bytes: i.bytes, error: why ?? null },
+  };
 }
 
 /** At most 100 columns: a line of fields, then what the item is about and why it was set aside, indented. */
