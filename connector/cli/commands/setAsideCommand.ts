@@ -36,9 +36,9 @@ export function parseSetAsideArgs(
 ): SetAsideRequest | { usage: string } {
   const [action, ...rest] = positionals;
   if (!action) return { usage: 'name an action: list, retry or drop' };
-  if (!ACTIONS.includes(action as BoxAction)) return { usage: `unknown action "${oneLine(action).slice(0, 40)}" (list, retry or drop)` };
+  if (!ACTIONS.includes(action as BoxAction)) return { usage: `unknown action "${printable(action, 40)}" (list, retry or drop)` };
   const bad = rest.find((r) => !/^[1-9]\d{0,14}$/.test(r));
-  if (bad !== undefined) return { usage: `"${oneLine(bad).slice(0, 40)}" is not an id (ids are whole numbers, as \`${box} list\` shows them)` };
+  if (bad !== undefined) return { usage: `"${printable(bad, 40)}" is not an id (ids are whole numbers, as \`${box} list\` shows them)` };
   const ids = rest.length ? [...new Set(rest.map(Number))] : undefined;
   const selections = [ids ? 'ids' : '', values.job !== undefined ? '--job' : '', values.all ? '--all' : ''].filter(Boolean);
   if (selections.length > 1) return { usage: `${selections.join(' and ')} do not go together: name ids, or --job NAME, or --all` };
@@ -131,7 +131,7 @@ function run(state: State, config: Config, req: SetAsideRequest, out: (t: string
 
   if (nothing && notFound.length === 0) {
     const what = req.waiting ? `no ${many} waiting or set aside` : `no set-aside ${many}`;
-    out(`${what}${req.job !== undefined ? ` of job ${oneLine(req.job)}` : ''}${jobNote(config, req.job)}: nothing to ${req.action === 'list' ? 'show' : req.action}`);
+    out(`${what}${req.job !== undefined ? ` of job ${printable(req.job, 60)}` : ''}${jobNote(config, req.job)}: nothing to ${req.action === 'list' ? 'show' : req.action}`);
     return exitCode;
   }
   if (req.action === 'list') {
@@ -159,7 +159,7 @@ function run(state: State, config: Config, req: SetAsideRequest, out: (t: string
       );
     }
   }
-  if (notFound.length) out(`no ${notFound.length === 1 ? one : many} with id ${notFound.join(', ')}${req.job !== undefined ? ` of job ${oneLine(req.job)}` : ''}`);
+  if (notFound.length) out(`no ${notFound.length === 1 ? one : many} with id ${notFound.join(', ')}`);
   for (const s of skipped) out(cut(`id ${s.id} (job ${s.job}): ${s.reason}`));
   return exitCode;
 }
@@ -168,7 +168,7 @@ function run(state: State, config: Config, req: SetAsideRequest, out: (t: string
 function jobNote(config: Config, job: string | undefined): string {
   if (job === undefined) return '';
   const j = config.jobs.find((x) => x.name === job);
-  if (!j) return ` (no job "${oneLine(job)}" in ${config.file}: nothing handles its items until one is; jobs: ${config.jobs.map((x) => x.name).join(', ')})`;
+  if (!j) return ` (no job "${printable(job, 60)}" in ${config.file}: nothing handles its items until one is; jobs: ${config.jobs.map((x) => x.name).join(', ')})`;
   return j.enabled ? '' : ` (job ${job} is disabled: nothing handles its items until it is enabled)`;
 }
 
