@@ -4,9 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { configPath, openApp, readConfig } from './appContext.js';
 import { dashboardsCommand } from './commands/dashboardsCommand.js';
+import { MAX_INBOX_ATTEMPTS } from '../state/inbox.js';
 import { openStateBundle } from '../state/stateBundle.js';
 import { jqlCommand } from './commands/jqlCommand.js';
 import { runCommand } from './commands/runCommand.js';
+import { parseSetAsideArgs, setAsideCommand, type BoxName } from './commands/setAsideCommand.js';
 import { setupCommand } from './commands/setupCommand.js';
 import { statusCommand } from './commands/statusCommand.js';
 import { syncCommand } from './commands/syncCommand.js';
@@ -20,7 +22,31 @@ const job = { type: 'string' } as const;
 const flag = { type: 'boolean', default: false } as const;
 
 /** Each command: what it does (its own help and its part of the global one) and the options it takes. */
-const COMMANDS: Record<string, { text: string; options: Options; usage: string }> = {
+const setAside = (box: BoxName) => {
+  const [items, what, waitingGo] =
+    box === 'outbox'
+      ? ['events', 'incident events the endpoint rejected (set aside, never sent)', 'the daemon sends them']
+      : ['payloads', `webhook payloads whose processing failed ${MAX_INBOX_ATTEMPTS} times (set aside)`, 'the next cycle takes them'];
+  return {
+    usage: 'list|retry|drop [ID...|--job NAME|--all] [--waiting] [--json]',
+    options: { config, job, all: flag, waiting: flag, json: flag },
+    positionals: true,
+    text: `The ${what}.
+  list         show them (all unless ids or --job), at most 100 columns
+  retry        put them back in line: ${waitingGo}, exactly once
+  drop         delete them, printing each one dropped
+  ID...        these ${items} (ids as list shows them)
+  --job NAME   this job's ${items}
+  --all        every job's ${items} (retry and drop need ids, --job
+               or --all)
+  --waiting    list and drop: also ${items} still waiting
+  --json       machine-readable output
+Exit 0 done, 1 the selection matched nothing or not all of it was
+done (each named with why), 2 a usage error.`,
+  };
+};
+
+const COMMANDS: Record<string, { text: string; options: Options; usage: string; positionals?: boolean }> = {
   run: {
     usage: '[--config FILE] [--now]',
     options: { config, now: flag },
@@ -96,6 +122,8 @@ and on Jira Cloud a dashboard per project with configured gadgets
   --apply      make the changes
   --prune      also remove filters of jobs no longer configured`,
   },
+  outbox: setAside('outbox'),
+  inbox: setAside('inbox'),
   demo: {
     usage: '',
     options: {},
@@ -173,7 +201,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: { ...spec.options, help: { type: 'boolean', short: 'h', default: false } }, strict: true, allowPositionals: false });
+    parsed = parseArgs({ args: rest, options: { ...spec.options, help: { type: 'boolean', short: 'h', default: false } }, strict: true, allowPositionals: spec.positionals ?? false });
   } catch (err) {
     // Node's message is a paragraph; its first sentence names the option.
     const what = (err instanceof Error ? err.message : String(err)).split(/\. |\n/)[0]!.replace(/\.$/, '');
@@ -193,6 +221,8 @@ export async function main(argv: string[]): Promise<number> {
     apply?: boolean;
     prune?: boolean;
     wide?: boolean;
+    all?: boolean;
+    waiting?: boolean;
   };
   if (values.help) {
     process.stdout.write(commandHelp(command));
@@ -200,6 +230,15 @@ export async function main(argv: string[]): Promise<number> {
   }
   const file = configPath(values.config);
   switch (command) {
+    case 'outbox':
+    case 'inbox': {
+      const req = parseSetAsideArgs(command, parsed.positionals, values);
+      if ('usage' in req) {
+        process.stderr.write(`vulnbridge ${command}: ${req.usage} (vulnbridge ${command} --help)\n`);
+        return 2;
+      }
+      return setAsideCommand(readConfig(file), req);
+    }
     case 'validate':
       return validateCommand({ config: file, configGiven: values.config !== undefined, templates: values.templates, online: values.online ?? false });
     case 'setup':

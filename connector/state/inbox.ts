@@ -1,3 +1,4 @@
+import { selectionTerms, type BoxSelection } from './boxSelection.js';
 import type { Db } from './openState.js';
 
 export interface InboxRow {
@@ -7,6 +8,20 @@ export interface InboxRow {
   description: string;
   body: string;
   attempts: number;
+  error?: string;
+}
+
+/** A payload as `vulnbridge inbox list` shows it: its description and size, never its body. */
+export interface InboxItem {
+  id: number;
+  job: string;
+  receivedAt: string;
+  /** What the intake said of it when it arrived (untrusted scanner text; the caller cleans and cuts it). */
+  description: string;
+  bytes: number;
+  attempts: number;
+  /** `set aside`: processing failed MAX_INBOX_ATTEMPTS times; kept, not processed until retried. */
+  state: 'waiting' | 'set aside';
   error?: string;
 }
 
@@ -79,6 +94,43 @@ export class Inbox {
     this.db.transaction(() => {
       for (const id of ids) stmt.run(error, id);
     })();
+  }
+
+  /** Payloads for `vulnbridge inbox list|retry|drop`, oldest first. */
+  select(sel: BoxSelection): InboxItem[] {
+    const { where, args } = selectionTerms(sel, 'i');
+    const states = sel.states.map((s) => (s === 'set aside' ? 'i.attempts >= ?' : 'i.attempts < ?'));
+    where.push(`(${states.join(' OR ') || '0'})`);
+    args.push(...states.map(() => MAX_INBOX_ATTEMPTS));
+    const rows = this.db
+      .prepare(`SELECT i.id, i.job, i.received_at, i.description, length(CAST(i.body AS BLOB)) AS bytes, i.attempts, i.error FROM inbox i WHERE ${where.join(' AND ')} ORDER BY i.id`)
+      .all(...args) as Array<{ id: number; job: string; received_at: string; description: string; bytes: number; attempts: number; error: string | null }>;
+    return rows.map((r) => ({
+      id: r.id,
+      job: r.job,
+      receivedAt: r.received_at,
+      description: r.description,
+      bytes: r.bytes,
+      attempts: r.attempts,
+      state: r.attempts >= MAX_INBOX_ATTEMPTS ? 'set aside' : 'waiting',
+      ...(r.error ? { error: r.error } : {}),
+    }));
+  }
+
+  /**
+   * Give set-aside payloads a fresh set of attempts, in one transaction: the job's next
+   * cycle (pull or push) takes them like any other payload, through the same exactly-once
+   * ticket logic. Only payloads still set aside are touched; returns their ids.
+   */
+  retrySetAside(ids: readonly number[]): number[] {
+    const reset = this.db.prepare(`UPDATE inbox SET attempts = 0, error = NULL WHERE id = ? AND attempts >= ?`);
+    return this.db.transaction(() => ids.filter((id) => reset.run(id, MAX_INBOX_ATTEMPTS).changes === 1))();
+  }
+
+  /** Delete payloads: set-aside ones, and waiting ones only with `waiting`; returns the ids deleted. */
+  drop(ids: readonly number[], opts: { waiting: boolean }): number[] {
+    const del = this.db.prepare(`DELETE FROM inbox WHERE id = ? AND (attempts >= ? OR ?)`);
+    return this.db.transaction(() => ids.filter((id) => del.run(id, MAX_INBOX_ATTEMPTS, opts.waiting ? 1 : 0).changes === 1))();
   }
 
   /** Waiting and set-aside counts per job, for `status`. */

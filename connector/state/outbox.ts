@@ -1,4 +1,5 @@
 import type { IncidentEvent } from '../model/incidentEvent.js';
+import { selectionTerms, type BoxSelection } from './boxSelection.js';
 import type { Db } from './openState.js';
 
 export interface AlertRow {
@@ -23,11 +24,41 @@ export interface OutboxRow {
   nextAttemptAt: number;
 }
 
+/** An event as `vulnbridge outbox list` shows it: what it is about, never its whole payload. */
+export interface OutboxItem {
+  id: number;
+  job: string;
+  lane: string;
+  dedupKey: string;
+  action: 'trigger' | 'resolve';
+  /** `set aside`: the endpoint rejected it (or it was given up): kept, never sent until retried. */
+  state: 'waiting' | 'set aside';
+  /**
+   * A later event of the same alert was queued since (it may be sent already): sending
+   * this one now would be stale news (a trigger after its resolve), so it is not retried.
+   */
+  superseded: boolean;
+  attempts: number;
+  createdAt: string;
+  /** The event's summary and severity (untrusted scanner text; the caller cleans and cuts it). */
+  summary: string;
+  severity: string;
+  lastError?: string;
+}
+
 /** What changes together: alert rows and the events their change causes. */
 export interface AlertChange {
   alerts: AlertRow[];
   events: Array<{ job: string; lane: string; event: IncidentEvent }>;
 }
+
+/**
+ * `o` was overtaken: a later event of its alert is queued (any state), or the alert changed
+ * after it was queued (alert rows change only together with an event, in one transaction,
+ * at the event's created_at; the later event may have been sent and deleted since).
+ */
+const SUPERSEDED = `(EXISTS (SELECT 1 FROM outbox p WHERE p.job = o.job AND p.lane = o.lane AND p.dedup_key = o.dedup_key AND p.id > o.id)
+  OR EXISTS (SELECT 1 FROM alerts a WHERE a.job = o.job AND a.lane = o.lane AND a.dedup_key = o.dedup_key AND a.updated_at > o.created_at))`;
 
 /**
  * Alerts we raised in incident tools and the events still to send. An event is written
@@ -147,6 +178,46 @@ export class Outbox {
       )
       .all() as Array<{ job: string; lane: string; waiting: number; rejected: number; last_error: string | null }>;
     return rows.map((r) => ({ job: r.job, lane: r.lane, waiting: r.waiting, rejected: r.rejected, ...(r.last_error ? { lastError: r.last_error } : {}) }));
+  }
+
+  /** Events for `vulnbridge outbox list|retry|drop`, oldest first. */
+  select(sel: BoxSelection): OutboxItem[] {
+    const { where, args } = selectionTerms(sel, 'o');
+    where.push(`o.failed IN (SELECT value FROM json_each(?))`);
+    args.push(JSON.stringify(sel.states.map((s) => (s === 'set aside' ? 1 : 0))));
+    // Columns named as OutboxItem's fields; state, superseded and the optional error are settled below.
+    const rows = this.db
+      .prepare(
+        `SELECT o.id, o.job, o.lane, o.dedup_key AS dedupKey, o.action, o.failed, o.attempts, o.created_at AS createdAt, o.last_error AS lastError,
+           coalesce(substr(json_extract(o.event, '$.summary'), 1, 500), '') AS summary, coalesce(json_extract(o.event, '$.severity'), '') AS severity,
+           ${SUPERSEDED} AS superseded
+         FROM outbox o WHERE ${where.join(' AND ')} ORDER BY o.id`,
+      )
+      .all(...args) as Array<Omit<OutboxItem, 'state' | 'superseded' | 'lastError'> & { failed: number; superseded: number; lastError: string | null }>;
+    return rows.map(({ failed, superseded, lastError, ...item }) => ({
+      ...item,
+      state: failed ? 'set aside' : 'waiting',
+      superseded: superseded === 1,
+      ...(lastError ? { lastError } : {}),
+    }));
+  }
+
+  /**
+   * Put set-aside events back in line, in one transaction: attempts and error cleared, due
+   * now, so the drainer sends them as any other (in order per dedup key, exactly once).
+   * Only events still set aside and not superseded are touched; returns their ids.
+   */
+  retrySetAside(ids: readonly number[]): number[] {
+    const reset = this.db.prepare(
+      `UPDATE outbox AS o SET failed = 0, attempts = 0, next_attempt_at = 0, last_error = NULL WHERE o.id = ? AND o.failed = 1 AND NOT ${SUPERSEDED}`,
+    );
+    return this.db.transaction(() => ids.filter((id) => reset.run(id).changes === 1))();
+  }
+
+  /** Delete events: set-aside ones, and waiting ones only with `waiting`; returns the ids deleted. */
+  drop(ids: readonly number[], opts: { waiting: boolean }): number[] {
+    const del = this.db.prepare(`DELETE FROM outbox WHERE id = ? AND (failed = 1 OR ?)`);
+    return this.db.transaction(() => ids.filter((id) => del.run(id, opts.waiting ? 1 : 0).changes === 1))();
   }
 
   /** When the oldest event still waiting (not rejected) was queued, per job and lane (metrics: is the outbox stuck?). */

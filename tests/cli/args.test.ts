@@ -14,7 +14,7 @@ describe('cli/main: per-command help, --version, rejected options', () => {
   });
 
   it('status -h and every command answer their own help', async () => {
-    for (const command of ['run', 'sync', 'validate', 'setup', 'status', 'jql', 'dashboards', 'demo']) {
+    for (const command of ['run', 'sync', 'validate', 'setup', 'status', 'jql', 'dashboards', 'outbox', 'inbox', 'demo']) {
       const r = await runMain([command, '-h']);
       expect(r.code, command).to.equal(0);
       expect(r.stdout, command).to.match(new RegExp(`^Usage: vulnbridge ${command}\\b`));

@@ -58,4 +58,53 @@ describe('state/Inbox', () => {
       { job: 'b-job', waiting: 1, setAside: 0, lastError: undefined },
     ]);
   });
+
+  /** Failed as often as it takes to be set aside. */
+  const setAside = (id: number) => {
+    for (let i = 1; i <= MAX_INBOX_ATTEMPTS; i++) inbox.failed([id], `attempt ${i}`);
+  };
+
+  it('selects by state, id and job with the description and size, never the body', () => {
+    const a = inbox.add('xray', '{"watch_name":"w","issues":[]}', 'schema 1.1: 0 issues, watch w', AT);
+    const b = inbox.add('xray', '{"é":1}', 'second', AT);
+    const c = inbox.add('other', '{}', 'elsewhere', AT);
+    setAside(a);
+    const [item, ...rest] = inbox.select({ states: ['set aside'] });
+    expect(rest).to.deep.equal([]);
+    expect(item).to.deep.equal({ id: a, job: 'xray', receivedAt: AT.toISOString(), description: 'schema 1.1: 0 issues, watch w', bytes: 30, attempts: MAX_INBOX_ATTEMPTS, state: 'set aside', error: `attempt ${MAX_INBOX_ATTEMPTS}` });
+    expect(inbox.select({ states: ['waiting'] }).map((i) => [i.id, i.bytes])).to.deep.equal([
+      [b, 8], // UTF-8 bytes, not characters
+      [c, 2],
+    ]);
+    expect(inbox.select({ states: ['waiting', 'set aside'], job: 'xray' }).map((i) => [i.id, i.state])).to.deep.equal([
+      [a, 'set aside'],
+      [b, 'waiting'],
+    ]);
+    expect(inbox.select({ states: ['set aside'], ids: [b, c] })).to.deep.equal([]);
+    expect(inbox.select({ states: [], ids: [a] })).to.deep.equal([]);
+  });
+
+  it('retry gives a set-aside payload a fresh set of attempts: waiting() takes it again; a waiting one is not touched', () => {
+    const a = inbox.add('xray', '{}', 'a', AT);
+    const b = inbox.add('xray', '{}', 'b', AT);
+    setAside(a);
+    inbox.failed([b], 'once');
+    expect(inbox.waiting('xray').map((r) => r.id)).to.deep.equal([b]);
+    expect(inbox.retrySetAside([a, b, 404])).to.deep.equal([a]);
+    expect(inbox.waiting('xray').map((r) => [r.id, r.attempts, r.error])).to.deep.equal([
+      [a, 0, undefined],
+      [b, 1, 'once'],
+    ]);
+    expect(inbox.any('xray')).to.equal(true);
+  });
+
+  it('drop deletes set-aside payloads, and waiting ones only when asked', () => {
+    const a = inbox.add('xray', '{}', 'a', AT);
+    const b = inbox.add('xray', '{}', 'b', AT);
+    setAside(a);
+    expect(inbox.drop([a, b], { waiting: false })).to.deep.equal([a]);
+    expect(inbox.waiting('xray').map((r) => r.id)).to.deep.equal([b]);
+    expect(inbox.drop([b], { waiting: true })).to.deep.equal([b]);
+    expect(inbox.counts()).to.deep.equal([]);
+  });
 });

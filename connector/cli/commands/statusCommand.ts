@@ -96,10 +96,10 @@ export function statusCommand(config: Config, opts: { json: boolean; wide?: bool
       for (const r of j.retrying.slice(0, 10)) out(`${j.job}: retrying ${r.fkey} (${r.attempts}x): ${r.error}`);
       for (const a of j.incidents.openAlerts) out(`${j.job}: ${a.open} open alert(s) via ${a.lane}`);
       for (const o of j.incidents.outbox) {
-        out(`${j.job}: outbox ${o.lane}: ${o.waiting} event(s) waiting${o.rejected ? `, ${o.rejected} rejected` : ''}${o.lastError ? `; last error: ${o.lastError}` : ''}`);
+        out(`${j.job}: outbox ${o.lane}: ${o.waiting} event(s) waiting${o.rejected ? `, ${o.rejected} rejected (vulnbridge outbox list)` : ''}${o.lastError ? `; last error: ${o.lastError}` : ''}`);
       }
       if (j.webhooks.setAside > 0) {
-        out(`${j.job}: ${j.webhooks.setAside} webhook payload(s) set aside after repeated failures (kept in the inbox table): ${j.webhooks.lastError ?? ''}`);
+        out(`${j.job}: ${j.webhooks.setAside} webhook payload(s) set aside after repeated failures (vulnbridge inbox list): ${j.webhooks.lastError ?? ''}`);
       }
       if (j.cannotStart) out(`${j.job}: cannot start: ${j.cannotStart}`);
     }
