@@ -70,8 +70,10 @@ export function layoutChart(history: readonly RunPoint[]): ChartLayout {
   for (let v = 0; v <= yMax; v += step) yTicks.push(v);
   const first = history[0];
   const last = history[history.length - 1];
-  const long = t1 - t0 > 2 * 86_400_000;
-  const label = (iso: string) => (long ? iso.slice(0, 10) : `${iso.slice(5, 10)} ${iso.slice(11, 16)}`);
+  // Dates over days, seconds within an hour (runs in quick succession), else day and time.
+  const span = t1 - t0;
+  const label = (iso: string) =>
+    span > 2 * 86_400_000 ? iso.slice(0, 10) : span > 0 && span < 3_600_000 ? iso.slice(11, 19) : `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
   const xLabels: ChartLayout['xLabels'] = [];
   if (first && last && t1 > t0) {
     xLabels.push({ x: CHART.left, text: label(first.at), anchor: 'start' }, { x: CHART.left + plotW, text: label(last.at), anchor: 'end' });
