@@ -77,7 +77,7 @@ describe('e2e: the daemon’s /status page in a real headless Chromium', functio
     expect(brokenError).to.include(WRONG_JIRA);
 
     // Without credentials, or with wrong ones: 401 asking for Basic auth, and no page.
-    for (const headers of [{}, { authorization: basic(USER, 'wrong') }]) {
+    for (const headers of [{}, { authorization: basic(USER, 'wrong') }] as Array<Record<string, string>>) {
       const refused = await fetch(url, { headers });
       expect(refused.status).to.equal(401);
       expect(refused.headers.get('www-authenticate')).to.match(/^Basic realm="vulnbridge status"/);
@@ -121,7 +121,7 @@ describe('e2e: the daemon’s /status page in a real headless Chromium', functio
     expect(await good.locator('.error').count()).to.equal(0);
     expect(await good.innerText()).to.match(/in \d+ (min|h)/); // the next run
     // The stylesheet applied (allowed by its hash): the failed marker is red, and nothing was refused.
-    expect(await broken.locator('.state').evaluate((el) => getComputedStyle(el).backgroundColor)).to.equal('rgb(196, 36, 43)');
+    expect(await page.evaluate("getComputedStyle(document.querySelector('table.jobs tr.failed .state')).backgroundColor")).to.equal('rgb(196, 36, 43)');
     expect(violations).to.deep.equal([]);
 
     // One chart per job; a point per run in each series, oldest left, newest right.
@@ -159,7 +159,7 @@ describe('e2e: the daemon’s /status page in a real headless Chromium', functio
 
     // A narrow screen: the tables stack into cards, nothing is wider than the screen.
     await page.setViewportSize({ width: 380, height: 800 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
     expect(overflow).to.equal(0);
     expect(await broken.locator('.error').isVisible()).to.equal(true);
   });
