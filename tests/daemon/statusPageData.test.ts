@@ -3,7 +3,7 @@ import type { Config } from '../../connector/config/loadConfig.js';
 import { statusPageData, statusPageOptions, type StatusApp } from '../../connector/daemon/statusPageData.js';
 import { silentLogger } from '../../connector/log.js';
 import type { StateSample } from '../../connector/metrics.js';
-import { openState, type Db } from '../../connector/state/openState.js';
+import { openState } from '../../connector/state/openState.js';
 import { RunLog } from '../../connector/state/runLog.js';
 
 const NOW = new Date('2026-01-10T09:30:00Z');
@@ -12,23 +12,23 @@ const job = (name: string, enabled = true) => ({ name, enabled, schedule: '0 */4
 const sample: StateSample = { outbox: [], inbox: [], sla: [], broken: [] };
 
 describe('daemon/statusPageData', () => {
-  let db: Db;
-  let runs: RunLog;
-  beforeEach(() => {
-    db = openState(':memory:');
-    runs = new RunLog(db);
+  const app = (jobs: Config['jobs'], runs?: RunLog, broken: StatusApp['broken'] = []): StatusApp => ({
+    config: { jobs },
+    log: silentLogger(),
+    state: { runs: runs ?? new RunLog(openState(':memory:')) },
+    broken,
   });
-  afterEach(() => db.close());
-
-  const app = (jobs: Config['jobs'], broken: StatusApp['broken'] = []): StatusApp => ({ config: { jobs }, log: silentLogger(), state: { runs }, broken });
 
   it('gives every configured job its state, last and next run, last error and run history', () => {
+    const db = openState(':memory:');
+    const runs = new RunLog(db);
     runs.finish(runs.start('good', T(0)), 'ok', { findings: 6 }, undefined, T(1));
     runs.finish(runs.start('good', T(10)), 'ok', { findings: 0 }, undefined, T(11));
     runs.finish(runs.start('bad', T(0)), 'ok', { findings: 2 }, undefined, T(2));
     runs.finish(runs.start('bad', T(20)), 'failed', {}, 'AUTH_FAILED: 401', T(21));
     runs.start('bad', T(30)); // running now
-    const data = statusPageData(app([job('good'), job('bad'), job('unstartable'), job('new'), job('off', false)], [{ name: 'unstartable', error: 'TEMPLATE_INVALID: x' }]), sample, (j) => j === 'bad', NOW);
+    const data = statusPageData(app([job('good'), job('bad'), job('unstartable'), job('new'), job('off', false)], runs, [{ name: 'unstartable', error: 'TEMPLATE_INVALID: x' }]), sample, (j) => j === 'bad', NOW);
+    db.close();
     expect(data.generatedAt).to.equal(NOW.toISOString());
     expect(data.state).to.equal(sample);
     expect(data.jobs.map((j) => [j.name, j.state, j.running])).to.deep.equal([
