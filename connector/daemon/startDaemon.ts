@@ -12,6 +12,7 @@ import { deliveryLanes, OutboxPump } from '../delivery/outboxPump.js';
 import { createMetrics, type Metrics, type StateSample } from '../metrics.js';
 import { slaCounts } from '../templates/sla/computeSla.js';
 import type { HealthReport } from '../server/healthReport.js';
+import { statusPageData, statusPageOptions } from './statusPageData.js';
 
 /**
  * What the daemon runs: the opened app (cli/appContext.ts AppContext has this shape).
@@ -131,8 +132,10 @@ export async function startDaemon(app: DaemonApp, opts: DaemonOptions = {}): Pro
 async function startListener(app: DaemonApp, scheduler: JobScheduler, metrics: Metrics): Promise<RunningHttpServer | undefined> {
   const wanted = app.config.server ?? (app.jobs.some((j) => j.config.webhook) ? serverConfigSchema.parse({}) : undefined);
   if (!wanted) return undefined;
+  const { statusPage, ...listen } = wanted;
+  const page = statusPage ? statusPageOptions(app, statusPage, listen.host, () => statusPageData(app, stateSample(app), (job) => scheduler.isRunning(job))) : undefined;
   const server = await startHttpServer({
-    ...wanted,
+    ...listen,
     log: app.log,
     webhookTarget: webhookTargets(app.jobs, app.state.inbox, (job) => void scheduler.trigger(job, 'push')),
     health: () => ({
@@ -146,10 +149,12 @@ async function startListener(app: DaemonApp, scheduler: JobScheduler, metrics: M
     }),
     ready: () => readiness(app, wanted.readyFailedRuns),
     metrics: () => metrics.render(),
+    ...(page ? { statusPage: page } : {}),
   });
   app.log.info('listening for webhooks', {
     url: server.url,
     webhooks: app.jobs.filter((j) => j.config.webhook).map((j) => `POST /webhooks/${j.config.source.factory.webhookKind ?? '?'}/${j.config.name}`),
+    ...(page ? { statusPage: `${server.url}/status` } : {}),
   });
   return server;
 }

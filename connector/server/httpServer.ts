@@ -8,6 +8,7 @@ import { HttpAnswer } from './httpAnswer.js';
 import type { HttpServerOptions } from './httpServerOptions.js';
 import { parseWebhookPath } from './parseWebhookPath.js';
 import { drainUnreadBody } from './readRequestBody.js';
+import { answerStatusPage } from './statusPage/answerStatusPage.js';
 
 export interface RunningHttpServer {
   url: string;
@@ -23,7 +24,7 @@ function hasBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
-/** The webhook listener: `POST /webhooks/<kind>/<job>`, `GET /healthz`, `/readyz` and `/metrics`. */
+/** The webhook listener: `POST /webhooks/<kind>/<job>`, `GET /healthz`, `/readyz`, `/metrics` and `/status`. */
 export async function startHttpServer(opts: HttpServerOptions): Promise<RunningHttpServer> {
   const { log, maxBodyBytes } = opts;
   const requestMs = opts.timeouts?.requestMs ?? 30_000;
@@ -95,6 +96,14 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
     res.end(req.method === 'HEAD' ? '' : text);
   }
 
+  /** `/status`: the HTML status page, read from the state at each request. */
+  function answerStatus(req: IncomingMessage, res: ServerResponse, page: NonNullable<HttpServerOptions['statusPage']>): void {
+    const { headers, body } = answerStatusPage(req, page, log);
+    if (res.headersSent || res.writableEnded || res.destroyed) return;
+    res.writeHead(200, { ...headers, 'content-length': String(Buffer.byteLength(body)), ...(closing ? { connection: 'close' } : {}) });
+    res.end(req.method === 'HEAD' ? '' : body);
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const receivedAt = new Date();
     const remoteAddress = req.socket.remoteAddress;
@@ -103,6 +112,7 @@ export async function startHttpServer(opts: HttpServerOptions): Promise<RunningH
       if (path === '/healthz') return answerHealth(req, res, path, opts.health);
       if (path === '/readyz') return answerHealth(req, res, path, opts.ready ?? opts.health);
       if (path === '/metrics' && opts.metrics) return await answerMetrics(req, res, opts.metrics);
+      if ((path === '/status' || path === '/status/') && opts.statusPage) return answerStatus(req, res, opts.statusPage);
       const route = parseWebhookPath(path);
       if (!route) throw new HttpAnswer(404, `nothing here: webhooks go to POST /webhooks/<kind>/<job>`);
       await answerWebhook(req, route, { receivedAt, remoteAddress }, {

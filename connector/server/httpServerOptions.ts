@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import type { HealthReport } from './healthReport.js';
+import type { StatusPageOptions } from './statusPage/answerStatusPage.js';
 import type { WebhookTarget } from './webhookTarget.js';
 
 export interface HttpServerOptions {
@@ -14,6 +15,8 @@ export interface HttpServerOptions {
   ready?(): HealthReport;
   /** Prometheus text for `GET /metrics`; without it the path is not served. */
   metrics?(): Promise<{ contentType: string; text: string }>;
+  /** `GET /status`, the HTML status page (`server.statusPage`); without it the path is not served (404). */
+  statusPage?: StatusPageOptions;
   /** Defaults suit production; tests may shorten them. */
   timeouts?: {
     /** Whole request, headers and body (slow senders). Default 30 s. */

@@ -1,4 +1,5 @@
 import type { Db } from './openState.js';
+import { JOB_AND_LANES, jobAndLanes } from './ticketStore.js';
 
 export type RunResult = 'running' | 'ok' | 'partial' | 'failed';
 
@@ -45,10 +46,18 @@ export class RunLog {
     return Number(info.lastInsertRowid);
   }
 
+  /**
+   * Ends a run. Its counts also get `openTickets`: the job's open tickets (its route lanes'
+   * included) as the run ended, so the run history charts them (`GET /status`).
+   */
   finish(id: number, result: Exclude<RunResult, 'running'>, counts: Record<string, number>, error?: string, at: Date = new Date()): void {
+    const run = this.db.prepare(`SELECT job FROM runs WHERE id = ?`).get(id) as { job: string } | undefined;
+    const open = run
+      ? (this.db.prepare(`SELECT COUNT(*) AS n FROM tickets WHERE ${JOB_AND_LANES} AND state = 'open'`).get(...jobAndLanes(run.job)) as { n: number }).n
+      : 0;
     this.db
       .prepare(`UPDATE runs SET ended_at = ?, result = ?, counts = ?, error = ? WHERE id = ?`)
-      .run(at.toISOString(), result, JSON.stringify(counts), error ?? null, id);
+      .run(at.toISOString(), result, JSON.stringify({ ...counts, openTickets: open }), error ?? null, id);
   }
 
   last(job: string): RunRecord | undefined {

@@ -5,6 +5,10 @@ import type { Db } from './openState.js';
 /** pending = create sent (or about to be) but no key recorded yet; closed-by-user = a person closed it. */
 export type TicketState = 'pending' | 'open' | 'closed' | 'closed-by-user';
 
+/** SQL condition and its arguments: the tickets of a job and of its route lanes (`<job>-xxxxxx`, pipeline/lanes.ts). */
+export const JOB_AND_LANES = '(job = ? OR job GLOB ?)';
+export const jobAndLanes = (job: string): [string, string] => [job, `${job.replace(/[[*?]/g, '[$&]')}-??????`];
+
 export interface TicketRow {
   job: string;
   pk: string;
@@ -165,8 +169,8 @@ export class TicketStore implements Tickets {
   /** Due dates of the open tickets of a job (and of its route lanes, `<job>-xxxxxx`) with an SLA. */
   openDueDates(job: string): string[] {
     const rows = this.db
-      .prepare(`SELECT sla FROM tickets WHERE (job = ? OR job GLOB ?) AND state = 'open' AND sla IS NOT NULL`)
-      .all(job, `${job.replace(/[[*?]/g, '[$&]')}-??????`) as Array<{ sla: string }>;
+      .prepare(`SELECT sla FROM tickets WHERE ${JOB_AND_LANES} AND state = 'open' AND sla IS NOT NULL`)
+      .all(...jobAndLanes(job)) as Array<{ sla: string }>;
     return rows.map((r) => (JSON.parse(r.sla) as SlaMemo).due).filter((d): d is string => !!d);
   }
 

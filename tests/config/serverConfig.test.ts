@@ -20,6 +20,32 @@ describe('config/serverConfig', () => {
     });
   });
 
+  describe('statusPage', () => {
+    it('is off unless set; true, false or the credentials block of a job’s webhook:', () => {
+      expect(serverConfigSchema.parse({}).statusPage).to.equal(undefined);
+      expect(serverConfigSchema.parse({ statusPage: true }).statusPage).to.equal(true);
+      expect(serverConfigSchema.parse({ statusPage: false }).statusPage).to.equal(false);
+      const basic = { basicAuth: { username: ref, password: { file: '/run/secrets/status' } } };
+      expect(serverConfigSchema.parse({ statusPage: basic }).statusPage).to.deep.equal(basic);
+      const header = { header: { name: 'X-Status-Token', value: ref } };
+      expect(serverConfigSchema.parse({ statusPage: header }).statusPage).to.deep.equal(header);
+    });
+
+    it('names the key at fault in a bad credentials block, and says what it takes otherwise', () => {
+      const inline = serverConfigSchema.safeParse({ statusPage: { basicAuth: { username: 'ops', password: ref } } });
+      expect(inline.error?.issues[0]?.path).to.deep.equal(['statusPage', 'basicAuth', 'username']);
+      const neither = serverConfigSchema.safeParse({ statusPage: {} });
+      expect(neither.error?.issues.map((i) => i.message)).to.deep.equal(['give exactly one of basicAuth or header']);
+      const extra = serverConfigSchema.safeParse({ statusPage: { header: { name: 'X-Token', value: ref }, enabled: true } });
+      expect(extra.error?.issues[0]?.code).to.equal('unrecognized_keys');
+      for (const value of ['yes', 1, null, []]) {
+        const bad = serverConfigSchema.safeParse({ statusPage: value });
+        expect(bad.error?.issues[0]?.path, String(value)).to.deep.equal(['statusPage']);
+        expect(bad.error?.issues[0]?.message, String(value)).to.match(/true, false, or \{ basicAuth \} \/ \{ header \}/);
+      }
+    });
+  });
+
   describe('webhookAuthSchema', () => {
     it('takes Basic auth or a secret header, with secret references', () => {
       const basic = webhookAuthSchema.parse({ basicAuth: { username: { env: 'U' }, password: { file: '/run/secrets/p' } } });

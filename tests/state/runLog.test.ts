@@ -23,9 +23,25 @@ describe('state/RunLog', () => {
       startedAt: T(0).toISOString(),
       endedAt: T(2).toISOString(),
       result: 'partial',
-      counts: { created: 3, failed: 1 },
+      counts: { created: 3, failed: 1, openTickets: 0 },
       error: 'VULN-9 rejected',
     });
+  });
+
+  it('records the job’s open tickets at the end of a run, its route lanes’ included, for the run history chart', () => {
+    const ticket = db.prepare(
+      `INSERT INTO tickets (job, pk, role, primary_key, marker, state, created_at, updated_at) VALUES (?, ?, 'single', ?, ?, ?, 'x', 'x')`,
+    );
+    const add = (job: string, pk: string, state: string) => ticket.run(job, pk, pk, `vb-${job}-${pk}`, state);
+    add('vmdr', 'a', 'open');
+    add('vmdr', 'b', 'closed');
+    add('vmdr', 'c', 'pending');
+    add('vmdr-1a2b3c', 'd', 'open'); // a route lane of vmdr
+    add('vmdr-other-job', 'e', 'open'); // another job, not a lane
+    add('xray', 'f', 'open');
+    const id = runs.start('vmdr', T(0));
+    runs.finish(id, 'failed', { findings: 4 }, 'boom', T(1));
+    expect(runs.last('vmdr')?.counts).to.deep.equal({ findings: 4, openTickets: 2 });
   });
 
   it('last is the newest run of that job, not of another', () => {

@@ -1,5 +1,5 @@
-import cron from 'node-cron';
 import type { Config } from '../../config/loadConfig.js';
+import { nextRun } from '../../daemon/nextRun.js';
 import { describeError } from '../../errors.js';
 import { silentLogger } from '../../log.js';
 import { buildJob } from '../../pipeline/jobRuntime.js';
@@ -135,19 +135,6 @@ function compactView(
   }
   lines.push('(--wide for counts, tickets and cursors, --json for everything)');
   return lines.join('\n');
-}
-
-/** The schedule's next time after `now`, by node-cron's own matcher (a task created, never started). */
-function nextRun(schedule: string, timezone: string | undefined, now: Date): string | null {
-  const task = cron.createTask(schedule, () => {}, timezone ? { timezone } : {});
-  try {
-    const next = task.getNextRuns(1)[0];
-    return next && next.getTime() > now.getTime() - 60_000 ? next.toISOString() : null;
-  } catch {
-    return null;
-  } finally {
-    void task.destroy();
-  }
 }
 
 function buildError(job: Config['jobs'][number]): string | null {
