@@ -10,6 +10,7 @@ import { JobScheduler, type RunKind, type ScheduleFn } from './jobScheduler.js';
 import { webhookTargets } from './webhookTargets.js';
 import { deliveryLanes, OutboxPump } from '../delivery/outboxPump.js';
 import { createMetrics, type Metrics, type StateSample } from '../metrics.js';
+import { observeHttp } from '../http/httpObserver.js';
 import { slaCounts } from '../templates/sla/computeSla.js';
 import type { HealthReport } from '../server/healthReport.js';
 
@@ -59,6 +60,8 @@ export async function startDaemon(app: DaemonApp, opts: DaemonOptions = {}): Pro
   const { log } = app;
   const metrics = createMetrics();
   metrics.readStateWith(() => stateSample(app));
+  // Vendor HTTP traffic by host (every client reports to http/httpObserver.ts), until stop().
+  const unobserve = observeHttp(metrics.http);
   const lanes = deliveryLanes(app.jobs);
   const pump = lanes.length ? new OutboxPump(app.state.outbox, lanes, log) : undefined;
   const scheduler = new JobScheduler(
@@ -101,11 +104,17 @@ export async function startDaemon(app: DaemonApp, opts: DaemonOptions = {}): Pro
       }
     }),
   );
-  signal?.throwIfAborted();
-  const server = await startListener(app, scheduler, metrics);
-  if (signal?.aborted) {
-    await server?.close();
-    signal.throwIfAborted();
+  let server: RunningHttpServer | undefined;
+  try {
+    signal?.throwIfAborted();
+    server = await startListener(app, scheduler, metrics);
+    if (signal?.aborted) {
+      await server?.close();
+      signal.throwIfAborted();
+    }
+  } catch (err) {
+    unobserve();
+    throw err;
   }
   scheduler.start();
   // Events left in the outbox by an earlier run go out first.
@@ -124,6 +133,7 @@ export async function startDaemon(app: DaemonApp, opts: DaemonOptions = {}): Pro
       await server?.close();
       await scheduler.stop(graceMs);
       await pump?.stop();
+      unobserve();
     },
   };
 }
