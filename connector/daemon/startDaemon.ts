@@ -2,6 +2,7 @@ import type { Config } from '../config/loadConfig.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { prepareJob, type JobRuntime } from '../pipeline/jobRuntime.js';
+import { DEFAULT_PROGRESS_INTERVAL_SECONDS, logProgress } from '../pipeline/progressTracker.js';
 import { runCycle, type CycleReport } from '../pipeline/runCycle.js';
 import { startHttpServer, type RunningHttpServer } from '../server/httpServer.js';
 import { serverConfigSchema } from '../config/serverConfig.js';
@@ -70,7 +71,8 @@ export async function startDaemon(app: DaemonApp, opts: DaemonOptions = {}): Pro
       schedule: rt.config.schedule,
       timezone: rt.config.timezone,
       run: async (signal, kind) => {
-        const report = await runCycle(rt, app.state, { signal, mode: kind });
+        const onProgress = logProgress(rt.log, app.config.log.progressIntervalSeconds ?? DEFAULT_PROGRESS_INTERVAL_SECONDS);
+        const report = await runCycle(rt, app.state, { signal, mode: kind, ...(onProgress ? { onProgress } : {}) });
         if (report.counts.triggered + report.counts.resolved > 0) pump?.kick();
         metrics.recordCycle(report, kind);
         opts.onCycle?.(report, kind);
