@@ -59,8 +59,9 @@ export function syncProgress(opts: {
 const WITH_TOTAL = '{job}: {phase} [{bar}] {percentage}% {value}/{total} {unit}{details}';
 const COUNTING = '{line}';
 
+/** The cursor stays visible: `sync` has no signal handler, so a Ctrl-C must not leave it hidden. */
 function cliBar(format: string, stream: ProgressStream): ProgressBar {
-  return new cliProgress.SingleBar({ format, stream, barsize: 24, hideCursor: true, clearOnComplete: false }, cliProgress.Presets.shades_classic);
+  return new cliProgress.SingleBar({ format, stream, barsize: 24, clearOnComplete: false }, cliProgress.Presets.shades_classic);
 }
 
 /** What the bar's placeholders show (named apart from cli-progress' own `{eta}`, `{value}`…). */
