@@ -32,6 +32,16 @@ export interface Metrics {
   registry: Registry;
   /** Counts one finished cycle. `kind`: `pull` (scheduled) or `push` (webhooks). */
   recordCycle(sample: CycleSample, kind: string, endedAt?: Date): void;
+  /**
+   * Vendor HTTP traffic (scanners, Jira, incident endpoints), by host: the shape of
+   * http/httpObserver.ts HttpObserver, which the daemon registers it as.
+   */
+  http: {
+    /** One answer (its status) or a transport failure (`'error'`); `throttled`: refused for the host's rate limit. */
+    onResponse(host: string, status: number | 'error', throttled: boolean): void;
+    /** Seconds waited because the host asked for it (Retry-After, Qualys' limits, a 429 pause). */
+    onThrottleWait(host: string, seconds: number): void;
+  };
   /** How the gauges read the state at scrape time; without it they stay empty. */
   readStateWith(read: () => StateSample): void;
   /** The exposition text and its content type. */
@@ -69,6 +79,24 @@ export function createMetrics(opts: { now?: () => Date; defaultMetrics?: boolean
     name: 'vulnbridge_tickets_total',
     help: 'Ticket writes by action: created, updated, transitioned, linked, failed.',
     labelNames: ['job', 'action'] as const,
+    registers: [registry],
+  });
+  const httpRequests = new Counter({
+    name: 'vulnbridge_http_requests_total',
+    help: 'HTTP calls to scanners, Jira and incident endpoints by host and status class (2xx, 3xx, 4xx, 5xx; error: no answer).',
+    labelNames: ['host', 'class'] as const,
+    registers: [registry],
+  });
+  const throttled = new Counter({
+    name: 'vulnbridge_http_throttled_total',
+    help: 'Answers refusing a call for the host’s rate limit (429; Qualys 409).',
+    labelNames: ['host'] as const,
+    registers: [registry],
+  });
+  const throttleWait = new Counter({
+    name: 'vulnbridge_http_throttle_wait_seconds_total',
+    help: 'Seconds waited because a host asked for it (Retry-After, Qualys rate limits, a 429 pause of an incident endpoint).',
+    labelNames: ['host'] as const,
     registers: [registry],
   });
 
@@ -124,6 +152,15 @@ export function createMetrics(opts: { now?: () => Date; defaultMetrics?: boolean
       findings.inc({ job: c.job }, c.counts.findings);
       for (const action of TICKET_ACTIONS) tickets.inc({ job: c.job, action }, c.counts[action]);
     },
+    http: {
+      onResponse(host, status, isThrottled) {
+        httpRequests.inc({ host, class: statusClass(status) });
+        if (isThrottled) throttled.inc({ host });
+      },
+      onThrottleWait(host, seconds) {
+        if (seconds > 0) throttleWait.inc({ host }, seconds);
+      },
+    },
     readStateWith(read) {
       readState = read;
     },
@@ -136,4 +173,9 @@ export function createMetrics(opts: { now?: () => Date; defaultMetrics?: boolean
       }
     },
   };
+}
+
+/** `2xx` … `5xx` of a status; `error` for a call that got no answer. */
+export function statusClass(status: number | 'error'): string {
+  return status === 'error' ? 'error' : `${Math.floor(status / 100)}xx`;
 }

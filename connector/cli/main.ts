@@ -248,7 +248,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'sync': {
       const app = openApp(readConfig(file), { only: values.job });
       try {
-        const { exitCode } = await syncCommand(app, { dryRun: values['dry-run'] ?? false, json: values.json ?? false, progress: !values.json && process.stderr.isTTY });
+        const { exitCode } = await syncCommand(app, { dryRun: values['dry-run'] ?? false, json: values.json ?? false, progress: !values.json });
         return exitCode;
       } finally {
         app.state.close();

@@ -49,9 +49,15 @@ export const configSchema = z
       .object({
         level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
         format: z.enum(['text', 'json']).default('text'),
+        progressIntervalSeconds: z
+          .number()
+          .int()
+          .min(0)
+          .default(30)
+          .describe('`run`: a `progress` line every this many seconds while a pull or its ticket work runs long (0: none)'),
       })
       .strict()
-      .default({ level: 'info', format: 'text' }),
+      .default({ level: 'info', format: 'text', progressIntervalSeconds: 30 }),
     server: serverConfigSchema
       .optional()
       .describe('the HTTP listener for webhooks and /healthz; started by `run` when set or when a job has `webhook:`'),

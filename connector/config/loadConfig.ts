@@ -41,7 +41,8 @@ export type KevSource = KevConfig & { kind: 'url' | 'file' };
 export interface Config {
   file: string;
   stateDir: string;
-  log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'text' | 'json' };
+  /** `progressIntervalSeconds`: the daemon's progress lines (absent: every 30 s; 0: none). */
+  log: { level: 'error' | 'warn' | 'info' | 'debug'; format: 'text' | 'json'; progressIntervalSeconds?: number };
   /** Absent unless configured; `run` starts it with defaults when a job takes webhooks. */
   server?: ServerConfig;
   /** CISA KEV catalog (source resolved: a URL or an absolute file path). */

@@ -2,6 +2,7 @@ import type { Config } from '../config/loadConfig.js';
 import { describeError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { prepareJob, type JobRuntime } from '../pipeline/jobRuntime.js';
+import { DEFAULT_PROGRESS_INTERVAL_SECONDS, logProgress } from '../pipeline/progressTracker.js';
 import { runCycle, type CycleReport } from '../pipeline/runCycle.js';
 import { startHttpServer, type RunningHttpServer } from '../server/httpServer.js';
 import { serverConfigSchema } from '../config/serverConfig.js';
@@ -10,6 +11,7 @@ import { JobScheduler, type RunKind, type ScheduleFn } from './jobScheduler.js';
 import { webhookTargets } from './webhookTargets.js';
 import { deliveryLanes, OutboxPump } from '../delivery/outboxPump.js';
 import { createMetrics, type Metrics, type StateSample } from '../metrics.js';
+import { observeHttp } from '../http/httpObserver.js';
 import { slaCounts } from '../templates/sla/computeSla.js';
 import type { HealthReport } from '../server/healthReport.js';
 import { statusPageData, statusPageOptions } from './statusPageData.js';
@@ -60,6 +62,8 @@ export async function startDaemon(app: DaemonApp, opts: DaemonOptions = {}): Pro
   const { log } = app;
   const metrics = createMetrics();
   metrics.readStateWith(() => stateSample(app));
+  // Vendor HTTP traffic by host (every client reports to http/httpObserver.ts), until stop().
+  const unobserve = observeHttp(metrics.http);
   const lanes = deliveryLanes(app.jobs);
   const pump = lanes.length ? new OutboxPump(app.state.outbox, lanes, log) : undefined;
   const scheduler = new JobScheduler(
@@ -68,7 +72,8 @@ export async function startDaemon(app: DaemonApp, opts: DaemonOptions = {}): Pro
       schedule: rt.config.schedule,
       timezone: rt.config.timezone,
       run: async (signal, kind) => {
-        const report = await runCycle(rt, app.state, { signal, mode: kind });
+        const onProgress = logProgress(rt.log, app.config.log.progressIntervalSeconds ?? DEFAULT_PROGRESS_INTERVAL_SECONDS);
+        const report = await runCycle(rt, app.state, { signal, mode: kind, ...(onProgress ? { onProgress } : {}) });
         if (report.counts.triggered + report.counts.resolved > 0) pump?.kick();
         metrics.recordCycle(report, kind);
         opts.onCycle?.(report, kind);
@@ -102,11 +107,17 @@ export async function startDaemon(app: DaemonApp, opts: DaemonOptions = {}): Pro
       }
     }),
   );
-  signal?.throwIfAborted();
-  const server = await startListener(app, scheduler, metrics);
-  if (signal?.aborted) {
-    await server?.close();
-    signal.throwIfAborted();
+  let server: RunningHttpServer | undefined;
+  try {
+    signal?.throwIfAborted();
+    server = await startListener(app, scheduler, metrics);
+    if (signal?.aborted) {
+      await server?.close();
+      signal.throwIfAborted();
+    }
+  } catch (err) {
+    unobserve();
+    throw err;
   }
   scheduler.start();
   // Events left in the outbox by an earlier run go out first.
@@ -125,6 +136,7 @@ export async function startDaemon(app: DaemonApp, opts: DaemonOptions = {}): Pro
       await server?.close();
       await scheduler.stop(graceMs);
       await pump?.stop();
+      unobserve();
     },
   };
 }

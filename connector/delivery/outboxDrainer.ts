@@ -1,5 +1,6 @@
 import { describeError } from '../errors.js';
 import { deliveryVerdict } from '../http/failurePolicy.js';
+import { noteThrottleWait } from '../http/httpObserver.js';
 import type { IncidentSender } from '../incidents/types.js';
 import type { Logger } from '../log.js';
 import type { Outbox } from '../state/outbox.js';
@@ -82,10 +83,13 @@ export class OutboxDrainer {
     for (;;) {
       if (opts.signal.aborted) return;
       const now = this.now();
-      const gate = Math.max(this.pausedUntil.get(key(l)) ?? 0, this.windowFreeAt(l));
+      const paused = this.pausedUntil.get(key(l)) ?? 0;
+      const gate = Math.max(paused, this.windowFreeAt(l));
       if (gate > now) {
         if (!wait || (opts.deadline !== undefined && gate > opts.deadline)) return;
         await this.sleep(gate - now, opts.signal);
+        // The endpoint's 429 pause is a throttle wait; our own pacing (the window) is not.
+        if (paused > now) noteThrottleWait(l.sender.host, Math.min(paused, this.now()) - now);
         continue;
       }
       const [row] = this.outbox.due(l.job, l.lane, now, 1);

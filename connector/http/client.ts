@@ -1,13 +1,16 @@
 import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { ExternalHostError, VulnbridgeError } from '../errors.js';
 import { redactString } from '../redact.js';
-import { retryAfterMs, transportVerdict } from './failurePolicy.js';
+import { isRateLimitStatus, retryAfterMs, transportVerdict, type VendorRules } from './failurePolicy.js';
+import { noteResponse } from './httpObserver.js';
 
 export interface HttpClientOptions {
   baseURL: string;
   timeoutMs?: number;
   headers?: Record<string, string>;
   auth?: { username: string; password: string };
+  /** What this vendor means by its statuses: a status its rules call rate-limited (Qualys 409) counts as throttled. */
+  rules?: VendorRules;
 }
 
 /**
@@ -15,7 +18,7 @@ export interface HttpClientOptions {
  * on top of this. Errors come out as VulnbridgeErrors naming the host.
  */
 export function createHttpClient(opts: HttpClientOptions): AxiosInstance {
-  return axios.create({
+  const http = axios.create({
     baseURL: opts.baseURL,
     timeout: opts.timeoutMs ?? 300_000,
     headers: { 'User-Agent': 'vulnbridge', ...opts.headers },
@@ -24,6 +27,27 @@ export function createHttpClient(opts: HttpClientOptions): AxiosInstance {
     validateStatus: () => true,
     maxRedirects: 0,
   });
+  // Every answer and transport failure is reported (metrics); a cancel of ours is not the host's.
+  http.interceptors.response.use(
+    (res) => {
+      noteResponse(requestHost(res.config), res.status, isRateLimitStatus(res.status, opts.rules));
+      return res;
+    },
+    (err: unknown) => {
+      if (!axios.isCancel(err)) noteResponse(requestHost((err as AxiosError)?.config ?? {}), 'error');
+      return Promise.reject(err);
+    },
+  );
+  return http;
+}
+
+/** The host a request went to: its URL against the client's base URL. */
+function requestHost(config: { baseURL?: string; url?: string }): string {
+  try {
+    return new URL(config.url ?? '', config.baseURL || undefined).host;
+  } catch {
+    return hostOf(config.baseURL || config.url || '');
+  }
 }
 
 export function hostOf(url: string): string {

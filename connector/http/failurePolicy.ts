@@ -83,6 +83,11 @@ export function reasonForStatus(status: number): FailureReason | 'ok' {
   return 'rejected';
 }
 
+/** The host refused the call for its rate limit: 429, or what the vendor's rules call so (Qualys 409). */
+export function isRateLimitStatus(status: number, rules: VendorRules = {}): boolean {
+  return (rules.statuses?.[status] ?? reasonForStatus(status)) === 'rate-limited';
+}
+
 /** The verdict on one HTTP answer. `pass` lists statuses this call reads itself (a 404 meaning "gone"). */
 export function httpVerdict(outcome: HttpOutcome, rules: VendorRules = {}, pass: readonly number[] = []): Verdict {
   const { status } = outcome;

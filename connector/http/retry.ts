@@ -2,6 +2,7 @@ import pRetry, { AbortError } from 'p-retry';
 import type { ExternalHostError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { DEFAULT_MAX_RETRY_AFTER_MS, isRetryable, nextAttempt } from './failurePolicy.js';
+import { noteThrottleWait } from './httpObserver.js';
 import { sleep as realSleep, type Sleep } from './sleep.js';
 
 export interface RetryOptions {
@@ -23,7 +24,7 @@ export interface RetryOptions {
  * Runs `fn` with p-retry as failurePolicy decides: what isRetryable (429, 5xx, timeouts,
  * Qualys 409) is retried with exponential backoff and jitter; a server-given wait
  * (Retry-After, X-RateLimit-ToWait-Sec, SECONDS_TO_WAIT) is honoured up to
- * `maxRetryAfterMs` and logged at info. Anything else (400, 401, bad data) fails at once.
+ * `maxRetryAfterMs`, logged at info and reported as a throttle wait (httpObserver). Anything else (400, 401, bad data) fails at once.
  */
 export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions): Promise<T> {
   const wait = opts.sleep ?? realSleep;
@@ -63,6 +64,7 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
             attempt: cause.attemptNumber,
           });
           await wait(retryAfter, opts.signal);
+          noteThrottleWait(cause.host, retryAfter);
         } else {
           opts.log?.warn('request failed, retrying', {
             what: opts.what,

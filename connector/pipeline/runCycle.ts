@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describeError, VulnbridgeError } from '../errors.js';
 import { isCancelled, rateLimitedUntil } from '../http/failurePolicy.js';
-import type { PullResult } from '../sources/types.js';
+import type { PullExpected, PullResult } from '../sources/types.js';
 import { LookupCache } from '../state/lookupCache.js';
 import type { RateLimitHold } from '../state/rateLimits.js';
 import { openState } from '../state/openState.js';
@@ -30,9 +30,12 @@ const PAGE_SIZE = 500;
 
 export interface CycleProgress {
   job: string;
-  phase: 'pull' | 'enrich' | 'prepare' | 'tickets';
+  /** `plan`: a dry run's pages; `apply`: pages planned and applied. */
+  phase: 'prepare' | 'pull' | 'enrich' | 'plan' | 'apply';
   page?: string;
   findings: number;
+  /** The size of the work, when known: the scanner's total (pull), the staged findings (plan, apply). */
+  expected?: PullExpected;
 }
 
 export interface CycleOptions {
@@ -215,7 +218,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
       for (const w of works) await w.page(page);
       if (works.length === 0 && !dryRun) recordFindings(rt, state, page, lookups, keepData, now);
       counts.findings += page.length;
-      progress({ phase: 'tickets', findings: counts.findings });
+      progress({ phase: dryRun ? 'plan' : 'apply', findings: counts.findings, expected: { done: counts.findings, total: staging.count, unit: 'findings' } });
     }
     for (const w of works) await w.finish();
     // Breaches and re-dating of the tickets no finding of this cycle touched (no re-pull).

@@ -1,7 +1,7 @@
 import { describeError } from '../errors.js';
 import { isFatalForOptionalWork } from '../http/failurePolicy.js';
 import type { Finding, TemplateContext, TemplateValue } from '../model/finding.js';
-import type { PullResult, Source } from '../sources/types.js';
+import type { PullExpected, PullResult, Source } from '../sources/types.js';
 import type { LookupCache } from '../state/lookupCache.js';
 import type { State } from '../state/stateBundle.js';
 import type { Staging } from '../state/staging.js';
@@ -14,7 +14,7 @@ import type { JobRuntime } from './jobRuntime.js';
  * need are fetched. Nothing is applied until all of it succeeded.
  */
 
-export type PullProgress = (p: { phase: 'pull'; page?: string; findings: number }) => void;
+export type PullProgress = (p: { phase: 'pull'; page?: string; findings: number; expected?: PullExpected }) => void;
 
 export async function pull(
   rt: JobRuntime,
@@ -30,7 +30,7 @@ export async function pull(
     cycleStartedAt: started,
     signal,
     log: rt.log,
-    progress: (e) => progress({ phase: 'pull', page: e.page, findings: e.totalFindings }),
+    progress: (e) => progress({ phase: 'pull', page: e.page, findings: e.totalFindings, ...(e.expected ? { expected: e.expected } : {}) }),
   });
   for (;;) {
     signal.throwIfAborted();

@@ -3,8 +3,19 @@ import type { Logger } from '../log.js';
 import type { FindingPage } from '../model/finding.js';
 import type { TemplateContext } from '../model/finding.js';
 
+/**
+ * How far a pull is, for a scanner that says how much it lists in all (Xray's
+ * `total_violations`): records listed so far of that total, in the scanner's unit.
+ */
+export interface PullExpected {
+  done: number;
+  total: number;
+  unit: string;
+}
+
 export interface PullProgress {
-  (event: { page: string; findings: number; totalFindings: number }): void;
+  /** `totalFindings`: findings so far in this pull; `expected` only where the scanner gives a total. */
+  (event: { page: string; findings: number; totalFindings: number; expected?: PullExpected }): void;
 }
 
 export interface PullContext {

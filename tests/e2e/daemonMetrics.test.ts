@@ -96,6 +96,9 @@ describe('e2e: the daemon’s /metrics and /readyz', () => {
     expect(text).to.not.match(/^vulnbridge_last_failure_timestamp_seconds\{job="good"\}/m);
     expect(text).to.match(/^process_cpu_user_seconds_total /m);
     expect(text).to.match(/^# TYPE vulnbridge_outbox_oldest_event_age_seconds gauge$/m);
+    // Vendor HTTP calls by host and status class (the startup's Jira checks included).
+    expect(sample(text, 'vulnbridge_http_requests_total', `host="${new URL(world.qualys.url).host}",class="2xx"`)).to.be.greaterThan(0);
+    expect(sample(text, 'vulnbridge_http_requests_total', `host="${new URL(world.jira.url).host}",class="2xx"`)).to.be.greaterThan(0);
 
     // prom-client's own parser-free check: the registry merges without conflicts.
     expect(() => Registry.merge([daemon!.metrics.registry])).to.not.throw();
@@ -108,6 +111,8 @@ describe('e2e: the daemon’s /metrics and /readyz', () => {
     const { text } = await get(`${daemon.server!.url}/metrics`);
     expect(sample(text, 'vulnbridge_cycle_failures_total', 'job="broken",code="AUTH_FAILED"')).to.equal(1);
     expect(sample(text, 'vulnbridge_last_failure_timestamp_seconds', 'job="broken"')).to.be.greaterThan(0);
+    // Which host refused: its 4xx series (docs/operations.md, the 401/403 alert).
+    expect(sample(text, 'vulnbridge_http_requests_total', `host="${new URL(world.jira.url).host}",class="4xx"`)).to.be.greaterThan(0);
   });
 
   it('/readyz: 503 naming a job that could not start and one whose last N runs failed; /healthz stays 200', async () => {

@@ -1,6 +1,8 @@
 import type { AppContext } from '../appContext.js';
 import type { PlanStep } from '../../pipeline/planStep.js';
-import { runCycle, type CycleProgress, type CycleReport } from '../../pipeline/runCycle.js';
+import { runCycle, type CycleReport } from '../../pipeline/runCycle.js';
+import { DEFAULT_PROGRESS_INTERVAL_SECONDS } from '../../pipeline/progressTracker.js';
+import { syncProgress, type ProgressStream } from '../syncProgress.js';
 import { OutboxDrainer, type DrainResult } from '../../delivery/outboxDrainer.js';
 import { deliveryLanes } from '../../delivery/outboxPump.js';
 import { describeStep, reportTable } from '../printReport.js';
@@ -8,9 +10,12 @@ import { describeStep, reportTable } from '../printReport.js';
 export interface SyncOptions {
   dryRun: boolean;
   json: boolean;
-  /** Where human output goes (stdout); progress goes to stderr. */
+  /** Where human output goes (stdout); progress goes to `progressStream`. */
   out?: (text: string) => void;
+  /** Show progress: a bar when `progressStream` is a terminal, plain lines otherwise. */
   progress?: boolean;
+  /** Default stderr. */
+  progressStream?: ProgressStream;
   /** How long to keep sending incident events after the cycles (rate limits); the rest waits in the outbox. */
   drainSeconds?: number;
 }
@@ -19,18 +24,27 @@ export interface SyncOptions {
 export async function syncCommand(app: AppContext, opts: SyncOptions): Promise<{ reports: CycleReport[]; exitCode: number }> {
   const out = opts.out ?? ((t: string) => process.stdout.write(`${t}\n`));
   const reports: CycleReport[] = [];
+  // A dry run's steps print as they come: they are its progress, and a bar would garble them.
+  const showProgress = opts.progress && (opts.json || !opts.dryRun);
+  const interval = app.config.log.progressIntervalSeconds ?? DEFAULT_PROGRESS_INTERVAL_SECONDS;
+  const progress = showProgress ? syncProgress({ stream: opts.progressStream ?? process.stderr, intervalSeconds: interval }) : undefined;
   for (const rt of app.jobs) {
     const steps: PlanStep[] = [];
-    const report = await runCycle(rt, app.state, {
-      dryRun: opts.dryRun,
-      onStep: (s) => {
-        if (opts.dryRun && !opts.json) out(`  ${rt.config.name}: ${describeStep(s)}`);
-        if (opts.json && opts.dryRun) steps.push(s);
-        if (!opts.dryRun) rt.log.debug('step', { ...s });
-      },
-      onProgress: opts.progress ? progressPrinter() : undefined,
-    });
-    if (opts.progress && process.stderr.isTTY) process.stderr.write('\n');
+    let report: CycleReport;
+    try {
+      report = await runCycle(rt, app.state, {
+        dryRun: opts.dryRun,
+        onStep: (s) => {
+          if (opts.dryRun && !opts.json) out(`  ${rt.config.name}: ${describeStep(s)}`);
+          if (opts.json && opts.dryRun) steps.push(s);
+          if (!opts.dryRun) rt.log.debug('step', { ...s });
+        },
+        ...(progress ? { onProgress: (p) => progress.onProgress(p) } : {}),
+      });
+    } finally {
+      // The bar ends before anything else is printed (the next job's, the report).
+      progress?.stop();
+    }
     reports.push(opts.json && opts.dryRun ? Object.assign(report, { plan: steps }) : report);
   }
   const delivery = opts.dryRun ? undefined : await deliver(app, opts.drainSeconds ?? 60);
@@ -57,28 +71,4 @@ async function deliver(app: AppContext, seconds: number): Promise<DrainResult | 
   if (lanes.length === 0) return undefined;
   const drainer = new OutboxDrainer(app.state.outbox, lanes, app.log);
   return drainer.drain({ signal: AbortSignal.timeout(seconds * 1000 + 30_000), deadline: Date.now() + seconds * 1000 });
-}
-
-/**
- * Progress on stderr: one rewritten line on a terminal; in logs (no TTY) a line per
- * phase, so a long pull still shows it is alive without flooding the log.
- */
-function progressPrinter(tty: boolean = process.stderr.isTTY === true): (p: CycleProgress) => void {
-  let last = 0;
-  let lastPhase = '';
-  return (p) => {
-    const now = Date.now();
-    const where = p.page ? ` ${p.page}` : '';
-    const text = p.phase === 'prepare' ? `${p.job}: checking the ticketing system` : `${p.job}: ${p.phase}${where}: ${p.findings.toLocaleString('en-US')} findings`;
-    if (!tty) {
-      if (p.phase !== lastPhase || now - last > 10_000) process.stderr.write(`${text}\n`);
-      lastPhase = p.phase;
-      last = now;
-      return;
-    }
-    if (now - last < 200 && p.phase === lastPhase) return;
-    last = now;
-    lastPhase = p.phase;
-    process.stderr.write(`\r${text}`.padEnd(90));
-  };
 }

@@ -1,5 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import axios, { type AxiosAdapter } from 'axios';
+import { hostOf } from '../../http/client.js';
+import { noteResponse } from '../../http/httpObserver.js';
 import { Version2Client, Version3Client, type Config } from 'jira.js';
 import type { SinkCallCounts } from '../types.js';
 import { authFailed, seraphRefusal, type JiraErrorContext } from './mapError.js';
@@ -29,7 +31,8 @@ export function withCallSignal<T>(signal: AbortSignal | undefined, fn: () => Pro
 /**
  * Builds the jira.js client for the flavour. jira.js creates its own axios instance, so
  * we hook in through `baseRequestConfig.adapter`: the wrapped default adapter counts every
- * HTTP request (retries and jira.js' own extra reads included) and turns a 200 that Jira
+ * HTTP request (retries and jira.js' own extra reads included), reports each answer's
+ * status (or transport failure) to the HTTP observers (metrics), and turns a 200 that Jira
  * served as anonymous (`X-Seraph-LoginReason`, jira-and-peers.md §1.10) into AUTH_FAILED.
  */
 export function createJiraClients(opts: {
@@ -41,13 +44,23 @@ export function createJiraClients(opts: {
 }): JiraClients {
   const counts: SinkCallCounts = { reads: 0, writes: 0 };
   const base = axios.getAdapter(axios.defaults.adapter);
+  const host = hostOf(opts.url);
   const adapter: AxiosAdapter = async (config) => {
     const method = (config.method ?? 'get').toUpperCase();
     if (method === 'GET' || method === 'HEAD') counts.reads++;
     else counts.writes++;
     const signal = callSignal.getStore();
     if (signal) config.signal = config.signal ? AbortSignal.any([config.signal as AbortSignal, signal]) : signal;
-    const response = await base(config);
+    let response;
+    try {
+      response = await base(config);
+    } catch (err) {
+      // The adapter rejects non-2xx answers (validateStatus) with the response attached.
+      const status = (err as { response?: { status?: number } }).response?.status;
+      if (!axios.isCancel(err)) noteResponse(host, status ?? 'error');
+      throw err;
+    }
+    noteResponse(host, response.status);
     if (seraphRefusal(response.headers)) {
       throw authFailed({ ...opts.authContext, what: `${method} ${config.url ?? ''}` }, response.status);
     }

@@ -62,6 +62,10 @@ export async function* pullViolations(api: XrayApi, config: JfrogXrayConfig, ctx
   const seen = new Set<string>();
   const normalizeOpts = { platformUrl: api.baseUrl };
   let totalFindings = 0;
+  // Progress against Xray's total_violations: known for the whole pull once its last walk started.
+  const walks = config.watches.length * typeWalks(config.types).length;
+  let walk = 0;
+  let listedBefore = 0;
 
   for (const watch of config.watches) {
     const plan = planWatch(config, watch, ctx);
@@ -72,6 +76,8 @@ export async function* pullViolations(api: XrayApi, config: JfrogXrayConfig, ctx
     let watchFindings = 0;
 
     for (const type of typeWalks(config.types)) {
+      walk++;
+      let listed = 0;
       const filters: Record<string, string | boolean> = {
         watch_name: watch,
         include_details: true,
@@ -79,7 +85,7 @@ export async function* pullViolations(api: XrayApi, config: JfrogXrayConfig, ctx
         ...(config.minSeverity ? { min_severity: config.minSeverity } : {}),
         ...(plan.createdFrom ? { created_from: plan.createdFrom } : {}),
       };
-      const walk = violationPages(api, {
+      const pages = violationPages(api, {
         filters,
         pageSize: config.pageSize,
         label: `watch ${watch}${type ? ` ${type}` : ''}`,
@@ -87,12 +93,14 @@ export async function* pullViolations(api: XrayApi, config: JfrogXrayConfig, ctx
         log: ctx.log,
       });
       for (;;) {
-        const step = await walk.next();
+        const step = await pages.next();
         if (step.done) {
           if (!step.value.complete) complete = false;
           break;
         }
-        const { label } = step.value;
+        const { label, total } = step.value;
+        listed += step.value.violations.length;
+        const expected = walk === walks && total !== undefined ? { done: listedBefore + listed, total: listedBefore + total, unit: 'violations' } : undefined;
         const violations = config.details === 'fetch' ? await withDetails(api, step.value.violations, label, ctx.signal, ctx.log) : step.value.violations;
         const findings: Finding[] = [];
         const rejected: Rejection[] = [];
@@ -112,9 +120,10 @@ export async function* pullViolations(api: XrayApi, config: JfrogXrayConfig, ctx
         rejectedCount += rejected.length;
         watchFindings += findings.length;
         totalFindings += findings.length;
-        ctx.progress({ page: label, findings: findings.length, totalFindings });
+        ctx.progress({ page: label, findings: findings.length, totalFindings, ...(expected ? { expected } : {}) });
         yield { label, findings, ...(rejected.length ? { rejected } : {}) };
       }
+      listedBefore += listed;
     }
     if (ctx.signal.aborted) throw new VulnbridgeError('ABORTED', 'Xray pull was cancelled', { host: api.host });
 

@@ -16,6 +16,8 @@ export interface WalkOptions {
 export interface ViolationPage {
   label: string;
   violations: unknown[];
+  /** `total_violations` of this walk's query, when Xray gave it. */
+  total?: number;
 }
 
 export interface WalkEnd {
@@ -39,7 +41,7 @@ export async function* violationPages(api: XrayApi, opts: WalkOptions): AsyncGen
       label,
       opts.signal,
     );
-    if (page.violations.length > 0) yield { label, violations: page.violations };
+    if (page.violations.length > 0) yield { label, violations: page.violations, ...(page.total !== undefined ? { total: page.total } : {}) };
     if (page.violations.length < opts.pageSize) return { complete: true };
 
     if (page.total !== undefined && offset * opts.pageSize > page.total + opts.pageSize) {

@@ -3,6 +3,7 @@ import { secretSourceName } from '../../secrets.js';
 import { ExternalHostError, SourceError, VulnbridgeError } from '../../errors.js';
 import { createHttpClient, hostOf, transportError, type AxiosInstance } from '../../http/client.js';
 import { httpVerdict, type VendorRules } from '../../http/failurePolicy.js';
+import { noteThrottleWait } from '../../http/httpObserver.js';
 import { readBodyText } from '../../http/readBodyText.js';
 import { withRetry, type RetryOptions } from '../../http/retry.js';
 import { sleep as realSleep, type Sleep } from '../../http/sleep.js';
@@ -59,6 +60,7 @@ export class QualysApi {
       timeoutMs: opts.timeoutMs,
       auth: { username: opts.username, password: opts.password },
       headers: { 'User-Agent': opts.userAgent, 'X-Requested-With': opts.requestedWith },
+      rules: QUALYS_RULES,
     });
   }
 
@@ -66,18 +68,11 @@ export class QualysApi {
   async open(path: string, params: QualysParams, what: string, signal: AbortSignal): Promise<Readable> {
     return withRetry(
       async () => {
-        await this.waitForRateLimit(path, what, signal);
+        await waitForRateLimit(this, this.opts, path, what, signal);
         return this.attempt(path, params, what, signal);
       },
       { ...this.opts.retry, what: `POST ${path} (${what})`, log: this.opts.log, sleep: this.opts.sleep, signal },
     );
-  }
-
-  private async waitForRateLimit(path: string, what: string, signal: AbortSignal): Promise<void> {
-    const ms = this.limits.takeWaitMs(path);
-    if (ms <= 0) return;
-    this.opts.log.info('Qualys rate limit reached, waiting before the next call', { host: this.host, api: path, what, waitSeconds: ms / 1000 });
-    await this.opts.sleep(ms, signal);
   }
 
   private async attempt(path: string, params: QualysParams, what: string, signal: AbortSignal): Promise<Readable> {
@@ -129,6 +124,24 @@ export class QualysApi {
       hint: hintFor(status, simple),
     });
   }
+}
+
+/**
+ * Before a call to `path`: the whole `X-RateLimit-ToWait-Sec` when the last answer said no
+ * calls remain (QualysRateLimits.takeWaitMs), logged and reported as a throttle wait.
+ */
+export async function waitForRateLimit(
+  api: { host: string; limits: QualysRateLimits },
+  opts: Pick<QualysApiOptions, 'log' | 'sleep'>,
+  path: string,
+  what: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const ms = api.limits.takeWaitMs(path);
+  if (ms <= 0) return;
+  opts.log.info('Qualys rate limit reached, waiting before the next call', { host: api.host, api: path, what, waitSeconds: ms / 1000 });
+  await opts.sleep(ms, signal);
+  noteThrottleWait(api.host, ms);
 }
 
 /**

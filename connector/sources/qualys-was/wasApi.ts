@@ -3,7 +3,7 @@ import { createHttpClient, hostOf, transportError, type AxiosInstance } from '..
 import { httpVerdict } from '../../http/failurePolicy.js';
 import { withRetry } from '../../http/retry.js';
 import { redactString } from '../../redact.js';
-import { QUALYS_RULES, qualysWaitMs, type QualysApiOptions } from '../qualys-vmdr/qualysApi.js';
+import { QUALYS_RULES, qualysWaitMs, waitForRateLimit, type QualysApiOptions } from '../qualys-vmdr/qualysApi.js';
 import { QualysRateLimits } from '../qualys-vmdr/qualysRateLimits.js';
 import { parseSimpleReturn } from '../qualys-vmdr/simpleReturn.js';
 import { describeServiceError, readServiceResponse, type Json, type ServiceResponse } from './serviceResponse.js';
@@ -37,6 +37,7 @@ export class WasApi {
         'Content-Type': 'application/json',
         Accept: 'application/json',
       },
+      rules: QUALYS_RULES,
     });
   }
 
@@ -44,11 +45,7 @@ export class WasApi {
   async search(path: string, body: unknown, recordName: string, what: string, signal: AbortSignal): Promise<ServiceResponse> {
     return withRetry(
       async () => {
-        const wait = this.limits.takeWaitMs(path);
-        if (wait > 0) {
-          this.opts.log.info('Qualys rate limit reached, waiting before the next call', { host: this.host, api: path, what, waitSeconds: wait / 1000 });
-          await this.opts.sleep(wait, signal);
-        }
+        await waitForRateLimit(this, this.opts, path, what, signal);
         return this.attempt(path, body, recordName, what, signal);
       },
       { ...this.opts.retry, what: `POST ${path} (${what})`, log: this.opts.log, sleep: this.opts.sleep, signal },

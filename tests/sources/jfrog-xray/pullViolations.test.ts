@@ -33,6 +33,20 @@ describe('jfrog-xray/pull (nock)', () => {
     expect(pages.map((p) => p.label)).to.deep.equal(['watch prod-watch page 1', 'watch prod-watch page 2', 'watch prod-watch page 3']);
     expect(pages.map((p) => p.findings.length)).to.deep.equal([2, 2, 1]);
     expect(progress.map((e) => e.totalFindings)).to.deep.equal([2, 4, 5]);
+    // Xray's total_violations: how far the pull is, for the progress lines' ETA.
+    expect(progress.map((e) => e.expected)).to.deep.equal([2, 4, 5].map((done) => ({ done, total: 5, unit: 'violations' })));
+  });
+
+  it('with several watches, the expected total is reported once the last watch’s walk started (all totals known)', async () => {
+    nockWatches(['a', 'b']);
+    const byWatch: Record<string, unknown[]> = { a: [numbered(1, 'a'), numbered(2, 'a'), numbered(3, 'a')], b: [numbered(4, 'b'), numbered(5, 'b')] };
+    nockViolations((call) => paged(byWatch[String(call.filters.watch_name)] ?? [])(call));
+    const { progress } = await pullAll(makeSource({ watches: ['a', 'b'], pageSize: 2 }), pullContext({}, CYCLE));
+    expect(progress.map((e) => e.expected)).to.deep.equal([
+      undefined,
+      undefined,
+      { done: 5, total: 5, unit: 'violations' },
+    ]);
   });
 
   it('stops on an empty page (total a multiple of the page size)', async () => {

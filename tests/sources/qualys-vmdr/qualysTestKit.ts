@@ -88,7 +88,7 @@ export function makeSource(
 export interface PullOutcome {
   pages: FindingPage[];
   result: PullResult;
-  progress: Array<{ page: string; findings: number; totalFindings: number }>;
+  progress: Array<Parameters<PullContext['progress']>[0]>;
 }
 
 export function pullContext(cursors: Record<string, string> = {}, cycleStartedAt = new Date('2026-01-10T12:00:00Z'), log?: Logger): PullContext & { progressEvents: PullOutcome['progress'] } {
