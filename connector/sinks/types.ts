@@ -106,6 +106,15 @@ export interface TicketSink {
    */
   transition(key: string, targetStatus: string): Promise<{ from: IssueStatus; to: IssueStatus }>;
   transition(key: string, targetStatus: string, o: { ifReachable: true }): Promise<{ from: IssueStatus; to: IssueStatus } | undefined>;
+  /**
+   * One step: move an issue the state believes to be in `known.status` (its last recorded
+   * status; absent when not recorded) to the named status, without reading the issue
+   * first (one write; the sink learns each workflow step's transitions once per run).
+   * Undefined when the system refuses the move as not valid from where the issue is (a
+   * person moved it, or the workflow changed): the caller then looks (`status`) and
+   * decides. Throws TICKET_GONE for an issue that no longer exists.
+   */
+  moveFrom(key: string, targetStatus: string, known: { project: string; issueType: string; status?: string }): Promise<IssueStatus | undefined>;
   comment(key: string, body: RichText): Promise<void>;
   /**
    * Upload `text` as a file attachment named `name` (plain text, UTF-8). The sink caps

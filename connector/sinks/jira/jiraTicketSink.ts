@@ -200,6 +200,10 @@ export class JiraTicketSink implements TicketSink {
     return this.transitioner.transition(key, targetStatus, o);
   }
 
+  moveFrom(key: string, targetStatus: string, known: { project: string; issueType: string; status?: string }): Promise<IssueStatus | undefined> {
+    return this.transitioner.moveFrom(key, targetStatus, known);
+  }
+
   async comment(key: string, body: RichText): Promise<void> {
     // Jira refuses an empty comment body.
     if (!toPlain(body).trim()) return;
