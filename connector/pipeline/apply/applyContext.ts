@@ -2,6 +2,7 @@ import { describeError } from '../../errors.js';
 import type { Sleep } from '../../http/sleep.js';
 import type { Logger } from '../../log.js';
 import type { IssueStatus, TicketSink } from '../../sinks/types.js';
+import type { BulkTasks } from '../../state/bulkTasks.js';
 import type { FindingLog } from '../../state/findingLog.js';
 import type { PendingFindings, StagedFinding } from '../../state/staging.js';
 import type { TicketRow, Tickets } from '../../state/ticketStore.js';
@@ -35,6 +36,13 @@ export interface ApplyDeps {
   /** How the applier waits before trying a failed bulk create again (tests: no wait). */
   sleep?: Sleep;
   signal?: AbortSignal;
+  /** Bulk changes in flight (with a sink that has bulk: closes of flat schemes go in bulk). */
+  bulkTasks?: BulkTasks;
+}
+
+/** Where one-step closes are gathered for a bulk move (bulkMoves.ts); false: close this one now. */
+export interface CloseGatherer {
+  defer(i: FindingIntent, row: TicketRow, target: string, reason: string): Promise<boolean>;
 }
 
 /**
@@ -49,6 +57,7 @@ export class ApplyContext {
   private readonly freshOnes = new WeakSet<TicketIntent>();
   /** Link schemes whose children hang on their parent by a link (not sub-tasks). */
   readonly links: boolean;
+  closer?: CloseGatherer;
 
   constructor(readonly d: ApplyDeps) {
     this.links = d.scheme.kind === 'linked' && !d.subtasks;

@@ -99,12 +99,18 @@ async function noticeClosedByUser(c: ApplyContext, i: FindingIntent, row: Ticket
  * is valid from there. Only when it is not (a person moved it), when an earlier move was
  * sent but not recorded, or when reopening, is the sink's current status read first.
  */
-async function applyStatus(c: ApplyContext, i: FindingIntent, row: TicketRow): Promise<boolean> {
+async function applyStatus(c: ApplyContext, i: FindingIntent, row: TicketRow, gather = true): Promise<boolean> {
   const plan = row.jiraKey ? planStatus(i, row, c.d.goneStatus) : undefined;
   if (!plan) return false;
   const key = row.jiraKey as string;
   const who = { role: i.role, primaryKey: i.ticket.primaryKey };
-  if (oneStepClose(plan, row) && (await c.moveKnown(who, row, plan.target as string, `finding ${i.decision.key}`, i.ticket.issueType))) return true;
+  if (oneStepClose(plan, row)) {
+    const target = plan.target as string;
+    const reason = `finding ${i.decision.key}`;
+    // Many closes in one cycle go in bulk where the sink can (bulkMoves.ts): gathered now, moved after the last page.
+    if (gather && c.closer && (await c.closer.defer(i, row, target, reason))) return true;
+    if (await c.moveKnown(who, row, target, reason, i.ticket.issueType)) return true;
+  }
   const current = await c.d.sink.status(key);
   if (current === undefined) return c.deletedInJira(i, row);
   row.jiraStatus = current.name;
@@ -152,6 +158,11 @@ async function applyLink(c: ApplyContext, i: FindingIntent, row: TicketRow): Pro
   c.d.counts[link === 'link' ? 'linked' : 'unlinked']++;
   c.d.onStep({ op: link, parentKey, childKey, primaryKey: i.ticket.primaryKey });
   return true;
+}
+
+/** A gathered close that does not go in bulk: the one-step close, now. */
+export async function closeNow(c: ApplyContext, i: FindingIntent, row: TicketRow): Promise<void> {
+  await applyStatus(c, i, row, false);
 }
 
 /** A close of a ticket we hold open, with no move left unrecorded: no read before the transition. */
