@@ -24,7 +24,7 @@ import { sourceFactories } from '../../connector/sources/registry.js';
 import { openStateBundle } from '../../connector/state/stateBundle.js';
 import { generateVmdrData, qualysTime, type QualysSimData } from '../sim/qualys/generateVmdrData.js';
 import { QUALYS_SIM_CREDENTIALS, startQualysSim } from '../sim/qualys/startQualysSim.js';
-import { jiraSinkYaml, printFigures } from './benchKit.js';
+import { jiraSinkYaml, printFigures, qualysSourceYaml } from './benchKit.js';
 import { spawnSim } from './spawnSim.js';
 
 const { values } = parseArgs({
@@ -105,13 +105,7 @@ ${sla}jobs:
     template: ${JSON.stringify(path.resolve('templates/vmdr-per-detection.json'))}
     project: VULN
     reconcileHours: 0
-    source:
-      type: qualys-vmdr
-      url: ${qualys.url}
-      username: { env: VB_BENCH_QUALYS_USER }
-      password: { env: VB_BENCH_QUALYS_PASS }
-      truncationLimit: 1000
-${jiraSinkYaml(jira.info)}`,
+${qualysSourceYaml(qualys.url)}${jiraSinkYaml(jira.info)}`,
       'bench.yml',
       { sources: sourceFactories, sinks: sinkFactories },
     );

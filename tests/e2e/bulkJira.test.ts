@@ -3,37 +3,40 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import winston from 'winston';
-import type { AppContext } from '../../connector/cli/appContext.js';
 import { simplifiedWorkflowData } from '../../connector/cli/commands/demoCommand.js';
 import type { JobRuntime } from '../../connector/pipeline/jobRuntime.js';
-import type { SimData } from '../sim/jira/simData.js';
 import type { JiraSim } from '../sim/jira/startJiraSim.js';
 import { detectionsById, issueDetectionId } from './support/detections.js';
-import { cycle, jobOf, OUR_TEMPLATES, startWorld, type World } from './support/world.js';
+import type { CycleReport } from '../../connector/pipeline/runCycle.js';
+import { OneJob } from './support/oneJob.js';
+import { OUR_TEMPLATES } from './support/world.js';
 
 const PER_DETECTION = path.join(OUR_TEMPLATES, 'vmdr-per-detection.json');
 
-/** A job on the per-detection scheme against Jira (Cloud unless told), with a fresh process on `reopen`. */
-export class BulkJob {
-  world!: World;
-  app!: AppContext;
-  rt!: JobRuntime;
-  configFile!: string;
+/** The per-detection job on Jira (Cloud unless told), with `hosts` × 4 detections. */
+export class BulkJob extends OneJob {
+  constructor(private readonly o: { hosts: number; flavor?: 'cloud' | 'datacenter' }) {
+    super({ seed: 11, hosts: o.hosts, detectionsPerHost: 4 });
+  }
 
-  async start(o: { hosts: number; perHost?: number; flavor?: 'cloud' | 'datacenter'; data?: SimData } = { hosts: 8 }): Promise<void> {
-    const flavor = o.flavor ?? 'cloud';
-    this.world = await startWorld({ qualys: { seed: 11, hosts: o.hosts, detectionsPerHost: o.perHost ?? 4 }, jira: { flavor, data: o.data ?? simplifiedWorkflowData() } });
-    this.configFile = this.world.writeConfig([{ name: 'vmdr', template: PER_DETECTION, flavor, truncationLimit: 50 }]);
+  begin(): Promise<void> {
+    const flavor = this.o.flavor ?? 'cloud';
+    return this.start(PER_DETECTION, { flavor, data: simplifiedWorkflowData() }, 'VULN', { truncationLimit: 50 });
+  }
+
+  /** One cycle and the Jira calls it made. */
+  async measured(): Promise<{ r: CycleReport; calls: string[] }> {
+    const from = this.world.jira.requests.length;
+    const r = await this.run();
+    return { r, calls: jiraCalls(this.world.jira, from) };
+  }
+
+  /** A new process after a kill -9 of this one (the state file as it was), then one cycle measured. */
+  async restarted(): Promise<{ r: CycleReport; calls: string[] }> {
+    this.app.state.close();
     this.reopen();
-  }
-
-  reopen(): void {
-    this.app = this.world.open(this.configFile);
-    this.rt = jobOf(this.app, 'vmdr');
-  }
-
-  run() {
-    return cycle(this.world, this.rt, this.app);
+    withLogLines(this.rt);
+    return this.measured();
   }
 
   /** Fix `n` open detections in Qualys; their ids. */
@@ -49,10 +52,6 @@ export class BulkJob {
     return this.world.jira.issues().find((i) => issueDetectionId(i) === id)?.status;
   }
 
-  async stop(): Promise<void> {
-    this.app?.state.close();
-    await this.world?.close();
-  }
 }
 
 /** Requests to Jira from `from` on, as `METHOD path` with the issue key replaced by `{key}`. */
@@ -65,8 +64,8 @@ export function countOf(calls: readonly string[], call: string): number {
 }
 
 describe('e2e: closing is one step (a fixed detection: one transition, no read, no edit)', () => {
-  const t = new BulkJob();
-  beforeEach(() => t.start({ hosts: 4 }));
+  const t = new BulkJob({ hosts: 4 });
+  beforeEach(() => t.begin());
   afterEach(() => t.stop());
 
   it('closing N tickets makes N transition calls, no GET of an issue and no edit (the template does not change)', async () => {
@@ -160,8 +159,8 @@ const polls = (calls: readonly string[]) => calls.filter((c) => c.startsWith('GE
 const permissionChecks = (jira: JiraSim, from = 0) => jira.requests.slice(from).filter((r) => r.path.endsWith('/mypermissions') && r.query.permissions === 'BULK_CHANGE').length;
 
 describe('e2e: mass closes in bulk on Jira Cloud (bulk/issues/transition, polled on bulk/queue)', () => {
-  const t = new BulkJob();
-  beforeEach(() => t.start({ hosts: 16 }));
+  const t = new BulkJob({ hosts: 16 });
+  beforeEach(() => t.begin());
   afterEach(() => t.stop());
 
   const closedRows = () => t.app.state.db.prepare(`SELECT jira_key AS key, jira_status AS status FROM tickets WHERE state = 'closed'`).all() as Array<{ key: string; status: string }>;
@@ -193,35 +192,26 @@ describe('e2e: mass closes in bulk on Jira Cloud (bulk/issues/transition, polled
   it('below the threshold the closes go one step each (no permission check, no bulk task)', async () => {
     await t.run();
     const ids = t.fix(5);
-    const from = t.world.jira.requests.length;
-    const r = await t.run();
+    const { r, calls } = await t.measured();
     expect(r.counts).to.include({ transitioned: ids.length, failed: 0 });
-    const calls = jiraCalls(t.world.jira, from);
     expect(countOf(calls, BULK_TRANSITION)).to.equal(0);
     expect(countOf(calls, ONE_TRANSITION)).to.equal(ids.length);
-    expect(permissionChecks(t.world.jira, from)).to.equal(0);
+    expect(permissionChecks(t.world.jira)).to.equal(0);
   });
 
   it('without the Bulk Change permission: one transition per ticket, the permission asked once, and said once in the log', async () => {
     const lines = withLogLines(t.rt);
     t.world.jira.data.bulkChange = false;
     await t.run();
-    const first = t.fix(24);
-    const from = t.world.jira.requests.length;
-    const r = await t.run();
-    expect(r.counts).to.include({ transitioned: first.length, failed: 0 });
-    let calls = jiraCalls(t.world.jira, from);
-    expect(countOf(calls, BULK_TRANSITION)).to.equal(0);
-    expect(countOf(calls, ONE_TRANSITION)).to.equal(first.length);
-    expect(countOf(calls, ONE_READ)).to.equal(0);
-
-    const again = t.fix(22);
-    expect(again.length).to.be.at.least(20);
-    const from2 = t.world.jira.requests.length;
-    const r2 = await t.run();
-    expect(r2.counts).to.include({ transitioned: again.length, failed: 0 });
-    calls = jiraCalls(t.world.jira, from2);
-    expect(countOf(calls, ONE_TRANSITION)).to.equal(again.length);
+    for (const n of [24, 22]) {
+      const ids = t.fix(n);
+      expect(ids.length).to.be.at.least(20);
+      const { r, calls } = await t.measured();
+      expect(r.counts).to.include({ transitioned: ids.length, failed: 0 });
+      expect(countOf(calls, BULK_TRANSITION)).to.equal(0);
+      expect(countOf(calls, ONE_TRANSITION)).to.equal(ids.length);
+      expect(countOf(calls, ONE_READ)).to.equal(0);
+    }
     expect(permissionChecks(t.world.jira)).to.equal(1);
     const said = lines.filter((l) => l.includes('Bulk Change'));
     expect(said, lines.join('\n')).to.have.length(1);
@@ -269,13 +259,8 @@ describe('e2e: mass closes in bulk on Jira Cloud (bulk/issues/transition, polled
     // Jira moved them; the state does not know yet.
     expect(closedRows()).to.have.length(0);
 
-    t.app.state.close();
-    t.reopen();
-    withLogLines(t.rt);
-    const from = t.world.jira.requests.length;
-    const r2 = await t.run();
+    const { r: r2, calls } = await t.restarted();
     expect(r2.result, r2.error).to.equal('ok');
-    const calls = jiraCalls(t.world.jira, from);
     expect(countOf(calls, BULK_TRANSITION), 'no second bulk transition').to.equal(0);
     expect(countOf(calls, ONE_TRANSITION), 'no per-issue transition either').to.equal(0);
     expect(countOf(calls, ONE_READ)).to.equal(0);
@@ -297,13 +282,8 @@ describe('e2e: mass closes in bulk on Jira Cloud (bulk/issues/transition, polled
     expect(task).to.not.equal(undefined);
     expect(task?.taskId).to.equal(undefined);
 
-    t.app.state.close();
-    t.reopen();
-    withLogLines(t.rt);
-    const from = t.world.jira.requests.length;
-    const r2 = await t.run();
+    const { r: r2, calls } = await t.restarted();
     expect(r2.result, r2.error).to.equal('ok');
-    const calls = jiraCalls(t.world.jira, from);
     expect(countOf(calls, BULK_TRANSITION)).to.equal(0);
     expect(countOf(calls, ONE_TRANSITION)).to.equal(0);
     expect(countOf(calls, ONE_READ), 'one look per ticket of the lost task').to.equal(ids.length);
@@ -313,8 +293,8 @@ describe('e2e: mass closes in bulk on Jira Cloud (bulk/issues/transition, polled
 });
 
 describe('e2e: Jira Data Center never uses bulk operations', () => {
-  const t = new BulkJob();
-  beforeEach(() => t.start({ hosts: 16, flavor: 'datacenter' }));
+  const t = new BulkJob({ hosts: 16, flavor: 'datacenter' });
+  beforeEach(() => t.begin());
   afterEach(() => t.stop());
 
   it('closes 20+ tickets one transition each, with no bulk call and no permission check', async () => {
@@ -333,10 +313,10 @@ describe('e2e: Jira Data Center never uses bulk operations', () => {
 });
 
 describe('e2e: an SLA breach day labels many tickets in bulk on Jira Cloud (bulk/issues/fields)', () => {
-  const t = new BulkJob();
+  const t = new BulkJob({ hosts: 16 });
   const BREACHED = 'vb-sla-breached';
   beforeEach(async () => {
-    await t.start({ hosts: 16 });
+    await t.begin();
     // Due dates years after every detection's first found: none breached at first.
     const config = readFileSync(t.configFile, 'utf8').replace('\njobs:\n', '\nsla:\n  days: { critical: 1900, high: 1900, medium: 1900, low: 1900, info: 1900 }\njobs:\n');
     writeFileSync(t.configFile, config);
