@@ -270,6 +270,29 @@ describe('e2e: mass closes in bulk on Jira Cloud (bulk/issues/transition, polled
     expect(t.app.state.bulkTasks.list('vmdr')).to.deep.equal([]);
   });
 
+  it('a task still running when the cycle stops waiting: its tickets are failed for now, and the next cycle records its outcome first (no second transition)', async () => {
+    withLogLines(t.rt);
+    await t.run();
+    const ids = t.fix(25);
+    t.world.jira.bulk.options.pollsBeforeDone = 100_000;
+    const r1 = await t.run();
+    expect(r1.result).to.equal('partial');
+    expect(r1.counts).to.include({ transitioned: 0, failed: ids.length });
+    expect(t.app.state.pending.list('vmdr')[0]?.error).to.include('still running');
+    expect(t.app.state.bulkTasks.list('vmdr')).to.have.length(1);
+
+    t.world.jira.bulk.options.pollsBeforeDone = 0;
+    const { r: r2, calls } = await t.measured();
+    expect(r2.result, r2.error).to.equal('ok');
+    expect(r2.counts).to.include({ transitioned: ids.length, failed: 0 });
+    expect(countOf(calls, BULK_TRANSITION)).to.equal(0);
+    expect(countOf(calls, ONE_TRANSITION)).to.equal(0);
+    expect(polls(calls)).to.equal(1);
+    expect(closedRows()).to.have.length(ids.length);
+    expect(t.app.state.bulkTasks.list('vmdr')).to.deep.equal([]);
+    expect(t.app.state.pending.list('vmdr')).to.deep.equal([]);
+  });
+
   it('killed after Jira made the task but before its id was recorded: the restart looks at each ticket before any move (no second transition)', async () => {
     withLogLines(t.rt);
     await t.run();

@@ -180,6 +180,8 @@ function record(d: RecoverDeps, task: BulkTaskRow, outcome: BulkOutcome): void {
       d.tickets.put([{ ...row, labels }]);
       continue;
     }
+    // Recorded meanwhile (looked at while the task was still running).
+    if (row.state !== 'open') continue;
     const to = change.to ?? { name: change.target, category: 'done' };
     d.tickets.put([{ ...row, jiraStatus: to.name, state: to.category === 'done' ? 'closed' : 'open', fieldHashes: withMemo(row.fieldHashes, MOVING_MEMO, undefined) }]);
     d.counts.transitioned++;

@@ -86,8 +86,9 @@ export class JiraBulk implements TicketBulk {
 
   async outcome(taskId: string, o: { maxWaitMs?: number; signal?: AbortSignal } = {}): Promise<BulkOutcome | 'running' | undefined> {
     const wait = this.o.sleep ?? realSleep;
-    const until = Date.now() + (o.maxWaitMs ?? MAX_WAIT_MS);
-    for (let pause = 250; ; pause = Math.min(pause * 2, 5000)) {
+    const limit = o.maxWaitMs ?? MAX_WAIT_MS;
+    // Bounded by the time waited between polls (the calls' own time aside): the same count of polls however fast Jira answers.
+    for (let pause = 250, waited = 0; ; waited += pause, pause = Math.min(pause * 2, 5000)) {
       let p: z.infer<typeof progressSchema>;
       try {
         p = await this.api.rest(`read bulk task ${taskId} (GET /bulk/queue)`, { method: 'GET', path: `bulk/queue/${encodeURIComponent(taskId)}` }, progressSchema, { signal: o.signal });
@@ -100,7 +101,7 @@ export class JiraBulk implements TicketBulk {
         const failed = new Map(Object.entries(p.failedAccessibleIssues ?? {}).map(([id, reasons]) => [id, reasons.join('; ') || 'failed']));
         return { complete: p.status === 'COMPLETE', done: new Set((p.processedAccessibleIssues ?? []).map(String)), failed };
       }
-      if (Date.now() + pause > until) return 'running';
+      if (waited + pause > limit) return 'running';
       await wait(pause, o.signal);
     }
   }
