@@ -179,6 +179,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
           // One lane keeps the job's finding log (and retries): the findings are the same in every lane.
           findingLog: dryRun || n > 0 ? undefined : state.findings,
           pending: dryRun ? undefined : state.pending,
+          ...(dryRun ? {} : { bulkTasks: state.bulkTasks }),
           hadPending,
           counts: laneCounts[n] as CycleCounts,
           log: rt.log,
@@ -225,7 +226,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
     if (!dryRun) {
       for (const [n, lane] of lanes.jira.entries()) {
         const sla = slaOf(lane);
-        if (sla) await sweepSla({ lane, sla, sink: rt.sink, tickets: state.tickets, counts: laneCounts[n] as CycleCounts, log: rt.log, onStep, signal });
+        if (sla) await sweepSla({ lane, sla, sink: rt.sink, tickets: state.tickets, counts: laneCounts[n] as CycleCounts, log: rt.log, onStep, signal, bulkTasks: state.bulkTasks });
       }
     }
     for (const c of laneCounts) addCounts(counts, c);

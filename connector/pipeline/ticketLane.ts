@@ -33,6 +33,7 @@ export interface TicketLaneOptions extends Omit<ApplyDeps, 'subtasks' | 'counts'
  */
 export class TicketLane {
   private carried?: ParentIntent;
+  private recovered = false;
   private readonly input: Omit<PlanInput, 'queued'>;
   private readonly applier?: TicketApplier;
   private readonly describer?: PlanDescriber;
@@ -59,6 +60,7 @@ export class TicketLane {
   }
 
   async page(page: readonly StagedFinding[]): Promise<void> {
+    await this.recover();
     const queued = (this.applier ?? (this.describer as PlanDescriber)).queued();
     const plan = planPage({ ...this.input, queued }, page, this.carried);
     this.carried = plan.carry;
@@ -67,10 +69,18 @@ export class TicketLane {
   }
 
   async finish(): Promise<void> {
+    await this.recover();
     const carried = this.carried;
     this.carried = undefined;
     if (this.applier) await this.applier.finish(carried);
     else this.describer?.finish(carried);
+  }
+
+  /** Once, before the first plan: bulk tasks a killed run left in flight are settled first. */
+  private async recover(): Promise<void> {
+    if (this.recovered) return;
+    this.recovered = true;
+    await this.applier?.recover();
   }
 }
 

@@ -43,6 +43,56 @@ export interface JqlFieldNames {
   ambiguous: string[];
 }
 
+/** One issue of a bulk change: its key (messages) and id (what bulk tasks report). */
+export interface BulkIssue {
+  key: string;
+  id: string;
+}
+
+/** What a bulk task did, per issue id; an id in neither list was not reported (deleted, or out of sight). */
+export interface BulkOutcome {
+  /** COMPLETE: every issue was tried; otherwise the task ended early (FAILED, CANCELLED, DEAD). */
+  complete: boolean;
+  done: Set<string>;
+  /** Issue id → why it failed (Jira's words). */
+  failed: Map<string, string>;
+}
+
+/** A bulk task submitted: its id, and for a move, where the issues land. */
+export interface BulkSubmitted {
+  taskId: string;
+  to?: IssueStatus;
+}
+
+/**
+ * Mass changes in one call per up to `limit` issues (Jira Cloud's bulk operations): an
+ * asynchronous task whose outcome is asked for by its id. Worth it from `threshold` issues
+ * sharing one change; below that, or when `available()` says no, the one-issue calls.
+ */
+export interface TicketBulk {
+  readonly threshold: number;
+  readonly limit: number;
+  /**
+   * Whether bulk changes may be used (Jira: the global Bulk Change permission, asked once
+   * per sink; said once in the log when missing). A refusal later says no from then on.
+   */
+  available(): Promise<boolean>;
+  /**
+   * Submit the move of issues believed to be in `known.status` to the named status.
+   * Undefined when it cannot go in bulk (no transition leads there from that status, or the
+   * transition needs a screen's fields, or bulk was refused): move them one by one.
+   * Throws like any write; an ambiguous failure (the task may exist) is the caller's to look after.
+   */
+  submitMove(issues: readonly BulkIssue[], targetStatus: string, known: { project: string; issueType: string; status?: string }): Promise<BulkSubmitted | undefined>;
+  /** Submit a label change (only adds, or only removes) of these issues; undefined when bulk was refused. */
+  submitLabels(issues: readonly BulkIssue[], change: { add: readonly string[]; remove: readonly string[] }): Promise<BulkSubmitted | undefined>;
+  /**
+   * The task's outcome, waiting while it runs (up to `maxWaitMs`, default the sink's):
+   * undefined when the system no longer knows the task, `running` when it did not end in time.
+   */
+  outcome(taskId: string, o?: { maxWaitMs?: number; signal?: AbortSignal }): Promise<BulkOutcome | 'running' | undefined>;
+}
+
 export interface SinkCallCounts {
   reads: number;
   writes: number;
@@ -106,7 +156,18 @@ export interface TicketSink {
    */
   transition(key: string, targetStatus: string): Promise<{ from: IssueStatus; to: IssueStatus }>;
   transition(key: string, targetStatus: string, o: { ifReachable: true }): Promise<{ from: IssueStatus; to: IssueStatus } | undefined>;
+  /**
+   * One step: move an issue the state believes to be in `known.status` (its last recorded
+   * status; absent when not recorded) to the named status, without reading the issue
+   * first (one write; the sink learns each workflow step's transitions once per run).
+   * Undefined when the system refuses the move as not valid from where the issue is (a
+   * person moved it, or the workflow changed): the caller then looks (`status`) and
+   * decides. Throws TICKET_GONE for an issue that no longer exists.
+   */
+  moveFrom(key: string, targetStatus: string, known: { project: string; issueType: string; status?: string }): Promise<IssueStatus | undefined>;
   comment(key: string, body: RichText): Promise<void>;
+  /** Mass changes in bulk; undefined where the system has none (Jira Data Center). */
+  bulk?(): TicketBulk | undefined;
   /**
    * Upload `text` as a file attachment named `name` (plain text, UTF-8). The sink caps
    * its size (cut with a note saying so); an earlier attachment of the same name stays.

@@ -212,4 +212,16 @@ export const migrations: readonly string[] = [
      recorded_at TEXT NOT NULL,
      PRIMARY KEY (host, kind, name)
    );`,
+  // 12: Jira bulk changes in flight: the intent is written before the submit, the task id as
+  // soon as Jira answers it; a restart asks the task's outcome and records it before planning.
+  `CREATE TABLE bulk_tasks (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     job TEXT NOT NULL,
+     kind TEXT NOT NULL,             -- move | labels
+     change TEXT NOT NULL,           -- JSON: move {to: {name, category}} (once known) | labels {add, remove}
+     items TEXT NOT NULL,            -- JSON [{pk, key, id}]
+     task_id TEXT,                   -- null until Jira answered the submit
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX bulk_tasks_job ON bulk_tasks(job, id);`,
 ];

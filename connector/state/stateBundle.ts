@@ -1,3 +1,4 @@
+import { BulkTasks } from './bulkTasks.js';
 import { CursorStore } from './cursorStore.js';
 import { FindingLog } from './findingLog.js';
 import { Inbox } from './inbox.js';
@@ -30,6 +31,8 @@ export interface State {
   kev: KevStore;
   /** What `vulnbridge dashboards` made on Jira. */
   reporting: ReportingStore;
+  /** Jira bulk changes in flight (recovered on restart). */
+  bulkTasks: BulkTasks;
   close(): void;
 }
 
@@ -49,6 +52,7 @@ export function openStateBundle(stateDir: string): State {
     reconciles: new ReconcileLog(db),
     kev: new KevStore(db),
     reporting: new ReportingStore(db),
+    bulkTasks: new BulkTasks(db),
     close: () => db.close(),
   };
 }

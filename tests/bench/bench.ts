@@ -1,12 +1,14 @@
 /**
- * npm run bench -- [--only qualys|xray|incidents|wascs] [--detections N] [--per-host M] [--violations N]
+ * npm run bench -- [--only qualys|xray|incidents|wascs|bulk] [--detections N] [--per-host M] [--violations N]
  *                  [--watches W] [--webhooks K] [--findings N] [--events-per-minute M]
- *                  [--was-findings N] [--cs-images N] [--json]
+ *                  [--was-findings N] [--cs-images N] [--closes N] [--sla-tickets M] [--json]
  *
  * Figures, not a test. Each part runs in its own process (so each peak RSS is its own)
  * with the daemon's 256 MB heap cap: qualysBench.ts (VMDR detections), xrayBench.ts
  * (Xray violations and webhook latency), incidentBench.ts (the outbox to PagerDuty) and
- * wasCsBench.ts (Qualys WAS findings, CS images and containers). Options are passed to the part that knows them.
+ * wasCsBench.ts (Qualys WAS findings, CS images and containers) and bulkBench.ts (Jira calls
+ * for mass closes and SLA labels, with and without Jira Cloud bulk operations). Options are
+ * passed to the part that knows them.
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -24,6 +26,8 @@ const { values } = parseArgs({
     'events-per-minute': { type: 'string' },
     'was-findings': { type: 'string' },
     'cs-images': { type: 'string' },
+    closes: { type: 'string' },
+    'sla-tickets': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -33,6 +37,7 @@ const parts: Array<{ name: string; script: string; options: string[] }> = [
   { name: 'xray', script: 'tests/bench/xrayBench.ts', options: ['violations', 'watches', 'webhooks'] },
   { name: 'incidents', script: 'tests/bench/incidentBench.ts', options: ['findings', 'events-per-minute'] },
   { name: 'wascs', script: 'tests/bench/wasCsBench.ts', options: ['was-findings', 'cs-images'] },
+  { name: 'bulk', script: 'tests/bench/bulkBench.ts', options: ['closes', 'sla-tickets'] },
 ];
 let failed = false;
 for (const part of parts) {

@@ -48,6 +48,11 @@ export function jiraSinkYaml(jira: { url: string; email: string }): string {
   return ['    sink:', '      type: jira', `      url: ${jira.url}`, '      flavor: cloud', `      email: ${jira.email}`, '      token: { env: VB_BENCH_JIRA_TOKEN }', ''].join('\n');
 }
 
+/** The `source:` block of a Qualys VMDR bench job: its credentials from VB_BENCH_QUALYS_USER / VB_BENCH_QUALYS_PASS. */
+export function qualysSourceYaml(url: string): string {
+  return ['    source:', '      type: qualys-vmdr', `      url: ${url}`, '      username: { env: VB_BENCH_QUALYS_USER }', '      password: { env: VB_BENCH_QUALYS_PASS }', '      truncationLimit: 1000', ''].join('\n');
+}
+
 /** The `source:` block of an Xray bench job: the Xray simulator, its token from VB_BENCH_XRAY_TOKEN. */
 export function xraySourceYaml(url: string, watches: readonly string[]): string {
   return ['    source:', '      type: jfrog-xray', `      url: ${url}`, '      token: { env: VB_BENCH_XRAY_TOKEN }', `      watches: ${JSON.stringify(watches)}`, '      pageSize: 500', ''].join('\n');

@@ -7,7 +7,6 @@ import { statusCommand } from '../../connector/cli/commands/statusCommand.js';
 import { syncCommand } from '../../connector/cli/commands/syncCommand.js';
 import { readConfig } from '../../connector/cli/appContext.js';
 import type { CycleReport } from '../../connector/pipeline/runCycle.js';
-import type { JobRuntime } from '../../connector/pipeline/jobRuntime.js';
 import type { JiraSim } from '../sim/jira/startJiraSim.js';
 import type { SimIssue } from '../sim/jira/simStore.js';
 import {
@@ -20,11 +19,10 @@ import {
   type DetectionId,
   type DetectionView,
 } from './support/detections.js';
+import { OneJob } from './support/oneJob.js';
 import { startSwitchableProxy, type SwitchableProxy } from './support/switchableProxy.js';
 import {
-  cycle,
   ENV,
-  jobOf,
   jiraWrites,
   OUR_TEMPLATES,
   REFERENCE_TEMPLATES,
@@ -70,37 +68,8 @@ function editsOf(jira: JiraSim, key: string, from: number): Array<{ fields?: Rec
     .map((r) => r.body as { fields?: Record<string, unknown> });
 }
 
-/** A world with one job, opened the way the product opens it (YAML + env secrets + openApp). */
-class OneJob {
-  world!: World;
-  app!: AppContext;
-  rt!: JobRuntime;
-  configFile!: string;
-
-  async start(template: string, jira: Parameters<typeof startWorld>[0]['jira'], project = 'VULN'): Promise<void> {
-    this.world = await startWorld({ qualys: DATA, jira });
-    this.configFile = this.world.writeConfig([{ name: 'vmdr', template, project, flavor: jira.flavor }]);
-    this.reopen();
-  }
-
-  /** A fresh process: config read again, jobs built again, state opened again. */
-  reopen(): void {
-    this.app = this.world.open(this.configFile);
-    this.rt = jobOf(this.app, 'vmdr');
-  }
-
-  run() {
-    return cycle(this.world, this.rt, this.app);
-  }
-
-  async stop(): Promise<void> {
-    this.app?.state.close();
-    await this.world?.close();
-  }
-}
-
 describe('e2e: Qualys VMDR → Jira Cloud, one ticket per detection (templates/vmdr-per-detection.json)', () => {
-  const t = new OneJob();
+  const t = new OneJob(DATA);
   beforeEach(() => t.start(PER_DETECTION, { flavor: 'cloud', data: simplifiedWorkflowData() }));
   afterEach(() => t.stop());
 
@@ -270,7 +239,7 @@ describe('e2e: Qualys VMDR → Jira Cloud, one ticket per detection (templates/v
 });
 
 describe('e2e: Qualys reference template Per_Detection_Separate_Ticket_Scheme.json on the classic workflow', () => {
-  const t = new OneJob();
+  const t = new OneJob(DATA);
   beforeEach(() => t.start(REF_PER_DETECTION, { flavor: 'cloud' }));
   afterEach(() => t.stop());
 
@@ -381,7 +350,7 @@ const pair = (a: string, b: string): string => [a, b].sort().join('~');
 
 for (const v of LINKING) {
   describe(`e2e: host linking, ${v.title}`, () => {
-    const t = new OneJob();
+    const t = new OneJob(DATA);
     beforeEach(() => t.start(v.template, { flavor: 'cloud', ...(v.data ? { data: v.data() } : {}) }, v.project));
     afterEach(() => t.stop());
 
@@ -512,7 +481,7 @@ for (const v of LINKING) {
 }
 
 describe('e2e: Jira Data Center flavour (REST v2, personal access token)', () => {
-  const t = new OneJob();
+  const t = new OneJob(DATA);
   beforeEach(() => t.start(PER_DETECTION, { flavor: 'datacenter', data: simplifiedWorkflowData() }));
   afterEach(() => t.stop());
 
@@ -542,7 +511,7 @@ describe('e2e: Jira Data Center flavour (REST v2, personal access token)', () =>
 });
 
 describe('e2e: recovery (lost database, crash between create and record)', () => {
-  const t = new OneJob();
+  const t = new OneJob(DATA);
   beforeEach(() => t.start(PER_DETECTION, { flavor: 'cloud', data: simplifiedWorkflowData() }));
   afterEach(() => t.stop());
 
@@ -632,7 +601,7 @@ describe('e2e: recovery (lost database, crash between create and record)', () =>
 });
 
 describe('e2e: failures (Jira 429, Qualys 409, Jira down or cut off, truncated Qualys page)', () => {
-  const t = new OneJob();
+  const t = new OneJob(DATA);
   beforeEach(() => t.start(PER_DETECTION, { flavor: 'cloud', data: simplifiedWorkflowData() }));
   afterEach(() => t.stop());
 

@@ -112,6 +112,20 @@ export class MemorySink implements TicketSink {
     return { from, to: issue.status };
   }
 
+  /** One step, as Jira: a move not valid from where the issue is (it is not where the state believes) is refused. */
+  async moveFrom(key: string, target: string, known: { project: string; issueType: string; status?: string }): Promise<IssueStatus | undefined> {
+    this.writes++;
+    const issue = this.must(key);
+    const category = this.statuses[target];
+    if (!category || (known.status !== undefined && known.status !== issue.status.name) || issue.status.name === target) {
+      this.log.push(`refused ${key} ${target}`);
+      return undefined;
+    }
+    this.log.push(`transition ${key} ${target}`);
+    issue.status = { name: target, category };
+    return issue.status;
+  }
+
   async comment(key: string, body: RichText) {
     this.writes++;
     this.must(key).comments.push(body);

@@ -50,7 +50,9 @@ describe('templates/renderTicket', () => {
       expect(values).to.include('CVE-2020-16119, CVE-2020-25285');
       expect(t.description.find((s) => s.text.includes('DIAGNOSIS'))?.value).to.equal(false);
       const plain = toPlain(t.description);
-      expect(plain).to.include('QDS 95 (CRITICAL), severity 4 of 5, status Active.');
+      expect(plain).to.include('QDS 95 (CRITICAL), severity 4 of 5.');
+      // The scanner's status lives in the Jira status (workflowMappings), not the text: a fix closes the ticket without an edit.
+      expect(plain).to.not.include('status Active');
       expect(plain).to.include('SOLUTION\nRefer to [USN-4579-1|https://ubuntu.com/security/notices/USN-4579-1] | apply the update.');
       expect(toPlain(t.comment ?? [])).to.equal(
         'Qualys still reports QID 197597 on 10.50.2.111: status Active, last found 2024-03-08T20:15:41Z, QDS 95.',

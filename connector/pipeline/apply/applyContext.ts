@@ -1,7 +1,8 @@
 import { describeError } from '../../errors.js';
 import type { Sleep } from '../../http/sleep.js';
 import type { Logger } from '../../log.js';
-import type { TicketSink } from '../../sinks/types.js';
+import type { IssueStatus, TicketSink } from '../../sinks/types.js';
+import type { BulkTasks } from '../../state/bulkTasks.js';
 import type { FindingLog } from '../../state/findingLog.js';
 import type { PendingFindings, StagedFinding } from '../../state/staging.js';
 import type { TicketRow, Tickets } from '../../state/ticketStore.js';
@@ -9,6 +10,7 @@ import type { TicketRole, TicketScheme } from '../../templates/types.js';
 import type { CycleCounts } from '../cycleCounts.js';
 import { isFatalForCycle } from '../../http/failurePolicy.js';
 import type { StepListener } from '../planStep.js';
+import { MOVING_MEMO, withMemo } from '../plan/memos.js';
 import type { FindingIntent, TicketIntent } from '../plan/ticketPlan.js';
 
 /** What the applier writes to: the sink (the network), the state, the counts and the step listener. */
@@ -34,6 +36,13 @@ export interface ApplyDeps {
   /** How the applier waits before trying a failed bulk create again (tests: no wait). */
   sleep?: Sleep;
   signal?: AbortSignal;
+  /** Bulk changes in flight (with a sink that has bulk: closes of flat schemes go in bulk). */
+  bulkTasks?: BulkTasks;
+}
+
+/** Where one-step closes are gathered for a bulk move (bulkMoves.ts); false: close this one now. */
+export interface CloseGatherer {
+  defer(i: FindingIntent, row: TicketRow, target: string, reason: string): Promise<boolean>;
 }
 
 /**
@@ -48,6 +57,7 @@ export class ApplyContext {
   private readonly freshOnes = new WeakSet<TicketIntent>();
   /** Link schemes whose children hang on their parent by a link (not sub-tasks). */
   readonly links: boolean;
+  closer?: CloseGatherer;
 
   constructor(readonly d: ApplyDeps) {
     this.links = d.scheme.kind === 'linked' && !d.subtasks;
@@ -108,12 +118,37 @@ export class ApplyContext {
 
   /** Move a ticket to a workflow status through whichever transition leads there, and record where it landed. */
   async move(who: { role: TicketRole; primaryKey: string }, row: TicketRow, target: string, reason: string): Promise<true> {
+    this.intendMove(row, target);
     const { to } = await this.d.sink.transition(row.jiraKey as string, target);
+    this.moved(who, row, to, target, reason);
+    return true;
+  }
+
+  /**
+   * One step: move a ticket from where the state last saw it, without reading it first.
+   * False when the sink says the move is not valid from where the ticket is: then look.
+   */
+  async moveKnown(who: { role: TicketRole; primaryKey: string }, row: TicketRow, target: string, reason: string, issueType: string): Promise<boolean> {
+    this.intendMove(row, target);
+    const to = await this.d.sink.moveFrom(row.jiraKey as string, target, { project: this.d.project, issueType, ...(row.jiraStatus ? { status: row.jiraStatus } : {}) });
+    if (!to) return false;
+    this.moved(who, row, to, target, reason);
+    return true;
+  }
+
+  /** Before a status write: remember it, so a crash before its record makes the next cycle look first. */
+  intendMove(row: TicketRow, target: string): void {
+    row.fieldHashes = withMemo(row.fieldHashes, MOVING_MEMO, target);
+    this.put(row);
+  }
+
+  /** A move that landed: where, counted and told. */
+  moved(who: { role: TicketRole; primaryKey: string }, row: TicketRow, to: IssueStatus, target: string, reason: string): void {
     row.jiraStatus = to.name;
+    row.fieldHashes = withMemo(row.fieldHashes, MOVING_MEMO, undefined);
     this.save(row, to.category === 'done' ? 'closed' : 'open');
     this.d.counts.transitioned++;
     this.d.onStep({ op: 'transition', role: who.role, primaryKey: who.primaryKey, key: row.jiraKey as string, to: target, reason });
-    return true;
   }
 
   /** A welcome move, not a required one: where no transition leads to the status, the ticket stays. */

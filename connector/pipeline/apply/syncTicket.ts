@@ -1,7 +1,7 @@
 import type { TicketRow } from '../../state/ticketStore.js';
-import { memosOf, ATTACHMENT_MEMO, KEEP_MEMO, withMemo } from '../plan/memos.js';
+import { memosOf, ATTACHMENT_MEMO, KEEP_MEMO, MOVING_MEMO, withMemo } from '../plan/memos.js';
 import { planAttachment, planLink, planStatus, planTicket } from '../plan/planTicket.js';
-import type { FindingIntent, TicketActions, TicketIntent } from '../plan/ticketPlan.js';
+import type { FindingIntent, StatusPlan, TicketActions, TicketIntent } from '../plan/ticketPlan.js';
 import type { ApplyContext } from './applyContext.js';
 import { parentGone } from './settleObjects.js';
 
@@ -93,14 +93,28 @@ async function noticeClosedByUser(c: ApplyContext, i: FindingIntent, row: Ticket
   c.d.onStep({ op: 'record', role: i.role, primaryKey: i.ticket.primaryKey, key: row.jiraKey as string, note: `closed by a person (${current.name}); left closed until the scanner reports it Re-Opened` });
 }
 
-/** Move the ticket to the status the scanner implies; the sink's current status is read only when about to move it. */
-async function applyStatus(c: ApplyContext, i: FindingIntent, row: TicketRow): Promise<boolean> {
+/**
+ * Move the ticket to the status the scanner implies. Closing a ticket we hold open is one
+ * step: the state knows where it was, and the transition itself answers whether the move
+ * is valid from there. Only when it is not (a person moved it), when an earlier move was
+ * sent but not recorded, or when reopening, is the sink's current status read first.
+ */
+async function applyStatus(c: ApplyContext, i: FindingIntent, row: TicketRow, gather = true): Promise<boolean> {
   const plan = row.jiraKey ? planStatus(i, row, c.d.goneStatus) : undefined;
   if (!plan) return false;
   const key = row.jiraKey as string;
+  const who = { role: i.role, primaryKey: i.ticket.primaryKey };
+  if (oneStepClose(plan, row)) {
+    const target = plan.target as string;
+    const reason = `finding ${i.decision.key}`;
+    // Many closes in one cycle go in bulk where the sink can (bulkMoves.ts): gathered now, moved after the last page.
+    if (gather && c.closer && (await c.closer.defer(i, row, target, reason))) return true;
+    if (await c.moveKnown(who, row, target, reason, i.ticket.issueType)) return true;
+  }
   const current = await c.d.sink.status(key);
   if (current === undefined) return c.deletedInJira(i, row);
   row.jiraStatus = current.name;
+  row.fieldHashes = withMemo(row.fieldHashes, MOVING_MEMO, undefined);
   const done = current.category === 'done';
   if (plan.want === 'open' && !done) {
     c.save(row, 'open');
@@ -144,6 +158,16 @@ async function applyLink(c: ApplyContext, i: FindingIntent, row: TicketRow): Pro
   c.d.counts[link === 'link' ? 'linked' : 'unlinked']++;
   c.d.onStep({ op: link, parentKey, childKey, primaryKey: i.ticket.primaryKey });
   return true;
+}
+
+/** A gathered close that does not go in bulk: the one-step close, now. */
+export async function closeNow(c: ApplyContext, i: FindingIntent, row: TicketRow): Promise<void> {
+  await applyStatus(c, i, row, false);
+}
+
+/** A close of a ticket we hold open, with no move left unrecorded: no read before the transition. */
+export function oneStepClose(plan: StatusPlan, row: Readonly<TicketRow>): boolean {
+  return plan.want === 'closed' && plan.target !== undefined && row.state === 'open' && row.fieldHashes[MOVING_MEMO] === undefined;
 }
 
 function sameStatus(a: string, b: string): boolean {

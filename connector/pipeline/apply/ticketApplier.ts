@@ -4,7 +4,8 @@ import type { FindingIntent, ParentIntent, TicketPlan } from '../plan/ticketPlan
 import { ApplyContext, type ApplyDeps } from './applyContext.js';
 import { TicketCreator } from './createTickets.js';
 import { guardParent, relinkKnownChildren, settleObject, syncParentStatus } from './settleObjects.js';
-import { applyFields, applyTicket, fieldsOf } from './syncTicket.js';
+import { applyFields, applyTicket, closeNow, fieldsOf } from './syncTicket.js';
+import { BulkCloser, recoverBulkTasks } from './bulkMoves.js';
 
 export type { ApplyDeps } from './applyContext.js';
 
@@ -20,9 +21,24 @@ export class TicketApplier {
   /** Retried findings whose ticket waits in the create queue: resolved once it is made. */
   private awaitingCreate: FindingIntent[] = [];
 
+  private readonly closer?: BulkCloser;
+
   constructor(deps: ApplyDeps) {
     this.c = new ApplyContext(deps);
     this.creator = new TicketCreator(this.c);
+    const bulk = deps.sink.bulk?.();
+    // Flat schemes only: a linked scheme settles its parents on its children's states within the page.
+    if (bulk && deps.bulkTasks && deps.scheme.kind !== 'linked') {
+      this.closer = new BulkCloser(this.c, bulk, deps.bulkTasks, (i, row) => closeNow(this.c, i, row));
+      this.c.closer = this.closer;
+    }
+  }
+
+  /** Before the first plan: record the outcome of bulk tasks an earlier, killed run left in flight. */
+  async recover(): Promise<void> {
+    const { d } = this.c;
+    if (!d.bulkTasks) return;
+    await recoverBulkTasks({ job: d.job, bulk: d.sink.bulk?.(), store: d.bulkTasks, tickets: d.tickets, counts: d.counts, log: d.log, onStep: d.onStep, signal: d.signal });
   }
 
   /** Tickets queued for creation (planning input: a later page's finding of one makes no second). */
@@ -66,6 +82,7 @@ export class TicketApplier {
   /** After the last page: settle the last object and create what earlier pages kept back. */
   async finish(carried?: ParentIntent): Promise<void> {
     if (carried) await settleObject(this.c, carried, this.unsure);
+    await this.closer?.flush();
     await this.creator.flush();
     const made = this.awaitingCreate;
     this.awaitingCreate = [];

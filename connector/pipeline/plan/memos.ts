@@ -5,6 +5,11 @@
 export const MEMO = '@';
 export const ATTACHMENT_MEMO = '@attachment';
 export const KEEP_MEMO = '@keep';
+/**
+ * A status move sent (or about to be) but not yet recorded: its target. A crash between the
+ * transition and our record of it leaves it, and the next cycle looks before moving again.
+ */
+export const MOVING_MEMO = '@moving';
 
 export function memosOf(hashes: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(hashes).filter(([k]) => k.startsWith(MEMO)));

@@ -2,9 +2,10 @@ import { describeError, SinkError } from '../../errors.js';
 import { hostOf } from '../../http/client.js';
 import type { Logger } from '../../log.js';
 import type { RenderedCustomField, RenderedTicket, RichText, TicketScheme } from '../../templates/types.js';
-import type { CreateRequest, CreateResult, FoundIssue, IssueStatus, JiraFields, JqlFieldNames, ReportingApi, SetupReport, SetupRequest, SinkCallCounts, SinkDeps, TicketSink } from '../types.js';
+import type { CreateRequest, CreateResult, FoundIssue, IssueStatus, JiraFields, JqlFieldNames, ReportingApi, SetupReport, SetupRequest, SinkCallCounts, SinkDeps, TicketBulk, TicketSink } from '../types.js';
 import { capAttachment } from './attachmentText.js';
 import { buildFields } from './buildFields.js';
+import { JiraBulk } from './bulkOps.js';
 import { checkSetup, PRIMARY_KEY_FIELD, type PreparedProject, type SetupResult } from './checkSetup.js';
 import { sanitizeLabels, TEXT_LIMIT } from './coerceField.js';
 import type { JiraSinkConfig } from './config.js';
@@ -43,12 +44,14 @@ export class JiraTicketSink implements TicketSink {
   private linkTypeName: string;
   private linkTypeId?: string;
   private readonly transitioner: Transitioner;
+  private bulkOps?: JiraBulk;
 
   private constructor(
     private readonly config: JiraSinkConfig,
     private readonly api: JiraApi,
     private readonly log: Logger,
     private readonly makeReporting?: () => ReportingApi,
+    private readonly sleep?: SinkDeps['sleep'],
   ) {
     this.host = hostOf(config.url);
     this.linkTypeName = config.linkType;
@@ -68,7 +71,7 @@ export class JiraTicketSink implements TicketSink {
       authContext: { host, authHint },
     });
     const api = new JiraApi(clients, { host, authHint, log, sleep: deps.sleep, retry: deps.retry });
-    return new JiraTicketSink({ ...config, url }, api, log, () => new JiraReportingApi(clients, { host, authHint, log, sleep: deps.sleep, retry: deps.retry }));
+    return new JiraTicketSink({ ...config, url }, api, log, () => new JiraReportingApi(clients, { host, authHint, log, sleep: deps.sleep, retry: deps.retry }), deps.sleep);
   }
 
   async prepare(req: { project: string; schemes: readonly TicketScheme[]; signal?: AbortSignal; dueDate?: boolean }): Promise<void> {
@@ -198,6 +201,17 @@ export class JiraTicketSink implements TicketSink {
   transition(key: string, targetStatus: string, o: { ifReachable: true }): Promise<{ from: IssueStatus; to: IssueStatus } | undefined>;
   transition(key: string, targetStatus: string, o?: { ifReachable: true }): Promise<{ from: IssueStatus; to: IssueStatus } | undefined> {
     return this.transitioner.transition(key, targetStatus, o);
+  }
+
+  moveFrom(key: string, targetStatus: string, known: { project: string; issueType: string; status?: string }): Promise<IssueStatus | undefined> {
+    return this.transitioner.moveFrom(key, targetStatus, known);
+  }
+
+  /** Cloud: bulk transition and bulk edit (bulkOps.ts); Data Center has none. */
+  bulk(): TicketBulk | undefined {
+    if (!this.api.cloud) return undefined;
+    this.bulkOps ??= new JiraBulk(this.api, this.transitioner, { host: this.host, log: this.log, sleep: this.sleep });
+    return this.bulkOps;
   }
 
   async comment(key: string, body: RichText): Promise<void> {

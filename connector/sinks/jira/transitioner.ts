@@ -23,6 +23,8 @@ export function issueStatusOf(s: JiraStatus): IssueStatus {
  */
 export class Transitioner {
   private readonly cache = new Map<string, JiraTransition[]>();
+  /** The same, keyed by what the state knows of an issue (project, issue type name, last recorded status): no read of the issue. */
+  private readonly steps = new Map<string, JiraTransition[]>();
 
   constructor(
     private readonly api: JiraApi,
@@ -76,6 +78,58 @@ export class Transitioner {
     return { from, to: issueStatusOf(chosen.to) };
   }
 
+  /**
+   * One step: move an issue the state believes to be in `known.status` (absent: not
+   * recorded) straight to the target, without reading it first. The transition id comes
+   * from what this run learnt of that workflow step (the first issue of a step lists its
+   * transitions once). Undefined when Jira refuses the move as not valid from where the
+   * issue is (400/409: a person moved it, or the workflow changed): the caller looks.
+   */
+  async moveFrom(key: string, target: string, known: { project: string; issueType: string; status?: string }): Promise<IssueStatus | undefined> {
+    const step = this.stepOf(known.project, known.issueType, known.status ?? '');
+    let transitions = this.steps.get(step);
+    if (!transitions) {
+      transitions = await this.api.transitions(key);
+      this.steps.set(step, transitions);
+    }
+    const chosen = pick(transitions, target);
+    if (!chosen) {
+      this.steps.delete(step);
+      return undefined;
+    }
+    try {
+      await this.perform(key, chosen);
+    } catch (err) {
+      if (!(err instanceof JiraRejectedError) || (err.status !== 400 && err.status !== 409)) throw err;
+      this.steps.delete(step);
+      this.opts.log.debug('transition refused from the recorded status; looking at the issue', { issue: key, from: known.status, transition: chosen.id });
+      return undefined;
+    }
+    return issueStatusOf(chosen.to);
+  }
+
+  /** The transition to use for a step, as moveFrom would pick it (undefined: not learnt yet, or none leads there). */
+  known(known: { project: string; issueType: string; status?: string }, target: string): JiraTransition | undefined {
+    const transitions = this.steps.get(this.stepOf(known.project, known.issueType, known.status ?? ''));
+    return transitions && pick(transitions, target);
+  }
+
+  /** Learn a step's transitions from one issue of it (the bulk path lists them once per step). */
+  async learn(key: string, known: { project: string; issueType: string; status?: string }): Promise<JiraTransition[]> {
+    const step = this.stepOf(known.project, known.issueType, known.status ?? '');
+    const transitions = this.steps.get(step) ?? (await this.api.transitions(key));
+    this.steps.set(step, transitions);
+    return transitions;
+  }
+
+  forget(known: { project: string; issueType: string; status?: string }): void {
+    this.steps.delete(this.stepOf(known.project, known.issueType, known.status ?? ''));
+  }
+
+  private stepOf(project: string, issueType: string, status: string): string {
+    return [project, issueType.toLowerCase(), status.toLowerCase()].join('|');
+  }
+
   private async load(key: string, cacheKey: string): Promise<JiraTransition[]> {
     const transitions = await this.api.transitions(key);
     this.cache.set(cacheKey, transitions);
@@ -99,7 +153,7 @@ export class Transitioner {
 }
 
 /** The transition leading to the target status, else one named like it (case-insensitive). */
-function pick(transitions: readonly JiraTransition[], target: string): JiraTransition | undefined {
+export function pick(transitions: readonly JiraTransition[], target: string): JiraTransition | undefined {
   return transitions.find((t) => sameName(t.to.name, target)) ?? transitions.find((t) => sameName(t.name, target));
 }
 

@@ -51,6 +51,11 @@ export class SpySink extends MemorySink {
     return super.transition(key, target);
   }
 
+  override async moveFrom(key: string, target: string, known: { project: string; issueType: string; status?: string }) {
+    this.exists(key);
+    return super.moveFrom(key, target, known);
+  }
+
   override async comment(key: string, body: RichText) {
     this.exists(key);
     return super.comment(key, body);

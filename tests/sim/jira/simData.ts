@@ -85,6 +85,8 @@ export interface SimData {
   createSharedObjects?: boolean;
   /** The account's Schedule Issues permission (sets `duedate`); absent: granted. */
   schedulePermission?: boolean;
+  /** The account's global Bulk Change permission (Cloud bulk edit and transition); absent: granted. */
+  bulkChange?: boolean;
 }
 
 export interface SimScreen {

@@ -1,19 +1,9 @@
 import { expect } from 'chai';
-import { SIM_CREDENTIALS, startJiraSim, type JiraSim } from './startJiraSim.js';
+import { simCall } from './simCall.js';
+import { startJiraSim, type JiraSim } from './startJiraSim.js';
 
-const CLOUD_AUTH = `Basic ${Buffer.from(`${SIM_CREDENTIALS.email}:${SIM_CREDENTIALS.token}`).toString('base64')}`;
-const DC_AUTH = `Bearer ${SIM_CREDENTIALS.pat}`;
 const CF = 'com.atlassian.jira.plugin.system.customfieldtypes:';
-
-async function call(sim: JiraSim, method: string, path: string, body?: unknown) {
-  const res = await fetch(`${sim.url}${path}`, {
-    method,
-    headers: { Authorization: sim.flavor === 'cloud' ? CLOUD_AUTH : DC_AUTH, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as any) : undefined };
-}
+const call = simCall;
 
 for (const flavor of ['cloud', 'datacenter'] as const) {
   const v = flavor === 'cloud' ? 3 : 2;

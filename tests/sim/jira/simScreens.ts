@@ -96,6 +96,7 @@ export function simSetupRoutes(store: SimStore, opts: { url: () => string }): Ar
         ADMINISTER: { id: '0', name: 'Administer Jira', type: 'GLOBAL', have: admin },
         SCHEDULE_ISSUES: { id: '28', name: 'Schedule Issues', type: 'PROJECT', have: () => data.schedulePermission !== false },
         CREATE_SHARED_OBJECTS: { id: '22', name: 'Create shared objects', type: 'GLOBAL', have: () => data.createSharedObjects !== false },
+        BULK_CHANGE: { id: '33', name: 'Make bulk changes', type: 'GLOBAL', have: () => data.bulkChange !== false },
       };
       const permissions = Object.fromEntries(
         keys.map((key) => {

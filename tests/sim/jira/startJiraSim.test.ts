@@ -107,7 +107,13 @@ describe('sim/jira: Cloud', () => {
   it('answers GET /__sim/stats with counts, outside the request log', async () => {
     await call(sim, 'POST', '/rest/api/3/issue', issue({}));
     const r = await call(sim, 'GET', '/__sim/stats', undefined, '');
-    expect(r.body).to.deep.equal({ issues: 1, links: 0, requests: 1 });
+    expect(r.body).to.deep.equal({
+      issues: 1,
+      links: 0,
+      requests: 1,
+      calls: { reads: 0, writes: 1 },
+      bulk: { permissionChecks: 0, transitionSubmits: 0, editSubmits: 0, polls: 0, issuesChanged: 0 },
+    });
     expect(sim.requests).to.have.length(1);
   });
 

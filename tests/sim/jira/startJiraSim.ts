@@ -7,6 +7,7 @@ import { defaultSimData, type SimData } from './simData.js';
 import { simRoutes, type SimCall, type SimReply } from './simRoutes.js';
 import { evaluateDashboard, type GadgetView } from './simGadgetEval.js';
 import { SimReporting } from './simReporting.js';
+import { SimBulk } from './simBulk.js';
 import { SimStore, type ApiVersion, type SimFlavor, type SimIssue, type SimLink } from './simStore.js';
 
 export interface JiraSimOptions {
@@ -93,6 +94,10 @@ export interface JiraSim {
   seedIssue(p: SeedIssue): SimIssue;
   /** Saved filters, dashboards and gadgets; `canCreateShared` and `groups` can be changed by a test. */
   readonly reporting: SimReporting;
+  /** Cloud bulk operations: their tasks, counts and knobs (polls before done, per-issue failures); the permission is `data.bulkChange`. */
+  readonly bulk: SimBulk;
+  /** Requests made to the simulator (GET/HEAD: reads; others: writes), also with the request log off. */
+  calls(): { reads: number; writes: number };
   /** What each gadget of the named dashboard shows (reading order), or undefined when there is no such dashboard. */
   viewDashboard(name: string): GadgetView[] | undefined;
   close(): Promise<void>;
@@ -134,6 +139,8 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
   const routes = simRoutes(store, { maxResults: opts.maxResults, url: () => url, email: creds.email });
   const reporting = new SimReporting(store, cloud ? '5b10ac8d82e05b22cc7d4ef5' : 'vulnbridge');
   for (const [method, p, handler] of reporting.routes(() => url)) routes.push({ method, pattern: new RegExp(`^${p}$`), handler });
+  const bulk = new SimBulk(store);
+  for (const [method, p, handler] of bulk.routes()) routes.push({ method, pattern: new RegExp(`^${p}$`), handler });
   const requests: SimRequestRecord[] = [];
   const openApiViolations: JiraSim['openApiViolations'] = [];
   const responseViolations: JiraSim['responseViolations'] = [];
@@ -147,6 +154,8 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
   };
 
   const recordRequests = opts.recordRequests ?? true;
+  /** Every request to Jira's REST paths (the /__sim/ controls aside), also when the log is off. */
+  const calls = { reads: 0, writes: 0 };
   let faultPlan: (FaultPlan & { next: () => number }) | undefined;
   let faultCount = 0;
   const randomFault = (method: string, pathname: string): (FailOptions & { status: number; times: number }) | undefined => {
@@ -179,7 +188,14 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
       }
     }
     // For a simulator in its own process (main.ts): counts, outside the request log.
-    if (u.pathname === '/__sim/stats') return { status: 200, body: { issues: store.issues.size, links: store.linkCount, requests: requests.length } };
+    if (u.pathname === '/__sim/stats') return { status: 200, body: { issues: store.issues.size, links: store.linkCount, requests: requests.length, calls: { ...calls }, bulk: bulk.counts } };
+    // For a simulator in its own process: switch the Bulk Change permission (`?granted=false`).
+    if (u.pathname === '/__sim/bulk-change') {
+      data.bulkChange = u.searchParams.get('granted') !== 'false';
+      return { status: 200, body: { bulkChange: data.bulkChange } };
+    }
+    calls[method === 'GET' ? 'reads' : 'writes']++;
+    if (method === 'GET' && /\/mypermissions$/.test(u.pathname) && /BULK_CHANGE/.test(u.search)) bulk.counts.permissionChecks++;
     // Files are recorded by name and size, not content (a million-issue run would keep them all).
     const recorded = multipart ? { multipart: (body as { multipart: FormPart[] }).multipart.map((p) => ({ name: p.name, filename: p.filename, contentType: p.contentType, size: p.content.length })) } : body;
     if (recordRequests) record({ method, path: u.pathname, query: Object.fromEntries(u.searchParams), body: recorded });
@@ -294,6 +310,8 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
       return issue;
     },
     reporting,
+    bulk,
+    calls: () => ({ ...calls }),
     viewDashboard: (name) => {
       const d = reporting.dashboardByName(name);
       return d && evaluateDashboard(store, reporting, d);
