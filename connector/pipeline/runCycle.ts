@@ -86,7 +86,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
 
   // A dry run stages and caches in a scratch database and never writes the state.
   const scratchDir = dryRun ? mkdtempSync(path.join(os.tmpdir(), 'vulnbridge-dry-run-')) : undefined;
-  const scratch = scratchDir ? openState(scratchDir) : undefined;
+  const scratch = scratchDir ? openState(scratchDir, 'dry-run.db', { scratch: true }) : undefined;
   const runId = dryRun ? undefined : state.runs.start(job, started);
   const mode = opts.mode ?? 'pull';
   // Sources that resolve by absence or take pushes keep each finding's scope and data.

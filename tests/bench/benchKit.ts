@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { JobRuntime } from '../../connector/pipeline/jobRuntime.js';
 import { runCycle, type CycleReport } from '../../connector/pipeline/runCycle.js';
 import type { State } from '../../connector/state/stateBundle.js';
@@ -5,16 +6,45 @@ import type { State } from '../../connector/state/stateBundle.js';
 export interface TimedCycle {
   report: CycleReport;
   ms: number;
+  /** CPU time of this process (user + system) during the cycle. */
+  cpuMs: number;
+  /** Bytes this process caused to be written to storage during the cycle (/proc/self/io write_bytes; null where unknown). */
+  bytesWritten: number | null;
+}
+
+/** Bytes this process has caused to be written to storage so far (Linux /proc/self/io `write_bytes`), or null elsewhere. */
+export function storageBytesWritten(): number | null {
+  try {
+    const m = /^write_bytes: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Time, CPU and storage bytes of `work`, measured in this process. */
+export async function measured<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; cpuMs: number; bytesWritten: number | null }> {
+  const bytes = storageBytesWritten();
+  const cpu = process.cpuUsage();
+  const t = performance.now();
+  const value = await work();
+  const ms = performance.now() - t;
+  const used = process.cpuUsage(cpu);
+  const after = storageBytesWritten();
+  return { value, ms, cpuMs: (used.user + used.system) / 1000, bytesWritten: bytes === null || after === null ? null : after - bytes };
 }
 
 /** One cycle, timed; a failed cycle ends the benchmark (its figures would mean nothing). */
 export async function timedCycle(rt: JobRuntime, state: State, name: string, dryRun: boolean, log: (t: string) => void): Promise<TimedCycle> {
-  const t = performance.now();
-  const report = await runCycle(rt, state, { dryRun });
-  const ms = performance.now() - t;
+  const { value: report, ms, cpuMs, bytesWritten } = await measured(() => runCycle(rt, state, { dryRun }));
   if (report.result === 'failed') throw new Error(`${name} failed: ${report.error}`);
-  log(`${name}: ${report.counts.findings} findings in ${(ms / 1000).toFixed(1)} s (${report.writes} writes, ${report.reads} reads)`);
-  return { report, ms };
+  log(`${name}: ${report.counts.findings} findings in ${(ms / 1000).toFixed(1)} s, CPU ${(cpuMs / 1000).toFixed(1)} s (${report.writes} writes, ${report.reads} reads)`);
+  return { report, ms, cpuMs, bytesWritten };
+}
+
+/** Bytes written per finding of a cycle, in KB (null where /proc/self/io is unavailable). */
+export function kbPerFinding(c: TimedCycle): number | null {
+  return c.bytesWritten === null ? null : Math.round((c.bytesWritten / Math.max(1, c.report.counts.findings) / 1024) * 100) / 100;
 }
 
 export function cycleFigures({ report: r, ms }: TimedCycle) {
