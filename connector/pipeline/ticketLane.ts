@@ -1,4 +1,5 @@
 import type { TicketSink } from '../sinks/types.js';
+import type { FindingDigests } from '../state/findingDigests.js';
 import type { LookupCache } from '../state/lookupCache.js';
 import type { StagedFinding } from '../state/staging.js';
 import type { Tickets } from '../state/ticketStore.js';
@@ -10,7 +11,7 @@ import { buildContext } from './buildContext.js';
 import type { CycleCounts } from './cycleCounts.js';
 import { PlanDescriber } from './plan/describePlan.js';
 import { planPage, type PlanInput } from './plan/planPage.js';
-import type { ParentIntent } from './plan/ticketPlan.js';
+import type { ParentIntent, TicketPlan } from './plan/ticketPlan.js';
 import type { StepListener } from './planStep.js';
 
 export interface TicketLaneOptions extends Omit<ApplyDeps, 'subtasks' | 'counts' | 'onStep' | 'tickets'> {
@@ -24,6 +25,8 @@ export interface TicketLaneOptions extends Omit<ApplyDeps, 'subtasks' | 'counts'
   dryRun: boolean;
   /** The lane's remediation SLA (absent: none). */
   sla?: LaneSla;
+  /** Record each finding's digest once its ticket work here succeeded (findingDigest.ts); absent: none kept. */
+  digests?: { store: FindingDigests; lanePart: string };
 }
 
 /**
@@ -36,6 +39,12 @@ export class TicketLane {
   private readonly input: Omit<PlanInput, 'queued'>;
   private readonly applier?: TicketApplier;
   private readonly describer?: PlanDescriber;
+  private readonly digests?: { store: FindingDigests; lanePart: string };
+  private readonly job: string;
+  /** Findings whose ticket waits in the create queue: their digest is recorded once it is made. */
+  private awaiting: Array<{ fkey: string; digest: string; pk: string }> = [];
+  /** Primary keys two findings of this cycle share: their findings are always planned together, never passed over. */
+  private readonly shared = new Set<string>();
 
   constructor(o: TicketLaneOptions) {
     const subtasks = usesSubtasks(o.scheme, o.sink, o.project);
@@ -54,23 +63,50 @@ export class TicketLane {
       ...(o.pendingKeys ? { pendingKeys: o.pendingKeys } : {}),
       ...(o.sla ? { sla: o.sla } : {}),
     };
+    this.job = job;
     if (o.dryRun) this.describer = new PlanDescriber(this.input, o.counts, o.onStep);
     else this.applier = new TicketApplier({ ...o, subtasks });
+    if (o.digests && this.applier) this.digests = o.digests;
   }
 
   async page(page: readonly StagedFinding[]): Promise<void> {
     const queued = (this.applier ?? (this.describer as PlanDescriber)).queued();
     const plan = planPage({ ...this.input, queued }, page, this.carried);
     this.carried = plan.carry;
-    if (this.applier) await this.applier.apply(plan);
-    else this.describer?.describe(plan);
+    if (this.applier) {
+      await this.applier.apply(plan);
+      this.recordDigests(plan);
+    } else this.describer?.describe(plan);
+  }
+
+  /**
+   * The digests of the page's findings whose ticket work is done (a ticket still queued
+   * for creation waits for it). Failed ones are in `pending` and record nothing.
+   */
+  private recordDigests(plan: TicketPlan): void {
+    if (!this.digests) return;
+    for (const pk of plan.shared) this.shared.add(pk);
+    const queued = (this.applier as TicketApplier).queued();
+    const done: Array<{ fkey: string; digest: string }> = [];
+    for (const i of plan.tickets) {
+      const { digest, key } = i.finding;
+      if (digest === undefined || this.shared.has(i.pk)) continue;
+      const entry = { fkey: key, digest: `${digest}.${this.digests.lanePart}` };
+      if (queued.has(i.pk)) this.awaiting.push({ ...entry, pk: i.pk });
+      else done.push(entry);
+    }
+    this.digests.store.record(this.job, done);
   }
 
   async finish(): Promise<void> {
     const carried = this.carried;
     this.carried = undefined;
-    if (this.applier) await this.applier.finish(carried);
-    else this.describer?.finish(carried);
+    if (this.applier) {
+      await this.applier.finish(carried);
+      const made = this.awaiting.filter((a) => !this.shared.has(a.pk));
+      this.awaiting = [];
+      this.digests?.store.record(this.job, made);
+    } else this.describer?.finish(carried);
   }
 }
 

@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import type { TemplateContext } from '../model/finding.js';
 import type { Statement as BetterStatement } from 'better-sqlite3';
 import type { Db } from './openState.js';
@@ -51,6 +52,29 @@ export class LookupCache {
         this.memo.delete(`${e.ns}\0${e.id}`);
       }
     })();
+  }
+
+  /**
+   * A short digest of each entry as stored (overlay first), by `ns\0id`; `-` for one not
+   * there. Read once per cycle for the ids its findings name: a changed KB entry or
+   * TruRisk score changes the digest of every finding that names it.
+   */
+  versions(wanted: ReadonlyMap<string, ReadonlySet<string>>): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [ns, ids] of wanted) {
+      for (const id of ids) {
+        let version = '-';
+        for (const stmt of this.reads) {
+          const row = stmt.get(ns, id) as { data: string } | undefined;
+          if (row) {
+            version = hash('sha1', row.data, 'base64').slice(0, 12);
+            break;
+          }
+        }
+        out.set(`${ns}\0${id}`, version);
+      }
+    }
+    return out;
   }
 
   get(ns: string, id: string): TemplateContext | undefined {

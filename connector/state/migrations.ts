@@ -212,4 +212,16 @@ export const migrations: readonly string[] = [
      recorded_at TEXT NOT NULL,
      PRIMARY KEY (host, kind, name)
    );`,
+  // 12: "unchanged" without building the finding: what each finding's ticket in each lane
+  // depends on, as one digest (docs/architecture.md "Unchanged findings"), recorded once
+  // its ticket work succeeded; staging keeps each finding's own digest and lookup refs.
+  `CREATE TABLE finding_digests (
+     job TEXT NOT NULL,              -- the lane's ticket job
+     fkey TEXT NOT NULL,
+     digest TEXT NOT NULL,
+     at TEXT NOT NULL,               -- when recorded: a ticket row updated later voids it
+     PRIMARY KEY (job, fkey)
+   ) WITHOUT ROWID;
+   ALTER TABLE staged ADD COLUMN digest TEXT;
+   ALTER TABLE staged ADD COLUMN refs TEXT;`,
 ];

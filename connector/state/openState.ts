@@ -51,7 +51,7 @@ export function openState(stateDir: string, fileName = 'vulnbridge.db', options:
     // this size instead of keeping the largest it ever grew to (a first million-detection cycle).
     db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
   }
-  // 16 MB of page cache (the default is 2 MB): index pages of staging and tickets stay in memory across a page's transaction.
+  // 16 MB of page cache (SQLite's default is 2 MB; better-sqlite3 builds with 16 MB): index pages of staging and tickets stay in memory across a page's transaction.
   db.pragma('cache_size = -16384');
   db.pragma('busy_timeout = 10000');
   db.pragma('foreign_keys = ON');

@@ -1,9 +1,40 @@
+import { hash } from 'node:crypto';
 import type { Finding, LookupRef, TemplateContext } from '../model/finding.js';
 import type { Db } from './openState.js';
 
 export interface StagedFinding extends Finding {
   seq: number;
   parentKey: string;
+  /**
+   * What the finding's tickets depend on apart from the lane (its own data and its
+   * lookups' versions), when the cycle checks digests: a lane records it, with its own
+   * part, once the finding's ticket work there succeeded.
+   */
+  digest?: string;
+}
+
+/** Separators of a staged finding's lookup refs (`ns US id RS ns US id`): never in a namespace or an id. */
+const UNIT = '\u001f';
+const RECORD = '\u001e';
+
+/**
+ * How a cycle tells an unchanged finding from its staged row alone: the digest its
+ * tickets depend on outside each lane (from the row's own digest and lookup refs), and
+ * each lane's part (its template, policy, routing, sink: `pipeline/findingDigest.ts`).
+ */
+export interface DigestCheck {
+  /** The ticket job of each Jira lane. */
+  laneJobs: readonly string[];
+  /** Each lane's part of the digest, in the order of `laneJobs`. */
+  laneParts: readonly string[];
+  /** The finding's digest outside the lanes: its own digest and the versions of the lookups it names. */
+  digestOf(own: string, refs: readonly (readonly [ns: string, id: string])[]): string;
+}
+
+/** A page of staged findings to plan, and how many were passed over as unchanged in every lane. */
+export interface CheckedPage {
+  findings: StagedFinding[];
+  unchanged: number;
 }
 
 interface StagedRow {
@@ -43,6 +74,7 @@ export class Staging {
   private readonly keys?: Set<string>;
 
   private readonly insert;
+  private readonly digests: boolean;
 
   /**
    * `parent` order brings a parent's children together (linking schemes); `lookup` order
@@ -54,10 +86,13 @@ export class Staging {
     readonly runId: number,
     private readonly order: 'parent' | 'lookup' = 'parent',
     trackKeys = false,
+    /** Keep each finding's own digest and lookup refs, for `checkedPages`. */
+    digests = false,
   ) {
     if (trackKeys) this.keys = new Set();
+    this.digests = digests;
     this.insert = db.prepare(
-      `INSERT INTO staged (run_id, seq, fkey, parent_key, status, ignored, data, lookups, sort_key, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO staged (run_id, seq, fkey, parent_key, status, ignored, data, lookups, sort_key, scope, digest, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
   }
 
@@ -73,6 +108,8 @@ export class Staging {
         }
         const first = f.lookups?.[0];
         const sortKey = this.order === 'parent' ? (f.parentKey ?? '') : first ? `${first.ns}\n${first.id}` : '';
+        const data = JSON.stringify(f.data);
+        const lookups = JSON.stringify(f.lookups ?? []);
         stmt.run(
           this.runId,
           ++this.seq,
@@ -80,10 +117,12 @@ export class Staging {
           f.parentKey ?? '',
           f.status,
           f.ignored ? 1 : 0,
-          JSON.stringify(f.data),
-          JSON.stringify(f.lookups ?? []),
+          data,
+          lookups,
           sortKey,
           f.scope ?? null,
+          this.digests ? ownDigest(f, data, lookups) : null,
+          this.digests ? (f.lookups ?? []).map((r) => `${r.ns}${UNIT}${r.id}`).join(RECORD) : null,
         );
       }
     })();
@@ -143,9 +182,71 @@ export class Staging {
     }
   }
 
+  /**
+   * Pages in the order chosen at construction, passing over the findings whose recorded
+   * digest in every lane is what they depend on now (`check`), without reading or
+   * parsing their data: only the changed, new and retried ones are built and planned. A
+   * lane's digest counts only while no ticket row of the finding there changed after it
+   * was recorded (reconcile, SLA sweep, a person's close) or waits for its create to be
+   * confirmed (an intent row), and the finding waits for no retry.
+   */
+  *checkedPages(pageSize: number, check: DigestCheck): Generator<CheckedPage> {
+    const lanes = check.laneJobs.map((_, n) => `d${n}`);
+    const stmt = this.db.prepare(
+      `SELECT s.seq, s.sort_key AS k, s.digest AS own, s.refs${lanes.map((d) => `, ${d}.digest AS ${d}`).join('')} FROM staged s
+       ${lanes
+         .map(
+           (d) => `LEFT JOIN finding_digests ${d} ON ${d}.job = ? AND ${d}.fkey = s.fkey
+             AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.job = ${d}.job AND t.finding_key = ${d}.fkey AND (t.updated_at > ${d}.at OR t.state = 'pending' OR t.jira_key IS NULL))
+             AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.job = ${d}.job AND p.fkey = ${d}.fkey)`,
+         )
+         .join('\n')}
+       WHERE s.run_id = ? AND (s.sort_key > ? OR (s.sort_key = ? AND s.seq > ?))
+       ORDER BY s.sort_key, s.seq LIMIT ?`,
+    );
+    const full = this.db.prepare(`SELECT seq, fkey, parent_key, status, ignored, data, lookups, scope FROM staged WHERE run_id = ? AND seq = ?`);
+    let lastKey = '';
+    let lastSeq = -1;
+    for (;;) {
+      const rows = stmt.all(...check.laneJobs, this.runId, lastKey, lastKey, lastSeq, pageSize) as Array<
+        { seq: number; k: string; own: string | null; refs: string | null } & Record<string, string | null>
+      >;
+      if (rows.length === 0) return;
+      const last = rows[rows.length - 1];
+      lastKey = last.k;
+      lastSeq = last.seq;
+      const page: CheckedPage = { findings: [], unchanged: 0 };
+      for (const r of rows) {
+        const digest = r.own === null ? undefined : check.digestOf(r.own, refsOf(r.refs ?? ''));
+        if (digest !== undefined && lanes.every((d, n) => r[d] === `${digest}.${check.laneParts[n]}`)) {
+          page.unchanged++;
+          continue;
+        }
+        const f = toFinding(full.get(this.runId, r.seq) as StagedRow);
+        if (digest !== undefined) f.digest = digest;
+        page.findings.push(f);
+      }
+      yield page;
+    }
+  }
+
   clear(): void {
     this.db.prepare(`DELETE FROM staged WHERE run_id = ?`).run(this.runId);
   }
+}
+
+/** A finding's own digest: everything of it a ticket can show or depend on (identity, status, data, the lookups it names). */
+function ownDigest(f: Finding, data: string, lookups: string): string {
+  const head = `${f.key}\u0000${f.parentKey ?? ''}\u0000${f.status}\u0000${f.ignored ? 1 : 0}\u0000${f.scope ?? ''}\u0000${f.partial ? 1 : 0}`;
+  return hash('sha1', `${head}\u0000${lookups}\u0000${data}`, 'base64');
+}
+
+function refsOf(refs: string): Array<[string, string]> {
+  if (refs === '') return [];
+  return refs.split(RECORD).map((r) => {
+    const cut = r.indexOf(UNIT);
+    return [r.slice(0, cut), r.slice(cut + 1)];
+  });
 }
 
 /** Findings whose ticket work failed: kept with their data so the next cycle retries them. */

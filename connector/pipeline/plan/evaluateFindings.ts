@@ -40,6 +40,8 @@ export interface Evaluation {
   lastParent?: ParentIntent;
   failures: PlannedFailure[];
   duplicates: number;
+  /** pks of tickets two findings share. */
+  shared: Set<string>;
   unsureObjects: string[];
 }
 
@@ -47,7 +49,7 @@ export interface Evaluation {
 export function evaluateFindings(input: PlanInput, page: readonly StagedFinding[]): Evaluation {
   const { scheme, project } = input;
   const linked = scheme.kind === 'linked';
-  const out: Evaluation = { intents: [], parents: new Map(), failures: [], duplicates: 0, unsureObjects: [] };
+  const out: Evaluation = { intents: [], parents: new Map(), failures: [], duplicates: 0, shared: new Set(), unsureObjects: [] };
   const byPk = new Map<string, FindingIntent>();
   for (const finding of page) {
     try {
@@ -88,11 +90,13 @@ export function evaluateFindings(input: PlanInput, page: readonly StagedFinding[
       // 443/tcp and 443/udp). They share one ticket: an open one wins over a closing one.
       if (input.queued.has(pk)) {
         out.duplicates++;
+        out.shared.add(pk);
         continue;
       }
       const same = byPk.get(pk);
       if (same) {
         out.duplicates++;
+        out.shared.add(pk);
         if (same.wantOpen || !intent.wantOpen) continue;
         out.intents[out.intents.indexOf(same)] = intent;
         if (parent) parent.children[parent.children.indexOf(same)] = intent;

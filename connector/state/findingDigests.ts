@@ -1,0 +1,35 @@
+import type { Db } from './openState.js';
+
+/**
+ * What each finding's ticket in a lane last depended on (`pipeline/findingDigest.ts`),
+ * recorded once the finding's ticket work there succeeded: the next cycle passes over a
+ * finding whose digest is the same (Staging.checkedPages). A finding waiting for a retry
+ * (in `pending`) records nothing, and a ticket row updated after `at` voids the digest.
+ */
+export class FindingDigests {
+  private readonly upsert;
+
+  constructor(private readonly db: Db) {
+    this.upsert = db.prepare(
+      `INSERT INTO finding_digests (job, fkey, digest, at)
+       SELECT @job, @fkey, @digest, @at WHERE NOT EXISTS (SELECT 1 FROM pending WHERE job = @job AND fkey = @fkey)
+       ON CONFLICT(job, fkey) DO UPDATE SET digest = excluded.digest, at = excluded.at`,
+    );
+  }
+
+  /** Record the digests of findings whose ticket work in the lane `job` succeeded; one transaction. */
+  record(job: string, entries: ReadonlyArray<{ fkey: string; digest: string }>): void {
+    if (entries.length === 0) return;
+    // The wall clock, as tickets.updated_at: a row written after this voids the digest.
+    const at = new Date().toISOString();
+    const stmt = this.upsert;
+    this.db.transaction(() => {
+      for (const e of entries) stmt.run({ job, fkey: e.fkey, digest: e.digest, at });
+    })();
+  }
+
+  /** Forget a job's digests: its next cycle plans every finding (tests; a state repaired by hand). */
+  forget(job: string): void {
+    this.db.prepare(`DELETE FROM finding_digests WHERE job = ?`).run(job);
+  }
+}
