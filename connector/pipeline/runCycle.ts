@@ -86,7 +86,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
   const progress = (p: Omit<CycleProgress, 'job'>) => opts.onProgress?.({ job, ...p });
   const callsBefore = rt.sink.calls();
 
-  // A dry run stages and caches in a scratch database and never writes the state.
+  // A dry run caches lookups in a scratch database and never writes the state (staging is a TEMP table).
   const scratchDir = dryRun ? mkdtempSync(path.join(os.tmpdir(), 'vulnbridge-dry-run-')) : undefined;
   const scratch = scratchDir ? openState(scratchDir, 'dry-run.db', { scratch: true }) : undefined;
   const runId = dryRun ? undefined : state.runs.start(job, started);
@@ -280,6 +280,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
     const code = err instanceof VulnbridgeError ? { errorCode: err.code } : {};
     return { ...finish('failed', message), ...code };
   } finally {
+    staging.clear();
     scratch?.close();
     if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
   }

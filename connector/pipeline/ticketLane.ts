@@ -62,6 +62,7 @@ export class TicketLane {
       ...(o.goneStatus ? { goneStatus: o.goneStatus } : {}),
       ...(o.pendingKeys ? { pendingKeys: o.pendingKeys } : {}),
       ...(o.sla ? { sla: o.sla } : {}),
+      ...(o.dryRun ? { sketchNew: true } : {}),
     };
     this.job = job;
     if (o.dryRun) this.describer = new PlanDescriber(this.input, o.counts, o.onStep);

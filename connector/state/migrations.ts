@@ -214,7 +214,10 @@ export const migrations: readonly string[] = [
    );`,
   // 12: "unchanged" without building the finding: what each finding's ticket in each lane
   // depends on, as one digest (docs/architecture.md "Unchanged findings"), recorded once
-  // its ticket work succeeded; staging keeps each finding's own digest and lookup refs.
+  // its ticket work succeeded; and each lookup entry's version (a digest of its data).
+  // (Staging moved to the connection's TEMP database: the staged table stays, unused.)
+  // tickets_marker goes: no query reads tickets by marker (Jira is searched by it), and its
+  // random keys cost a page write per ticket written.
   `CREATE TABLE finding_digests (
      job TEXT NOT NULL,              -- the lane's ticket job
      fkey TEXT NOT NULL,
@@ -222,6 +225,6 @@ export const migrations: readonly string[] = [
      at TEXT NOT NULL,               -- when recorded: a ticket row updated later voids it
      PRIMARY KEY (job, fkey)
    ) WITHOUT ROWID;
-   ALTER TABLE staged ADD COLUMN digest TEXT;
-   ALTER TABLE staged ADD COLUMN refs TEXT;`,
+   ALTER TABLE lookups ADD COLUMN version TEXT;
+   DROP INDEX tickets_marker;`,
 ];

@@ -59,12 +59,22 @@ const toFinding = (r: StagedRow): StagedFinding => ({
   lookups: JSON.parse(r.lookups) as LookupRef[],
 });
 
+/** Staging tables of this process's connections: one per Staging, so concurrent cycles never meet. */
+let tables = 0;
+
 /**
  * The findings of one pull, on disk rather than in memory: a million detections do not
  * fit in the memory budget, and a failed pull is discarded whole.
+ *
+ * They go to a table of the connection's TEMP database: a file of its own (temp_store =
+ * FILE) with no WAL, no syncs and no checkpoint copy, removed by SQLite when the
+ * connection closes or the process dies, and never part of the state (a dry run writes
+ * nothing to it). Nothing needs staging across a crash: the next cycle pulls again.
  */
 export class Staging {
   private seq = 0;
+  /** `temp.staged_N`. */
+  private readonly table: string;
   /** Lookup ids the staged findings name, per namespace (small: one per QID or host). */
   readonly lookupIds = new Map<string, Set<string>>();
   /**
@@ -91,8 +101,16 @@ export class Staging {
   ) {
     if (trackKeys) this.keys = new Set();
     this.digests = digests;
+    const name = `staged_${++tables}`;
+    this.table = `temp.${name}`;
+    // The digest and refs before the data: reading them never walks the data's overflow pages.
+    db.exec(
+      `CREATE TEMP TABLE ${name} (seq INTEGER PRIMARY KEY, sort_key TEXT NOT NULL, fkey TEXT NOT NULL, parent_key TEXT NOT NULL,
+         status TEXT NOT NULL, ignored INTEGER NOT NULL, scope TEXT, digest TEXT, refs TEXT, data TEXT NOT NULL, lookups TEXT NOT NULL);
+       CREATE INDEX temp.${name}_sort ON ${name} (sort_key, seq);`,
+    );
     this.insert = db.prepare(
-      `INSERT INTO staged (run_id, seq, fkey, parent_key, status, ignored, data, lookups, sort_key, scope, digest, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ${this.table} (seq, fkey, parent_key, status, ignored, data, lookups, sort_key, scope, digest, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
   }
 
@@ -111,7 +129,6 @@ export class Staging {
         const data = JSON.stringify(f.data);
         const lookups = JSON.stringify(f.lookups ?? []);
         stmt.run(
-          this.runId,
           ++this.seq,
           f.key,
           f.parentKey ?? '',
@@ -156,9 +173,9 @@ export class Staging {
     const rows = this.db
       .prepare(
         `SELECT p.fkey, p.parent_key, p.status, p.ignored, p.data, p.lookups, p.scope FROM pending p
-         WHERE p.job = ? AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.run_id = ? AND s.fkey = p.fkey)`,
+         WHERE p.job = ? AND NOT EXISTS (SELECT 1 FROM ${this.table} s WHERE s.fkey = p.fkey)`,
       )
-      .all(job, this.runId) as Array<Omit<StagedRow, 'seq'>>;
+      .all(job) as Array<Omit<StagedRow, 'seq'>>;
     this.add(rows.map((r) => toFinding({ ...r, seq: 0 })));
     return rows.length;
   }
@@ -166,14 +183,14 @@ export class Staging {
   /** Pages of staged findings in the order chosen at construction. */
   *pages(pageSize = 2000): Generator<StagedFinding[]> {
     const stmt = this.db.prepare(
-      `SELECT seq, fkey, parent_key, status, ignored, data, lookups, scope, sort_key AS k FROM staged
-       WHERE run_id = ? AND (sort_key > ? OR (sort_key = ? AND seq > ?))
+      `SELECT seq, fkey, parent_key, status, ignored, data, lookups, scope, sort_key AS k FROM ${this.table}
+       WHERE sort_key > ? OR (sort_key = ? AND seq > ?)
        ORDER BY sort_key, seq LIMIT ?`,
     );
     let lastKey = '';
     let lastSeq = -1;
     for (;;) {
-      const rows = stmt.all(this.runId, lastKey, lastKey, lastSeq, pageSize) as Array<StagedRow & { k: string }>;
+      const rows = stmt.all(lastKey, lastKey, lastSeq, pageSize) as Array<StagedRow & { k: string }>;
       if (rows.length === 0) return;
       const last = rows[rows.length - 1];
       lastKey = last.k;
@@ -193,7 +210,7 @@ export class Staging {
   *checkedPages(pageSize: number, check: DigestCheck): Generator<CheckedPage> {
     const lanes = check.laneJobs.map((_, n) => `d${n}`);
     const stmt = this.db.prepare(
-      `SELECT s.seq, s.sort_key AS k, s.digest AS own, s.refs${lanes.map((d) => `, ${d}.digest AS ${d}`).join('')} FROM staged s
+      `SELECT s.seq, s.sort_key AS k, s.digest AS own, s.refs${lanes.map((d) => `, ${d}.digest AS ${d}`).join('')} FROM ${this.table} s
        ${lanes
          .map(
            (d) => `LEFT JOIN finding_digests ${d} ON ${d}.job = ? AND ${d}.fkey = s.fkey
@@ -201,14 +218,14 @@ export class Staging {
              AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.job = ${d}.job AND p.fkey = ${d}.fkey)`,
          )
          .join('\n')}
-       WHERE s.run_id = ? AND (s.sort_key > ? OR (s.sort_key = ? AND s.seq > ?))
+       WHERE s.sort_key > ? OR (s.sort_key = ? AND s.seq > ?)
        ORDER BY s.sort_key, s.seq LIMIT ?`,
     );
-    const full = this.db.prepare(`SELECT seq, fkey, parent_key, status, ignored, data, lookups, scope FROM staged WHERE run_id = ? AND seq = ?`);
+    const full = this.db.prepare(`SELECT seq, fkey, parent_key, status, ignored, data, lookups, scope FROM ${this.table} WHERE seq = ?`);
     let lastKey = '';
     let lastSeq = -1;
     for (;;) {
-      const rows = stmt.all(...check.laneJobs, this.runId, lastKey, lastKey, lastSeq, pageSize) as Array<
+      const rows = stmt.all(...check.laneJobs, lastKey, lastKey, lastSeq, pageSize) as Array<
         { seq: number; k: string; own: string | null; refs: string | null } & Record<string, string | null>
       >;
       if (rows.length === 0) return;
@@ -222,7 +239,7 @@ export class Staging {
           page.unchanged++;
           continue;
         }
-        const f = toFinding(full.get(this.runId, r.seq) as StagedRow);
+        const f = toFinding(full.get(r.seq) as StagedRow);
         if (digest !== undefined) f.digest = digest;
         page.findings.push(f);
       }
@@ -230,8 +247,9 @@ export class Staging {
     }
   }
 
+  /** Drop the staged findings (the cycle is over, or failed); the Staging is not used again. */
   clear(): void {
-    this.db.prepare(`DELETE FROM staged WHERE run_id = ?`).run(this.runId);
+    if (this.db.open) this.db.exec(`DROP TABLE IF EXISTS ${this.table}`);
   }
 }
 
