@@ -3,7 +3,10 @@ import type { TemplateContext } from '../model/finding.js';
 import type { Statement as BetterStatement } from 'better-sqlite3';
 import type { Db } from './openState.js';
 
-/** Parsed entries kept in memory: KB entries are shared by many findings but can be large. */
+/**
+ * Parsed entries kept in memory, per namespace (a pull naming many KB entries does not
+ * push the host entries out): KB entries are shared by many findings but can be large.
+ */
 const MEMO_SIZE = 4000;
 
 type Statement = BetterStatement<[string, string]>;
@@ -14,8 +17,8 @@ type Statement = BetterStatement<[string, string]>;
  */
 export class LookupCache {
   private readonly writeDb: Db;
-  /** Insertion-ordered: re-inserting on a hit makes it a small LRU. */
-  private readonly memo = new Map<string, TemplateContext | null>();
+  /** Per namespace, insertion-ordered: re-inserting on a hit makes it a small LRU. */
+  private readonly memos = new Map<string, Map<string, TemplateContext | null>>();
   private readonly reads: Statement[];
   private readonly ages: Statement[];
   private readonly versionReads: Statement[];
@@ -53,7 +56,7 @@ export class LookupCache {
       for (const e of entries) {
         const data = JSON.stringify(e.data);
         this.upsert.run(e.ns, e.id, data, atMs, versionOf(data));
-        this.memo.delete(`${e.ns}\0${e.id}`);
+        this.memos.get(e.ns)?.delete(e.id);
       }
     })();
   }
@@ -83,11 +86,12 @@ export class LookupCache {
   }
 
   get(ns: string, id: string): TemplateContext | undefined {
-    const k = `${ns}\0${id}`;
-    const hit = this.memo.get(k);
+    let memo = this.memos.get(ns);
+    if (!memo) this.memos.set(ns, (memo = new Map()));
+    const hit = memo.get(id);
     if (hit !== undefined) {
-      this.memo.delete(k);
-      this.memo.set(k, hit);
+      memo.delete(id);
+      memo.set(id, hit);
       return hit ?? undefined;
     }
     let found: TemplateContext | null = null;
@@ -98,8 +102,8 @@ export class LookupCache {
         break;
       }
     }
-    if (this.memo.size >= MEMO_SIZE) this.memo.delete(this.memo.keys().next().value as string);
-    this.memo.set(k, found);
+    if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+    memo.set(id, found);
     return found ?? undefined;
   }
 }

@@ -78,7 +78,7 @@ export function evaluateFindings(input: PlanInput, page: readonly StagedFinding[
         const pk = scopedKey('parent', rendered.primaryKey);
         parent = out.parents.get(pk);
         if (!parent) {
-          parent = { ...intentFor(input, 'parent', rendered, pk), children: [], objectKey: finding.parentKey, diff: false, seen: new Set<string>(), pulled: false };
+          parent = { ...intentFor(input, 'parent', rendered, pk, undefined, input.rowOf(pk)), children: [], objectKey: finding.parentKey, diff: false, seen: new Set<string>(), pulled: false };
           out.parents.set(pk, parent);
         }
         parent.diff ||= objectOp;
@@ -143,7 +143,7 @@ function giveSla(i: FindingIntent, sla: FindingSla, lane: LaneSla, dueDateField:
   i.ticket.labels = withSlaLabels(i.ticket.labels, sla.result, lane, { open: i.wantOpen, held: i.row?.labels ?? [] });
 }
 
-function intentFor(input: PlanInput, role: TicketRole, ticket: RenderedTicket, pk: string, parentPk?: string, row = input.rowOf(pk)): TicketIntent {
+function intentFor(input: PlanInput, role: TicketRole, ticket: RenderedTicket, pk: string, parentPk: string | undefined, row: TicketRow | undefined): TicketIntent {
   const marker = markerLabel(role, pk);
   ticket.labels = [...new Set([...ticket.labels, marker, jobLabel(input.job)])];
   return { role, ticket, pk, marker, parentPk, row };
