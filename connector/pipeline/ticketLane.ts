@@ -42,7 +42,7 @@ export class TicketLane {
   private readonly digests?: { store: FindingDigests; lanePart: string };
   private readonly job: string;
   /** Findings whose ticket waits in the create queue: their digest is recorded once it is made. */
-  private awaiting: Array<{ fkey: string; digest: string; pk: string }> = [];
+  private awaiting: Array<{ fkey: string; digest: string; data: string; lookups: string; pk: string }> = [];
   /** Primary keys two findings of this cycle share: their findings are always planned together, never passed over. */
   private readonly shared = new Set<string>();
 
@@ -88,11 +88,11 @@ export class TicketLane {
     if (!this.digests) return;
     for (const pk of plan.shared) this.shared.add(pk);
     const queued = (this.applier as TicketApplier).queued();
-    const done: Array<{ fkey: string; digest: string }> = [];
+    const done: Array<{ fkey: string; digest: string; data: string; lookups: string }> = [];
     for (const i of plan.tickets) {
-      const { digest, key } = i.finding;
-      if (digest === undefined || this.shared.has(i.pk)) continue;
-      const entry = { fkey: key, digest: `${digest}.${this.digests.lanePart}` };
+      const { digest, key, raw } = i.finding;
+      if (digest === undefined || raw === undefined || this.shared.has(i.pk)) continue;
+      const entry = { fkey: key, digest: `${digest}.${this.digests.lanePart}`, ...raw };
       if (queued.has(i.pk)) this.awaiting.push({ ...entry, pk: i.pk });
       else done.push(entry);
     }

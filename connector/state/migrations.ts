@@ -223,6 +223,8 @@ export const migrations: readonly string[] = [
      fkey TEXT NOT NULL,
      digest TEXT NOT NULL,
      at TEXT NOT NULL,               -- when recorded: a ticket row updated later voids it
+     data TEXT,                      -- the finding's data and lookups (JSON) the digest was made of:
+     lookups TEXT,                   -- an unchanged finding is staged without them
      PRIMARY KEY (job, fkey)
    ) WITHOUT ROWID;
    ALTER TABLE lookups ADD COLUMN version TEXT;

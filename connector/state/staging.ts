@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Finding, LookupRef, TemplateContext } from '../model/finding.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './openState.js';
 
 export interface StagedFinding extends Finding {
@@ -11,6 +12,8 @@ export interface StagedFinding extends Finding {
    * part, once the finding's ticket work there succeeded.
    */
   digest?: string;
+  /** Its data and lookups as staged (JSON): what a lane records with its digest. */
+  raw?: { data: string; lookups: string };
 }
 
 /** Separators of a staged finding's lookup refs (`ns US id RS ns US id`): never in a namespace or an id. */
@@ -75,6 +78,7 @@ export class Staging {
   private seq = 0;
   /** `temp.staged_N`. */
   private readonly table: string;
+  private readonly laneJobs: readonly string[] = [];
   /** Lookup ids the staged findings name, per namespace (small: one per QID or host). */
   readonly lookupIds = new Map<string, Set<string>>();
   /**
@@ -85,6 +89,8 @@ export class Staging {
 
   private readonly insert;
   private readonly digests: boolean;
+  /** The recorded digests of a finding in each lane, when their own part may spare staging its data. */
+  private readonly recorded?: Array<Statement<[string, string], string>>;
 
   /**
    * `parent` order brings a parent's children together (linking schemes); `lookup` order
@@ -96,17 +102,26 @@ export class Staging {
     readonly runId: number,
     private readonly order: 'parent' | 'lookup' = 'parent',
     trackKeys = false,
-    /** Keep each finding's own digest and lookup refs, for `checkedPages`. */
-    digests = false,
+    /**
+     * Keep each finding's own digest and lookup refs, for `checkedPages`; with the lanes'
+     * ticket jobs, a finding whose own digest is the one recorded in every lane (with its
+     * data) is staged without its data: `checkedPages` passes it over, or takes the data
+     * recorded with the digest (the same, by the digest) when a lookup or the config changed.
+     */
+    digests: boolean | readonly string[] = false,
   ) {
     if (trackKeys) this.keys = new Set();
-    this.digests = digests;
+    this.digests = digests !== false;
+    if (Array.isArray(digests) && digests.length > 0) {
+      this.recorded = digests.map(() => db.prepare<[string, string], string>(`SELECT digest FROM finding_digests WHERE job = ? AND fkey = ? AND data IS NOT NULL`).pluck());
+      this.laneJobs = digests;
+    }
     const name = `staged_${++tables}`;
     this.table = `temp.${name}`;
     // The digest and refs before the data: reading them never walks the data's overflow pages.
     db.exec(
       `CREATE TEMP TABLE ${name} (seq INTEGER PRIMARY KEY, sort_key TEXT NOT NULL, fkey TEXT NOT NULL, parent_key TEXT NOT NULL,
-         status TEXT NOT NULL, ignored INTEGER NOT NULL, scope TEXT, digest TEXT, refs TEXT, data TEXT NOT NULL, lookups TEXT NOT NULL);
+         status TEXT NOT NULL, ignored INTEGER NOT NULL, scope TEXT, digest TEXT, refs TEXT, data TEXT, lookups TEXT);
        CREATE INDEX temp.${name}_sort ON ${name} (sort_key, seq);`,
     );
     this.insert = db.prepare(
@@ -128,21 +143,30 @@ export class Staging {
         const sortKey = this.order === 'parent' ? (f.parentKey ?? '') : first ? `${first.ns}\n${first.id}` : '';
         const data = JSON.stringify(f.data);
         const lookups = JSON.stringify(f.lookups ?? []);
+        const own = this.digests ? ownDigest(f, data, lookups) : null;
+        const slim = own !== null && this.recordedOwn(f.key, own);
         stmt.run(
           ++this.seq,
           f.key,
           f.parentKey ?? '',
           f.status,
           f.ignored ? 1 : 0,
-          data,
-          lookups,
+          slim ? null : data,
+          slim ? null : lookups,
           sortKey,
           f.scope ?? null,
-          this.digests ? ownDigest(f, data, lookups) : null,
+          own,
           this.digests ? (f.lookups ?? []).map((r) => `${r.ns}${UNIT}${r.id}`).join(RECORD) : null,
         );
       }
     })();
+  }
+
+  /** Every lane recorded this own digest for the finding, with its data. */
+  private recordedOwn(fkey: string, own: string): boolean {
+    if (!this.recorded) return false;
+    const prefix = `${own}.`;
+    return this.recorded.every((stmt, n) => (stmt.get(this.laneJobs[n] as string, fkey) ?? '').startsWith(prefix));
   }
 
   /** Stage those of `findings` whose key is not staged yet (needs trackKeys); returns how many. */
@@ -222,6 +246,8 @@ export class Staging {
        ORDER BY s.sort_key, s.seq LIMIT ?`,
     );
     const full = this.db.prepare(`SELECT seq, fkey, parent_key, status, ignored, data, lookups, scope FROM ${this.table} WHERE seq = ?`);
+    // A finding staged without its data: the data recorded with its digest (the same, by its own digest).
+    const recorded = this.db.prepare(`SELECT data, lookups FROM finding_digests WHERE job = ? AND fkey = ?`);
     let lastKey = '';
     let lastSeq = -1;
     for (;;) {
@@ -239,8 +265,13 @@ export class Staging {
           page.unchanged++;
           continue;
         }
-        const f = toFinding(full.get(r.seq) as StagedRow);
-        if (digest !== undefined) f.digest = digest;
+        const row = full.get(r.seq) as StagedRow;
+        if (row.data === null) Object.assign(row, recorded.get(check.laneJobs[0], row.fkey) as Pick<StagedRow, 'data' | 'lookups'>);
+        const f = toFinding(row);
+        if (digest !== undefined) {
+          f.digest = digest;
+          f.raw = { data: row.data, lookups: row.lookups };
+        }
         page.findings.push(f);
       }
       yield page;
