@@ -95,7 +95,11 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
   const keepData = !!(rt.source.resolvesByAbsence || rt.source.webhook);
   // Unchanged findings are passed over by their digest before anything of them is built (findingDigest.ts).
   const useDigests = digestsApply(rt, dryRun, keepData);
-  const staging = new Staging(scratch ?? state.db, runId ?? 0, rt.scheme.kind === 'linked' ? 'parent' : 'lookup', keepData, useDigests && rt.lanes.jira.map((l) => l.ticketJob));
+  // Planned in parent order, a page's new tickets, finding-log and digest rows have neighbouring keys:
+  // each transaction writes a few pages of each index, not one page per row. A dry run writes
+  // nothing, and plans in lookup order (each KB entry parsed once, not once per host).
+  const order = rt.scheme.kind === 'linked' || useDigests ? 'parent' : 'lookup';
+  const staging = new Staging(scratch ?? state.db, runId ?? 0, order, keepData, useDigests && rt.lanes.jira.map((l) => l.ticketJob));
   const lookups = dryRun ? new LookupCache(state.db, scratch) : state.lookups;
 
   const finish = (result: CycleReport['result'], error?: string): CycleReport => {

@@ -3,10 +3,7 @@ import type { TemplateContext } from '../model/finding.js';
 import type { Statement as BetterStatement } from 'better-sqlite3';
 import type { Db } from './openState.js';
 
-/**
- * Parsed entries kept in memory, per namespace (a pull naming many KB entries does not
- * push the host entries out): KB entries are shared by many findings but can be large.
- */
+/** Parsed entries kept in memory: KB entries are shared by many findings but can be large. */
 const MEMO_SIZE = 4000;
 
 type Statement = BetterStatement<[string, string]>;
@@ -17,8 +14,8 @@ type Statement = BetterStatement<[string, string]>;
  */
 export class LookupCache {
   private readonly writeDb: Db;
-  /** Per namespace, insertion-ordered: re-inserting on a hit makes it a small LRU. */
-  private readonly memos = new Map<string, Map<string, TemplateContext | null>>();
+  /** Insertion-ordered: re-inserting on a hit makes it a small LRU. */
+  private readonly memo = new Map<string, TemplateContext | null>();
   private readonly reads: Statement[];
   private readonly ages: Statement[];
   private readonly versionReads: Statement[];
@@ -56,7 +53,7 @@ export class LookupCache {
       for (const e of entries) {
         const data = JSON.stringify(e.data);
         this.upsert.run(e.ns, e.id, data, atMs, versionOf(data));
-        this.memos.get(e.ns)?.delete(e.id);
+        this.memo.delete(`${e.ns}\0${e.id}`);
       }
     })();
   }
@@ -86,12 +83,11 @@ export class LookupCache {
   }
 
   get(ns: string, id: string): TemplateContext | undefined {
-    let memo = this.memos.get(ns);
-    if (!memo) this.memos.set(ns, (memo = new Map()));
-    const hit = memo.get(id);
+    const k = `${ns}\0${id}`;
+    const hit = this.memo.get(k);
     if (hit !== undefined) {
-      memo.delete(id);
-      memo.set(id, hit);
+      this.memo.delete(k);
+      this.memo.set(k, hit);
       return hit ?? undefined;
     }
     let found: TemplateContext | null = null;
@@ -102,8 +98,8 @@ export class LookupCache {
         break;
       }
     }
-    if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value as string);
-    memo.set(id, found);
+    if (this.memo.size >= MEMO_SIZE) this.memo.delete(this.memo.keys().next().value as string);
+    this.memo.set(k, found);
     return found ?? undefined;
   }
 }

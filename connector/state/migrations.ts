@@ -226,7 +226,7 @@ export const migrations: readonly string[] = [
      data TEXT,                      -- the finding's data and lookups (JSON) the digest was made of:
      lookups TEXT,                   -- an unchanged finding is staged without them
      PRIMARY KEY (job, fkey)
-   ) WITHOUT ROWID;
+   );
    ALTER TABLE lookups ADD COLUMN version TEXT;
    DROP INDEX tickets_marker;`,
 ];

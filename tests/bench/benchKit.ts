@@ -53,7 +53,9 @@ export async function measured<T>(work: () => Promise<T>): Promise<{ value: T; m
 export async function timedCycle(rt: JobRuntime, state: State, name: string, dryRun: boolean, log: (t: string) => void): Promise<TimedCycle> {
   const { value: report, ms, cpuMs, bytesWritten, bytesCancelled } = await measured(() => runCycle(rt, state, { dryRun }));
   if (report.result === 'failed') throw new Error(`${name} failed: ${report.error}`);
-  log(`${name}: ${report.counts.findings} findings in ${(ms / 1000).toFixed(1)} s, CPU ${(cpuMs / 1000).toFixed(1)} s (${report.writes} writes, ${report.reads} reads)`);
+  log(
+    `${name}: ${report.counts.findings} findings in ${(ms / 1000).toFixed(1)} s, CPU ${(cpuMs / 1000).toFixed(1)} s (${report.writes} writes, ${report.reads} reads), peak RSS so far ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,
+  );
   return { report, ms, cpuMs, bytesWritten, bytesCancelled };
 }
 
