@@ -41,8 +41,12 @@ export class TicketLane {
   private readonly describer?: PlanDescriber;
   private readonly digests?: { store: FindingDigests; lanePart: string };
   private readonly job: string;
-  /** Findings whose ticket waits in the create queue: their digest is recorded once it is made. */
-  private awaiting: Array<{ fkey: string; digest: string; data: string; lookups: string; pk: string }> = [];
+  /**
+   * Findings whose ticket work may go on after their page (a create queued for a full
+   * batch, a status move that may be gathered for later): recorded with no digest at their
+   * page, completed after the lane's last page. A crash in between leaves them to be planned.
+   */
+  private awaiting: Array<{ fkey: string; digest: string; pk: string }> = [];
   /** Primary keys two findings of this cycle share: their findings are always planned together, never passed over. */
   private readonly shared = new Set<string>();
 
@@ -81,22 +85,25 @@ export class TicketLane {
   }
 
   /**
-   * The digests of the page's findings whose ticket work is done (a ticket still queued
-   * for creation waits for it). Failed ones are in `pending` and record nothing.
+   * The digests of the page's findings, with their data, once their ticket work is done;
+   * one whose work may go on later (a ticket queued for creation, a status move) is
+   * recorded with its data but no digest until then. Failed ones are in `pending` and
+   * record nothing.
    */
   private recordDigests(plan: TicketPlan): void {
     if (!this.digests) return;
     for (const pk of plan.shared) this.shared.add(pk);
     const queued = (this.applier as TicketApplier).queued();
-    const done: Array<{ fkey: string; digest: string; data: string; lookups: string }> = [];
+    const entries: Array<{ fkey: string; digest: string; data: string; lookups: string }> = [];
     for (const i of plan.tickets) {
       const { digest, key, raw } = i.finding;
       if (digest === undefined || raw === undefined || this.shared.has(i.pk)) continue;
-      const entry = { fkey: key, digest: `${digest}.${this.digests.lanePart}`, ...raw };
-      if (queued.has(i.pk)) this.awaiting.push({ ...entry, pk: i.pk });
-      else done.push(entry);
+      const full = `${digest}.${this.digests.lanePart}`;
+      const later = queued.has(i.pk) || i.actions?.status !== undefined;
+      if (later) this.awaiting.push({ fkey: key, digest: full, pk: i.pk });
+      entries.push({ fkey: key, digest: later ? '' : full, ...raw });
     }
-    this.digests.store.record(this.job, done);
+    this.digests.store.record(this.job, entries);
   }
 
   async finish(): Promise<void> {
@@ -104,9 +111,9 @@ export class TicketLane {
     this.carried = undefined;
     if (this.applier) {
       await this.applier.finish(carried);
-      const made = this.awaiting.filter((a) => !this.shared.has(a.pk));
+      const done = this.awaiting.filter((a) => !this.shared.has(a.pk));
       this.awaiting = [];
-      this.digests?.store.record(this.job, made);
+      this.digests?.store.complete(this.job, done);
     } else this.describer?.finish(carried);
   }
 }

@@ -8,12 +8,17 @@ import type { Db } from './openState.js';
  */
 export class FindingDigests {
   private readonly upsert;
+  private readonly completeStmt;
 
   constructor(private readonly db: Db) {
     this.upsert = db.prepare(
       `INSERT INTO finding_digests (job, fkey, digest, at, data, lookups)
        SELECT @job, @fkey, @digest, @at, @data, @lookups WHERE NOT EXISTS (SELECT 1 FROM pending WHERE job = @job AND fkey = @fkey)
        ON CONFLICT(job, fkey) DO UPDATE SET digest = excluded.digest, at = excluded.at, data = excluded.data, lookups = excluded.lookups`,
+    );
+    this.completeStmt = db.prepare(
+      `UPDATE finding_digests SET digest = @digest, at = @at
+       WHERE job = @job AND fkey = @fkey AND NOT EXISTS (SELECT 1 FROM pending WHERE job = @job AND fkey = @fkey)`,
     );
   }
 
@@ -29,6 +34,19 @@ export class FindingDigests {
     const stmt = this.upsert;
     this.db.transaction(() => {
       for (const e of entries) stmt.run({ job, fkey: e.fkey, digest: e.digest, at, data: e.data, lookups: e.lookups });
+    })();
+  }
+
+  /**
+   * Set the digests of findings recorded without one (their ticket work went on after
+   * their page), now that it is done; not for those that failed meanwhile. One transaction.
+   */
+  complete(job: string, entries: ReadonlyArray<{ fkey: string; digest: string }>): void {
+    if (entries.length === 0) return;
+    const at = new Date().toISOString();
+    const stmt = this.completeStmt;
+    this.db.transaction(() => {
+      for (const e of entries) stmt.run({ job, fkey: e.fkey, digest: e.digest, at });
     })();
   }
 

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { JobConfig } from '../../connector/config/loadConfig.js';
+import { ExternalHostError } from '../../connector/errors.js';
 import { silentLogger } from '../../connector/log.js';
 import type { Finding } from '../../connector/model/finding.js';
 import { digestCheck } from '../../connector/pipeline/findingDigest.js';
@@ -220,6 +221,23 @@ describe('pipeline: unchanged findings passed over by their digest', () => {
     expect(r.planned).to.deep.equal(['host:1|qid:101|port:22']);
     expect(r.report.counts).to.include({ created: 1, failed: 0 });
     expect(await cycle(rt)).to.have.property('planned').that.deep.equals([]);
+  });
+
+  it('a finding whose ticket work goes on after its page (a queued create) has no digest until it is done: a cycle that dies first leaves it planned', async () => {
+    const rt = runtime(source, sink);
+    const createMany = sink.createMany.bind(sink);
+    sink.createMany = async () => {
+      throw new ExternalHostError('HOST_UNREACHABLE', 'Jira went away', { host: sink.host });
+    };
+    const died = await runCycle(rt, state);
+    expect(died.result).to.equal('failed');
+    const digests = state.db.prepare(`SELECT fkey, digest FROM finding_digests ORDER BY fkey`).all() as Array<{ fkey: string; digest: string }>;
+    expect(digests.filter((d) => d.digest === '').map((d) => d.fkey)).to.deep.equal(['host:1|qid:100|port:443', 'host:1|qid:101|port:22', 'host:2|qid:100|port:443']);
+    sink.createMany = createMany;
+    const r = await cycle(rt);
+    expect(r.planned).to.deep.equal(['host:1|qid:100|port:443', 'host:1|qid:101|port:22', 'host:2|qid:100|port:443']);
+    expect(r.report.counts).to.include({ created: 3 });
+    expect((await cycle(rt)).planned).to.deep.equal([]);
   });
 
   it("the lane part of the digest changes with the template, the SLA policy, the KEV catalog, the routing and the sink's config, and with nothing else", () => {
