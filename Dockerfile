@@ -18,6 +18,9 @@ FROM node:22-bookworm-slim
 # The pipeline's working set is bounded (pulls are staged in SQLite, planned in pages of
 # 500): a heap cap makes V8 collect early instead of growing the heap with garbage.
 ENV NODE_ENV=production VULNBRIDGE_CONFIG=/app/config/vulnbridge.yml NODE_OPTIONS=--max-old-space-size=256
+# A cycle stages its pull in an SQLite temp file (unlinked, about 2 KB per detection while
+# the cycle runs): on the data volume, not in the container's writable layer.
+ENV SQLITE_TMPDIR=/app/data
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -8,7 +8,9 @@ import { LookupCache } from '../state/lookupCache.js';
 import type { RateLimitHold } from '../state/rateLimits.js';
 import { openState } from '../state/openState.js';
 import type { State } from '../state/stateBundle.js';
-import { Staging, type StagedFinding } from '../state/staging.js';
+import { FindingDigests } from '../state/findingDigests.js';
+import { Staging, type CheckedPage, type StagedFinding } from '../state/staging.js';
+import { digestCheck, digestsApply } from './findingDigest.js';
 import { IncidentWork } from './incidentWork.js';
 import { COUNT_COLUMNS, zeroCounts, type CycleCounts } from './cycleCounts.js';
 import { prepareJob, type JobRuntime } from './jobRuntime.js';
@@ -87,14 +89,20 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
   const progress = (p: Omit<CycleProgress, 'job'>) => opts.onProgress?.({ job, ...p });
   const callsBefore = rt.sink.calls();
 
-  // A dry run stages and caches in a scratch database and never writes the state.
+  // A dry run caches lookups in a scratch database and never writes the state (staging is a TEMP table).
   const scratchDir = dryRun ? mkdtempSync(path.join(os.tmpdir(), 'vulnbridge-dry-run-')) : undefined;
-  const scratch = scratchDir ? openState(scratchDir) : undefined;
+  const scratch = scratchDir ? openState(scratchDir, 'dry-run.db', { scratch: true }) : undefined;
   const runId = dryRun ? undefined : state.runs.start(job, started);
   const mode = opts.mode ?? 'pull';
   // Sources that resolve by absence or take pushes keep each finding's scope and data.
   const keepData = !!(rt.source.resolvesByAbsence || rt.source.webhook);
-  const staging = new Staging(scratch ?? state.db, runId ?? 0, rt.scheme.kind === 'linked' ? 'parent' : 'lookup', keepData);
+  // Unchanged findings are passed over by their digest before anything of them is built (findingDigest.ts).
+  const useDigests = digestsApply(rt, dryRun, keepData);
+  // Planned in parent order, a page's new tickets, finding-log and digest rows have neighbouring keys:
+  // each transaction writes a few pages of each index, not one page per row. A dry run writes
+  // nothing, and plans in lookup order (each KB entry parsed once, not once per host).
+  const order = rt.scheme.kind === 'linked' || useDigests ? 'parent' : 'lookup';
+  const staging = new Staging(scratch ?? state.db, runId ?? 0, order, keepData, useDigests && rt.lanes.jira.map((l) => l.ticketJob));
   const lookups = dryRun ? new LookupCache(state.db, scratch) : state.lookups;
 
   const finish = (result: CycleReport['result'], error?: string): CycleReport => {
@@ -160,6 +168,8 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
     const onStep = opts.onStep ?? (() => {});
     const { lanes } = rt;
     if (rt.config.kev && !dryRun) await refreshKev(rt.config.kev, state.kev, rt.log, started, signal);
+    const check = useDigests ? digestCheck(rt, state, lookups, staging) : undefined;
+    const digests = check ? new FindingDigests(state.db) : undefined;
     const slaOf = (lane: (typeof lanes.jira)[number]): LaneSla | undefined =>
       lane.sla ? { policy: lane.sla, kevOf: (cve) => state.kev.get(cve), now: started } : undefined;
     // Which lanes each finding goes to (routing rules), by finding key: the sets are shared per rule.
@@ -192,6 +202,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
           ...(routedHere(lane.id) ? { routedHere: routedHere(lane.id) } : {}),
           ...(rt.source.resolvesByAbsence ? { goneStatus: rt.source.resolvesByAbsence.status } : {}),
           ...(slaOf(lane) ? { sla: slaOf(lane) } : {}),
+          ...(digests && check ? { digests: { store: digests, lanePart: check.laneParts[n] as string } } : {}),
         }),
     );
     const incidentWorks = lanes.incidents.map(
@@ -213,12 +224,16 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
           },
         }),
     );
-    for (const page of staging.pages(PAGE_SIZE)) {
+    const pages = check ? staging.checkedPages(PAGE_SIZE, check) : allPages(staging);
+    for (const { findings: page, unchanged } of pages) {
       signal.throwIfAborted();
-      if (lanes.router) for (const [k, v] of routePage(rt, page, lookups, counts, onStep, dryRun)) routedTo.set(k, v);
-      for (const w of works) await w.page(page);
-      if (works.length === 0 && !dryRun) recordFindings(rt, state, page, lookups, keepData, now);
-      counts.findings += page.length;
+      if (page.length > 0) {
+        if (lanes.router) for (const [k, v] of routePage(rt, page, lookups, counts, onStep, dryRun)) routedTo.set(k, v);
+        for (const w of works) await w.page(page);
+        if (works.length === 0 && !dryRun) recordFindings(rt, state, page, lookups, keepData, now);
+      }
+      for (const c of laneCounts) c.unchanged += unchanged;
+      counts.findings += page.length + unchanged;
       progress({ phase: dryRun ? 'plan' : 'apply', findings: counts.findings, expected: { done: counts.findings, total: staging.count, unit: 'findings' } });
     }
     for (const w of works) await w.finish();
@@ -273,9 +288,15 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
     const code = err instanceof VulnbridgeError ? { errorCode: err.code } : {};
     return { ...finish('failed', message), ...code };
   } finally {
+    staging.clear();
     scratch?.close();
     if (scratchDir) rmSync(scratchDir, { recursive: true, force: true });
   }
+}
+
+/** Every staged finding, page by page, none passed over. */
+function* allPages(staging: Staging): Generator<CheckedPage> {
+  for (const findings of staging.pages(PAGE_SIZE)) yield { findings, unchanged: 0 };
 }
 
 /** What a cycle says while the scanner's rate limit holds: `Qualys allows the next call at T (rate limit); …`. */

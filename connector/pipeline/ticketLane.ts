@@ -1,4 +1,5 @@
 import type { TicketSink } from '../sinks/types.js';
+import type { FindingDigests } from '../state/findingDigests.js';
 import type { LookupCache } from '../state/lookupCache.js';
 import type { StagedFinding } from '../state/staging.js';
 import type { Tickets } from '../state/ticketStore.js';
@@ -10,7 +11,7 @@ import { buildContext } from './buildContext.js';
 import type { CycleCounts } from './cycleCounts.js';
 import { PlanDescriber } from './plan/describePlan.js';
 import { planPage, type PlanInput } from './plan/planPage.js';
-import type { ParentIntent } from './plan/ticketPlan.js';
+import type { ParentIntent, TicketPlan } from './plan/ticketPlan.js';
 import type { StepListener } from './planStep.js';
 
 export interface TicketLaneOptions extends Omit<ApplyDeps, 'subtasks' | 'counts' | 'onStep' | 'tickets'> {
@@ -24,6 +25,8 @@ export interface TicketLaneOptions extends Omit<ApplyDeps, 'subtasks' | 'counts'
   dryRun: boolean;
   /** The lane's remediation SLA (absent: none). */
   sla?: LaneSla;
+  /** Record each finding's digest once its ticket work here succeeded (findingDigest.ts); absent: none kept. */
+  digests?: { store: FindingDigests; lanePart: string };
 }
 
 /**
@@ -37,6 +40,16 @@ export class TicketLane {
   private readonly input: Omit<PlanInput, 'queued'>;
   private readonly applier?: TicketApplier;
   private readonly describer?: PlanDescriber;
+  private readonly digests?: { store: FindingDigests; lanePart: string };
+  private readonly job: string;
+  /**
+   * Findings whose ticket work may go on after their page (a create queued for a full
+   * batch, a status move that may be gathered for later): recorded with no digest at their
+   * page, completed after the lane's last page. A crash in between leaves them to be planned.
+   */
+  private awaiting: Array<{ fkey: string; digest: string; pk: string }> = [];
+  /** Primary keys two findings of this cycle share: their findings are always planned together, never passed over. */
+  private readonly shared = new Set<string>();
 
   constructor(o: TicketLaneOptions) {
     const subtasks = usesSubtasks(o.scheme, o.sink, o.project);
@@ -54,9 +67,12 @@ export class TicketLane {
       ...(o.goneStatus ? { goneStatus: o.goneStatus } : {}),
       ...(o.pendingKeys ? { pendingKeys: o.pendingKeys } : {}),
       ...(o.sla ? { sla: o.sla } : {}),
+      ...(o.dryRun ? { sketchNew: true } : {}),
     };
+    this.job = job;
     if (o.dryRun) this.describer = new PlanDescriber(this.input, o.counts, o.onStep);
     else this.applier = new TicketApplier({ ...o, subtasks });
+    if (o.digests && this.applier) this.digests = o.digests;
   }
 
   async page(page: readonly StagedFinding[]): Promise<void> {
@@ -64,16 +80,44 @@ export class TicketLane {
     const queued = (this.applier ?? (this.describer as PlanDescriber)).queued();
     const plan = planPage({ ...this.input, queued }, page, this.carried);
     this.carried = plan.carry;
-    if (this.applier) await this.applier.apply(plan);
-    else this.describer?.describe(plan);
+    if (this.applier) {
+      await this.applier.apply(plan);
+      this.recordDigests(plan);
+    } else this.describer?.describe(plan);
+  }
+
+  /**
+   * The digests of the page's findings, with their data, once their ticket work is done;
+   * one whose work may go on later (a ticket queued for creation, a status move) is
+   * recorded with its data but no digest until then. Failed ones are in `pending` and
+   * record nothing.
+   */
+  private recordDigests(plan: TicketPlan): void {
+    if (!this.digests) return;
+    for (const pk of plan.shared) this.shared.add(pk);
+    const queued = (this.applier as TicketApplier).queued();
+    const entries: Array<{ fkey: string; digest: string; data: string; lookups: string }> = [];
+    for (const i of plan.tickets) {
+      const { digest, key, raw } = i.finding;
+      if (digest === undefined || raw === undefined || this.shared.has(i.pk)) continue;
+      const full = `${digest}.${this.digests.lanePart}`;
+      const later = queued.has(i.pk) || i.actions?.status !== undefined;
+      if (later) this.awaiting.push({ fkey: key, digest: full, pk: i.pk });
+      entries.push({ fkey: key, digest: later ? '' : full, ...raw });
+    }
+    this.digests.store.record(this.job, entries);
   }
 
   async finish(): Promise<void> {
     await this.recover();
     const carried = this.carried;
     this.carried = undefined;
-    if (this.applier) await this.applier.finish(carried);
-    else this.describer?.finish(carried);
+    if (this.applier) {
+      await this.applier.finish(carried);
+      const done = this.awaiting.filter((a) => !this.shared.has(a.pk));
+      this.awaiting = [];
+      this.digests?.store.complete(this.job, done);
+    } else this.describer?.finish(carried);
   }
 
   /** Once, before the first plan: bulk tasks a killed run left in flight are settled first. */

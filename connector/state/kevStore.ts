@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import type { KevEntry } from '../model/sla.js';
 import type { Db } from './openState.js';
 
@@ -40,6 +41,12 @@ export class KevStore {
   tried(source: string, at: Date): void {
     const done = this.db.prepare(`UPDATE kev_meta SET tried_at = ? WHERE id = 1`).run(at.toISOString());
     if (done.changes === 0) this.db.prepare(`INSERT INTO kev_meta (id, source, fetched_at, tried_at, entries) VALUES (1, ?, '', ?, 0)`).run(source, at.toISOString());
+  }
+
+  /** A digest of the catalog held (what SLAs read of it): changes when an entry does. */
+  version(): string {
+    const rows = this.db.prepare(`SELECT cve, due_date, date_added, ransomware FROM kev_catalog ORDER BY cve`).raw().all() as string[][];
+    return hash('sha1', rows.map((r) => r.join('\u001f')).join('\n'), 'base64').slice(0, 16);
   }
 
   get(cve: string): KevEntry | undefined {

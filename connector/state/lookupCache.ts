@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import type { TemplateContext } from '../model/finding.js';
 import type { Statement as BetterStatement } from 'better-sqlite3';
 import type { Db } from './openState.js';
@@ -17,6 +18,7 @@ export class LookupCache {
   private readonly memo = new Map<string, TemplateContext | null>();
   private readonly reads: Statement[];
   private readonly ages: Statement[];
+  private readonly versionReads: Statement[];
   private readonly upsert;
 
   constructor(db: Db, overlay?: Db) {
@@ -24,9 +26,11 @@ export class LookupCache {
     const dbs = this.writeDb === db ? [db] : [this.writeDb, db];
     this.reads = dbs.map((d) => d.prepare(`SELECT data FROM lookups WHERE ns = ? AND id = ?`));
     this.ages = dbs.map((d) => d.prepare(`SELECT fetched_at FROM lookups WHERE ns = ? AND id = ?`));
+    // An entry written before versions were kept has none: its data is read and hashed instead.
+    this.versionReads = dbs.map((d) => d.prepare(`SELECT coalesce(version, data) AS v, version IS NULL AS raw FROM lookups WHERE ns = ? AND id = ?`));
     this.upsert = this.writeDb.prepare(
-      `INSERT INTO lookups (ns, id, data, fetched_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT(ns, id) DO UPDATE SET data = excluded.data, fetched_at = excluded.fetched_at`,
+      `INSERT INTO lookups (ns, id, data, fetched_at, version) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(ns, id) DO UPDATE SET data = excluded.data, fetched_at = excluded.fetched_at, version = excluded.version`,
     );
   }
 
@@ -47,10 +51,35 @@ export class LookupCache {
   putMany(entries: ReadonlyArray<{ ns: string; id: string; data: TemplateContext }>, atMs: number = Date.now()): void {
     this.writeDb.transaction(() => {
       for (const e of entries) {
-        this.upsert.run(e.ns, e.id, JSON.stringify(e.data), atMs);
+        const data = JSON.stringify(e.data);
+        this.upsert.run(e.ns, e.id, data, atMs, versionOf(data));
         this.memo.delete(`${e.ns}\0${e.id}`);
       }
     })();
+  }
+
+  /**
+   * The version of each entry as stored (overlay first: a short digest of its data,
+   * kept with it), by `ns\0id`; `-` for one not there. Read once per cycle for the ids
+   * its findings name: a changed KB entry or TruRisk score changes the digest of every
+   * finding that names it.
+   */
+  versions(wanted: ReadonlyMap<string, ReadonlySet<string>>): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [ns, ids] of wanted) {
+      for (const id of ids) {
+        let version = '-';
+        for (const stmt of this.versionReads) {
+          const row = stmt.get(ns, id) as { v: string; raw: number } | undefined;
+          if (row) {
+            version = row.raw ? versionOf(row.v) : row.v;
+            break;
+          }
+        }
+        out.set(`${ns}\0${id}`, version);
+      }
+    }
+    return out;
   }
 
   get(ns: string, id: string): TemplateContext | undefined {
@@ -73,4 +102,9 @@ export class LookupCache {
     this.memo.set(k, found);
     return found ?? undefined;
   }
+}
+
+/** An entry's version: a short digest of its stored JSON. */
+function versionOf(data: string): string {
+  return hash('sha1', data, 'base64').slice(0, 12);
 }

@@ -224,4 +224,21 @@ export const migrations: readonly string[] = [
      created_at TEXT NOT NULL
    );
    CREATE INDEX bulk_tasks_job ON bulk_tasks(job, id);`,
+  // 13: "unchanged" without building the finding: what each finding's ticket in each lane
+  // depends on, as one digest (docs/architecture.md "Unchanged findings"), recorded once
+  // its ticket work succeeded; and each lookup entry's version (a digest of its data).
+  // (Staging moved to the connection's TEMP database: the staged table stays, unused.)
+  // tickets_marker goes: no query reads tickets by marker (Jira is searched by it), and its
+  // random keys cost a page write per ticket written.
+  `CREATE TABLE finding_digests (
+     job TEXT NOT NULL,              -- the lane's ticket job
+     fkey TEXT NOT NULL,
+     digest TEXT NOT NULL,
+     at TEXT NOT NULL,               -- when recorded: a ticket row updated later voids it
+     data TEXT,                      -- the finding's data and lookups (JSON) the digest was made of:
+     lookups TEXT,                   -- an unchanged finding is staged without them
+     PRIMARY KEY (job, fkey)
+   );
+   ALTER TABLE lookups ADD COLUMN version TEXT;
+   DROP INDEX tickets_marker;`,
 ];

@@ -1,9 +1,43 @@
+import { hash } from 'node:crypto';
 import type { Finding, LookupRef, TemplateContext } from '../model/finding.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './openState.js';
 
 export interface StagedFinding extends Finding {
   seq: number;
   parentKey: string;
+  /**
+   * What the finding's tickets depend on apart from the lane (its own data and its
+   * lookups' versions), when the cycle checks digests: a lane records it, with its own
+   * part, once the finding's ticket work there succeeded.
+   */
+  digest?: string;
+  /** Its data and lookups as staged (JSON): what a lane records with its digest. */
+  raw?: { data: string; lookups: string };
+}
+
+/** Separators of a staged finding's lookup refs (`ns US id RS ns US id`): never in a namespace or an id. */
+const UNIT = '\u001f';
+const RECORD = '\u001e';
+
+/**
+ * How a cycle tells an unchanged finding from its staged row alone: the digest its
+ * tickets depend on outside each lane (from the row's own digest and lookup refs), and
+ * each lane's part (its template, policy, routing, sink: `pipeline/findingDigest.ts`).
+ */
+export interface DigestCheck {
+  /** The ticket job of each Jira lane. */
+  laneJobs: readonly string[];
+  /** Each lane's part of the digest, in the order of `laneJobs`. */
+  laneParts: readonly string[];
+  /** The finding's digest outside the lanes: its own digest and the versions of the lookups it names. */
+  digestOf(own: string, refs: readonly (readonly [ns: string, id: string])[]): string;
+}
+
+/** A page of staged findings to plan, and how many were passed over as unchanged in every lane. */
+export interface CheckedPage {
+  findings: StagedFinding[];
+  unchanged: number;
 }
 
 interface StagedRow {
@@ -28,12 +62,23 @@ const toFinding = (r: StagedRow): StagedFinding => ({
   lookups: JSON.parse(r.lookups) as LookupRef[],
 });
 
+/** Staging tables of this process's connections: one per Staging, so concurrent cycles never meet. */
+let tables = 0;
+
 /**
  * The findings of one pull, on disk rather than in memory: a million detections do not
  * fit in the memory budget, and a failed pull is discarded whole.
+ *
+ * They go to a table of the connection's TEMP database: a file of its own (temp_store =
+ * FILE) with no WAL, no syncs and no checkpoint copy, removed by SQLite when the
+ * connection closes or the process dies, and never part of the state (a dry run writes
+ * nothing to it). Nothing needs staging across a crash: the next cycle pulls again.
  */
 export class Staging {
   private seq = 0;
+  /** `temp.staged_N`. */
+  private readonly table: string;
+  private readonly laneJobs: readonly string[] = [];
   /** Lookup ids the staged findings name, per namespace (small: one per QID or host). */
   readonly lookupIds = new Map<string, Set<string>>();
   /**
@@ -43,6 +88,9 @@ export class Staging {
   private readonly keys?: Set<string>;
 
   private readonly insert;
+  private readonly digests: boolean;
+  /** The recorded digests of a finding in each lane, when their own part may spare staging its data. */
+  private readonly recorded?: Array<Statement<[string, string], string>>;
 
   /**
    * `parent` order brings a parent's children together (linking schemes); `lookup` order
@@ -54,10 +102,30 @@ export class Staging {
     readonly runId: number,
     private readonly order: 'parent' | 'lookup' = 'parent',
     trackKeys = false,
+    /**
+     * Keep each finding's own digest and lookup refs, for `checkedPages`; with the lanes'
+     * ticket jobs, a finding whose own digest is the one recorded in every lane (with its
+     * data) is staged without its data: `checkedPages` passes it over, or takes the data
+     * recorded with the digest (the same, by the digest) when a lookup or the config changed.
+     */
+    digests: boolean | readonly string[] = false,
   ) {
     if (trackKeys) this.keys = new Set();
+    this.digests = digests !== false;
+    if (Array.isArray(digests) && digests.length > 0) {
+      this.recorded = digests.map(() => db.prepare<[string, string], string>(`SELECT digest FROM finding_digests WHERE job = ? AND fkey = ? AND data IS NOT NULL`).pluck());
+      this.laneJobs = digests;
+    }
+    const name = `staged_${++tables}`;
+    this.table = `temp.${name}`;
+    // The digest and refs before the data: reading them never walks the data's overflow pages.
+    db.exec(
+      `CREATE TEMP TABLE ${name} (seq INTEGER PRIMARY KEY, sort_key TEXT NOT NULL, fkey TEXT NOT NULL, parent_key TEXT NOT NULL,
+         status TEXT NOT NULL, ignored INTEGER NOT NULL, scope TEXT, digest TEXT, refs TEXT, data TEXT, lookups TEXT);
+       CREATE INDEX temp.${name}_sort ON ${name} (sort_key, seq);`,
+    );
     this.insert = db.prepare(
-      `INSERT INTO staged (run_id, seq, fkey, parent_key, status, ignored, data, lookups, sort_key, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ${this.table} (seq, fkey, parent_key, status, ignored, data, lookups, sort_key, scope, digest, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
   }
 
@@ -73,20 +141,32 @@ export class Staging {
         }
         const first = f.lookups?.[0];
         const sortKey = this.order === 'parent' ? (f.parentKey ?? '') : first ? `${first.ns}\n${first.id}` : '';
+        const data = JSON.stringify(f.data);
+        const lookups = JSON.stringify(f.lookups ?? []);
+        const own = this.digests ? ownDigest(f, data, lookups) : null;
+        const slim = own !== null && this.recordedOwn(f.key, own);
         stmt.run(
-          this.runId,
           ++this.seq,
           f.key,
           f.parentKey ?? '',
           f.status,
           f.ignored ? 1 : 0,
-          JSON.stringify(f.data),
-          JSON.stringify(f.lookups ?? []),
+          slim ? null : data,
+          slim ? null : lookups,
           sortKey,
           f.scope ?? null,
+          own,
+          this.digests ? (f.lookups ?? []).map((r) => `${r.ns}${UNIT}${r.id}`).join(RECORD) : null,
         );
       }
     })();
+  }
+
+  /** Every lane recorded this own digest for the finding, with its data. */
+  private recordedOwn(fkey: string, own: string): boolean {
+    if (!this.recorded) return false;
+    const prefix = `${own}.`;
+    return this.recorded.every((stmt, n) => (stmt.get(this.laneJobs[n] as string, fkey) ?? '').startsWith(prefix));
   }
 
   /** Stage those of `findings` whose key is not staged yet (needs trackKeys); returns how many. */
@@ -117,9 +197,9 @@ export class Staging {
     const rows = this.db
       .prepare(
         `SELECT p.fkey, p.parent_key, p.status, p.ignored, p.data, p.lookups, p.scope FROM pending p
-         WHERE p.job = ? AND NOT EXISTS (SELECT 1 FROM staged s WHERE s.run_id = ? AND s.fkey = p.fkey)`,
+         WHERE p.job = ? AND NOT EXISTS (SELECT 1 FROM ${this.table} s WHERE s.fkey = p.fkey)`,
       )
-      .all(job, this.runId) as Array<Omit<StagedRow, 'seq'>>;
+      .all(job) as Array<Omit<StagedRow, 'seq'>>;
     this.add(rows.map((r) => toFinding({ ...r, seq: 0 })));
     return rows.length;
   }
@@ -127,14 +207,14 @@ export class Staging {
   /** Pages of staged findings in the order chosen at construction. */
   *pages(pageSize = 2000): Generator<StagedFinding[]> {
     const stmt = this.db.prepare(
-      `SELECT seq, fkey, parent_key, status, ignored, data, lookups, scope, sort_key AS k FROM staged
-       WHERE run_id = ? AND (sort_key > ? OR (sort_key = ? AND seq > ?))
+      `SELECT seq, fkey, parent_key, status, ignored, data, lookups, scope, sort_key AS k FROM ${this.table}
+       WHERE sort_key > ? OR (sort_key = ? AND seq > ?)
        ORDER BY sort_key, seq LIMIT ?`,
     );
     let lastKey = '';
     let lastSeq = -1;
     for (;;) {
-      const rows = stmt.all(this.runId, lastKey, lastKey, lastSeq, pageSize) as Array<StagedRow & { k: string }>;
+      const rows = stmt.all(lastKey, lastKey, lastSeq, pageSize) as Array<StagedRow & { k: string }>;
       if (rows.length === 0) return;
       const last = rows[rows.length - 1];
       lastKey = last.k;
@@ -143,9 +223,79 @@ export class Staging {
     }
   }
 
-  clear(): void {
-    this.db.prepare(`DELETE FROM staged WHERE run_id = ?`).run(this.runId);
+  /**
+   * Pages in the order chosen at construction, passing over the findings whose recorded
+   * digest in every lane is what they depend on now (`check`), without reading or
+   * parsing their data: only the changed, new and retried ones are built and planned. A
+   * lane's digest counts only while no ticket row of the finding there changed after it
+   * was recorded (reconcile, SLA sweep, a person's close) or waits for its create to be
+   * confirmed (an intent row), and the finding waits for no retry.
+   */
+  *checkedPages(pageSize: number, check: DigestCheck): Generator<CheckedPage> {
+    const lanes = check.laneJobs.map((_, n) => `d${n}`);
+    const stmt = this.db.prepare(
+      `SELECT s.seq, s.sort_key AS k, s.digest AS own, s.refs${lanes.map((d) => `, ${d}.digest AS ${d}`).join('')} FROM ${this.table} s
+       ${lanes
+         .map(
+           (d) => `LEFT JOIN finding_digests ${d} ON ${d}.job = ? AND ${d}.fkey = s.fkey
+             AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.job = ${d}.job AND t.finding_key = ${d}.fkey AND (t.updated_at > ${d}.at OR t.state = 'pending' OR t.jira_key IS NULL))
+             AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.job = ${d}.job AND p.fkey = ${d}.fkey)`,
+         )
+         .join('\n')}
+       WHERE s.sort_key > ? OR (s.sort_key = ? AND s.seq > ?)
+       ORDER BY s.sort_key, s.seq LIMIT ?`,
+    );
+    const full = this.db.prepare(`SELECT seq, fkey, parent_key, status, ignored, data, lookups, scope FROM ${this.table} WHERE seq = ?`);
+    // A finding staged without its data: the data recorded with its digest (the same, by its own digest).
+    const recorded = this.db.prepare(`SELECT data, lookups FROM finding_digests WHERE job = ? AND fkey = ?`);
+    let lastKey = '';
+    let lastSeq = -1;
+    for (;;) {
+      const rows = stmt.all(...check.laneJobs, lastKey, lastKey, lastSeq, pageSize) as Array<
+        { seq: number; k: string; own: string | null; refs: string | null } & Record<string, string | null>
+      >;
+      if (rows.length === 0) return;
+      const last = rows[rows.length - 1];
+      lastKey = last.k;
+      lastSeq = last.seq;
+      const page: CheckedPage = { findings: [], unchanged: 0 };
+      for (const r of rows) {
+        const digest = r.own === null ? undefined : check.digestOf(r.own, refsOf(r.refs ?? ''));
+        if (digest !== undefined && lanes.every((d, n) => r[d] === `${digest}.${check.laneParts[n]}`)) {
+          page.unchanged++;
+          continue;
+        }
+        const row = full.get(r.seq) as StagedRow;
+        if (row.data === null) Object.assign(row, recorded.get(check.laneJobs[0], row.fkey) as Pick<StagedRow, 'data' | 'lookups'>);
+        const f = toFinding(row);
+        if (digest !== undefined) {
+          f.digest = digest;
+          f.raw = { data: row.data, lookups: row.lookups };
+        }
+        page.findings.push(f);
+      }
+      yield page;
+    }
   }
+
+  /** Drop the staged findings (the cycle is over, or failed); the Staging is not used again. */
+  clear(): void {
+    if (this.db.open) this.db.exec(`DROP TABLE IF EXISTS ${this.table}`);
+  }
+}
+
+/** A finding's own digest: everything of it a ticket can show or depend on (identity, status, data, the lookups it names). */
+function ownDigest(f: Finding, data: string, lookups: string): string {
+  const head = `${f.key}\u0000${f.parentKey ?? ''}\u0000${f.status}\u0000${f.ignored ? 1 : 0}\u0000${f.scope ?? ''}\u0000${f.partial ? 1 : 0}`;
+  return hash('sha1', `${head}\u0000${lookups}\u0000${data}`, 'base64');
+}
+
+function refsOf(refs: string): Array<[string, string]> {
+  if (refs === '') return [];
+  return refs.split(RECORD).map((r) => {
+    const cut = r.indexOf(UNIT);
+    return [r.slice(0, cut), r.slice(cut + 1)];
+  });
 }
 
 /** Findings whose ticket work failed: kept with their data so the next cycle retries them. */

@@ -1,3 +1,3 @@
 // Re-exports only: the rendering entry points the pipeline calls.
-export { renderTicket, renderPrimaryKey } from './renderTicket.js';
+export { renderTicket, renderTicketHead, renderPrimaryKey } from './renderTicket.js';
 export { decideOperation } from './decideOperation.js';

@@ -17,6 +17,28 @@ export const LABEL_LIMIT = 255;
  */
 export function renderTicket(scheme: TicketScheme, role: TicketRole, ctx: TemplateContext, opts: { projectKey: string }): RenderedTicket {
   const t = ticketOf(scheme, role);
+  const pk = opts.projectKey;
+  const rendered = renderTicketHead(scheme, role, ctx, opts);
+  rendered.description = renderRich(t.description, ctx, pk);
+  rendered.customFields = t.customFields.map((f): RenderedCustomField => {
+    const rich = renderRich(f.value, ctx, pk);
+    const field: RenderedCustomField = { name: f.name, text: plainOf(rich), rich };
+    if (f.customFieldId) field.customFieldId = f.customFieldId;
+    if (f.type) field.type = f.type;
+    return field;
+  });
+  if (t.comment) rendered.comment = renderRich(t.comment, ctx, pk);
+  if (t.attachment) rendered.attachment = renderRich(t.attachment, ctx, pk);
+  return rendered;
+}
+
+/**
+ * The head of a ticket: its identity, type, summary, labels and priority, with no
+ * description, custom fields, comment or attachment (what a dry run shows of a ticket
+ * it would create). renderTicket fills in the rest, in the same key order.
+ */
+export function renderTicketHead(scheme: TicketScheme, role: TicketRole, ctx: TemplateContext, opts: { projectKey: string }): RenderedTicket {
+  const t = ticketOf(scheme, role);
   // `${PROJECT_KEY}` is opts.projectKey: passed down instead of copying the context per render.
   const pk = opts.projectKey;
   const rendered: RenderedTicket = {
@@ -24,20 +46,12 @@ export function renderTicket(scheme: TicketScheme, role: TicketRole, ctx: Templa
     primaryKey: oneLine(renderPlain(t.primaryKey, ctx, pk)),
     issueType: t.issueType,
     summary: cut(oneLine(renderPlain(t.summary, ctx, pk)), SUMMARY_LIMIT, '…'),
-    description: renderRich(t.description, ctx, pk),
+    description: [],
     labels: renderLabels(t.labels, ctx, pk),
-    customFields: t.customFields.map((f): RenderedCustomField => {
-      const rich = renderRich(f.value, ctx, pk);
-      const field: RenderedCustomField = { name: f.name, text: plainOf(rich), rich };
-      if (f.customFieldId) field.customFieldId = f.customFieldId;
-      if (f.type) field.type = f.type;
-      return field;
-    }),
+    customFields: [],
   };
   const priority = t.priority.jiraDefault ? undefined : matchPriority(t.priority, oneLine(renderPlain(t.priority.matchWith, ctx, pk)));
   if (priority !== undefined) rendered.priority = priority;
-  if (t.comment) rendered.comment = renderRich(t.comment, ctx, pk);
-  if (t.attachment) rendered.attachment = renderRich(t.attachment, ctx, pk);
   return rendered;
 }
 

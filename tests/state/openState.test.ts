@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { StateError } from '../../connector/errors.js';
 import { migrations } from '../../connector/state/migrations.js';
 import { openState } from '../../connector/state/openState.js';
+import { TicketStore } from '../../connector/state/ticketStore.js';
 
 describe('state/openState', () => {
   let dir = '';
@@ -26,6 +27,35 @@ describe('state/openState', () => {
     expect(again.prepare(`SELECT value FROM cursors WHERE job = 'j'`).get()).to.deep.equal({ value: 'x' });
     expect(again.pragma('user_version', { simple: true })).to.equal(migrations.length);
     again.close();
+  });
+
+  it('runs in WAL with synchronous=NORMAL and a WAL size limit; a scratch database (dry run) keeps its journal in memory', () => {
+    const db = openState(dir);
+    expect(db.pragma('journal_mode', { simple: true })).to.equal('wal');
+    expect(db.pragma('synchronous', { simple: true })).to.equal(1); // NORMAL
+    expect(db.pragma('journal_size_limit', { simple: true })).to.equal(64 * 1024 * 1024);
+    db.close();
+    const scratch = openState(path.join(dir, 'scratch'), 'dry-run.db', { scratch: true });
+    expect(scratch.pragma('journal_mode', { simple: true })).to.equal('memory');
+    expect(scratch.pragma('synchronous', { simple: true })).to.equal(0);
+    expect(scratch.pragma('user_version', { simple: true })).to.equal(migrations.length);
+    scratch.close();
+  });
+
+  it('tickets.hasKey finds a ticket by its Jira key index, never by walking the job (the lost-database check)', () => {
+    const db = openState(dir);
+    db.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+       INSERT INTO tickets (job, pk, role, primary_key, marker, state, jira_key, created_at, updated_at)
+       SELECT 'job' || (i % 2), 'single:' || i, 'single', 'k' || i, 'vb-' || i, 'open', 'VULN-' || i, '', '' FROM n`,
+    ).run();
+    const store = new TicketStore(db);
+    expect(store.hasKey('job1', 'VULN-7')).to.equal(true);
+    expect(store.hasKey('job0', 'VULN-7')).to.equal(false);
+    expect(store.hasKey('job1', 'VULN-99999')).to.equal(false);
+    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT 1 FROM tickets WHERE jira_key = ? AND +job = ?`).all('VULN-7', 'job1') as Array<{ detail: string }>;
+    expect(plan.map((p) => p.detail).join(' ')).to.contain('tickets_jira_key');
+    db.close();
   });
 
   it('brings a database of the first schema up to date, keeping its rows', () => {

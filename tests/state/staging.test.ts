@@ -35,14 +35,19 @@ describe('state/Staging', () => {
     });
   });
 
-  it('keeps runs apart, and clear drops one run only', () => {
+  it('keeps runs apart in TEMP tables of the connection (nothing in the state), and clear drops one run only', () => {
+    const temp = () => db.prepare(`SELECT name FROM temp.sqlite_master WHERE type = 'table'`).pluck().all() as string[];
+    const before = temp().length;
     const one = new Staging(db, 1);
     const two = new Staging(db, 2);
     one.add([finding('x', { scope: 'w', ignored: true })]);
     two.add([finding('y')]);
     expect([...one.pages()].flat()).to.deep.equal([{ scope: 'w', seq: 1, key: 'x', parentKey: '', status: 'Active', ignored: true, data: { ID: 'x' }, lookups: [] }]);
+    expect(temp()).to.have.length(before + 2);
+    expect(db.prepare(`SELECT COUNT(*) AS n FROM main.staged`).get()).to.deep.equal({ n: 0 });
     one.clear();
-    expect([...one.pages()]).to.deep.equal([]);
+    one.clear();
+    expect(temp()).to.have.length(before + 1);
     expect([...two.pages()].flat().map((f) => f.key)).to.deep.equal(['y']);
   });
 

@@ -1,7 +1,7 @@
 import { TemplateError } from '../../errors.js';
 import type { StagedFinding } from '../../state/staging.js';
 import type { TicketRow } from '../../state/ticketStore.js';
-import { decideOperation, renderTicket } from '../../templates/render.js';
+import { decideOperation, renderPrimaryKey, renderTicket, renderTicketHead } from '../../templates/render.js';
 import { renderPlain } from '../../templates/renderText.js';
 import { findingSla, withSlaLabels, type FindingSla, type LaneSla } from '../../templates/sla/laneSla.js';
 import type { RenderedTicket, TemplateContext, TicketRole, TicketScheme } from '../../templates/types.js';
@@ -32,6 +32,11 @@ export interface PlanInput {
   queued: { has(pk: string): boolean };
   /** The lane's remediation SLA (absent: the job has no `sla:` policy). */
   sla?: LaneSla;
+  /**
+   * A dry run: a finding's ticket the state does not hold is rendered only as far as the
+   * create step shows it (renderTicketHead), not its description and custom fields.
+   */
+  sketchNew?: boolean;
 }
 
 export interface Evaluation {
@@ -40,6 +45,8 @@ export interface Evaluation {
   lastParent?: ParentIntent;
   failures: PlannedFailure[];
   duplicates: number;
+  /** pks of tickets two findings share. */
+  shared: Set<string>;
   unsureObjects: string[];
 }
 
@@ -47,7 +54,7 @@ export interface Evaluation {
 export function evaluateFindings(input: PlanInput, page: readonly StagedFinding[]): Evaluation {
   const { scheme, project } = input;
   const linked = scheme.kind === 'linked';
-  const out: Evaluation = { intents: [], parents: new Map(), failures: [], duplicates: 0, unsureObjects: [] };
+  const out: Evaluation = { intents: [], parents: new Map(), failures: [], duplicates: 0, shared: new Set(), unsureObjects: [] };
   const byPk = new Map<string, FindingIntent>();
   for (const finding of page) {
     try {
@@ -71,7 +78,7 @@ export function evaluateFindings(input: PlanInput, page: readonly StagedFinding[
         const pk = scopedKey('parent', rendered.primaryKey);
         parent = out.parents.get(pk);
         if (!parent) {
-          parent = { ...intentFor(input, 'parent', rendered, pk), children: [], objectKey: finding.parentKey, diff: false, seen: new Set<string>(), pulled: false };
+          parent = { ...intentFor(input, 'parent', rendered, pk, undefined, input.rowOf(pk)), children: [], objectKey: finding.parentKey, diff: false, seen: new Set<string>(), pulled: false };
           out.parents.set(pk, parent);
         }
         parent.diff ||= objectOp;
@@ -79,20 +86,32 @@ export function evaluateFindings(input: PlanInput, page: readonly StagedFinding[
         out.lastParent = parent;
       }
       const role: TicketRole = linked ? 'child' : 'single';
-      const rendered = renderTicket(scheme, role, ctx, { projectKey: project });
-      const pk = scopedKey(role, rendered.primaryKey, parent?.ticket.primaryKey);
+      let rendered: RenderedTicket;
+      let pk: string;
+      let row: TicketRow | undefined;
+      if (input.sketchNew) {
+        pk = scopedKey(role, renderPrimaryKey(scheme, role, ctx), parent?.ticket.primaryKey);
+        row = input.rowOf(pk);
+        rendered = (row ? renderTicket : renderTicketHead)(scheme, role, ctx, { projectKey: project });
+      } else {
+        rendered = renderTicket(scheme, role, ctx, { projectKey: project });
+        pk = scopedKey(role, rendered.primaryKey, parent?.ticket.primaryKey);
+        row = input.rowOf(pk);
+      }
       parent?.seen.add(pk);
-      const intent: FindingIntent = { ...intentFor(input, role, rendered, pk, parent?.pk), finding, decision, wantOpen: OPENING.has(decision.op), parent, keep };
+      const intent: FindingIntent = { ...intentFor(input, role, rendered, pk, parent?.pk, row), finding, decision, wantOpen: OPENING.has(decision.op), parent, keep };
       if (input.sla && sla) giveSla(intent, sla, input.sla, scheme.dueDateField === undefined);
       // Two findings can render the same Primary Key (the Qualys key has no protocol:
       // 443/tcp and 443/udp). They share one ticket: an open one wins over a closing one.
       if (input.queued.has(pk)) {
         out.duplicates++;
+        out.shared.add(pk);
         continue;
       }
       const same = byPk.get(pk);
       if (same) {
         out.duplicates++;
+        out.shared.add(pk);
         if (same.wantOpen || !intent.wantOpen) continue;
         out.intents[out.intents.indexOf(same)] = intent;
         if (parent) parent.children[parent.children.indexOf(same)] = intent;
@@ -124,8 +143,8 @@ function giveSla(i: FindingIntent, sla: FindingSla, lane: LaneSla, dueDateField:
   i.ticket.labels = withSlaLabels(i.ticket.labels, sla.result, lane, { open: i.wantOpen, held: i.row?.labels ?? [] });
 }
 
-function intentFor(input: PlanInput, role: TicketRole, ticket: RenderedTicket, pk: string, parentPk?: string): TicketIntent {
+function intentFor(input: PlanInput, role: TicketRole, ticket: RenderedTicket, pk: string, parentPk: string | undefined, row: TicketRow | undefined): TicketIntent {
   const marker = markerLabel(role, pk);
   ticket.labels = [...new Set([...ticket.labels, marker, jobLabel(input.job)])];
-  return { role, ticket, pk, marker, parentPk, row: input.rowOf(pk) };
+  return { role, ticket, pk, marker, parentPk, row };
 }

@@ -49,6 +49,7 @@ export function planPage(input: PlanInput, page: readonly StagedFinding[], carri
     ...(carry ? { carry } : {}),
     failures: ev.failures,
     duplicates: ev.duplicates,
+    shared: [...ev.shared],
     unsureObjects: ev.unsureObjects,
   };
 }

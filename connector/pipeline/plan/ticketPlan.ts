@@ -106,6 +106,8 @@ export interface TicketPlan {
   failures: PlannedFailure[];
   /** Findings that share another finding's ticket (same Primary Key): counted unchanged. */
   duplicates: number;
+  /** The Primary Keys (pk) of those shared tickets: which finding wins depends on both, so neither is passed over by its digest alone. */
+  shared: string[];
   /** Objects with a finding the template could not evaluate: their gone children are not guessed. */
   unsureObjects: string[];
 }

@@ -1,0 +1,57 @@
+import type { Db } from './openState.js';
+
+/**
+ * What each finding's ticket in a lane last depended on (`pipeline/findingDigest.ts`),
+ * recorded once the finding's ticket work there succeeded: the next cycle passes over a
+ * finding whose digest is the same (Staging.checkedPages). A finding waiting for a retry
+ * (in `pending`) records nothing, and a ticket row updated after `at` voids the digest.
+ */
+export class FindingDigests {
+  private readonly upsert;
+  private readonly completeStmt;
+
+  constructor(private readonly db: Db) {
+    this.upsert = db.prepare(
+      `INSERT INTO finding_digests (job, fkey, digest, at, data, lookups)
+       SELECT @job, @fkey, @digest, @at, @data, @lookups WHERE NOT EXISTS (SELECT 1 FROM pending WHERE job = @job AND fkey = @fkey)
+       ON CONFLICT(job, fkey) DO UPDATE SET digest = excluded.digest, at = excluded.at, data = excluded.data, lookups = excluded.lookups`,
+    );
+    this.completeStmt = db.prepare(
+      `UPDATE finding_digests SET digest = @digest, at = @at
+       WHERE job = @job AND fkey = @fkey AND NOT EXISTS (SELECT 1 FROM pending WHERE job = @job AND fkey = @fkey)`,
+    );
+  }
+
+  /**
+   * Record the digests of findings whose ticket work in the lane `job` succeeded, with
+   * their data and lookups as staged (JSON): a later cycle stages a finding whose own
+   * digest is this one without its data, and takes it from here if it must plan it. One transaction.
+   */
+  record(job: string, entries: ReadonlyArray<{ fkey: string; digest: string; data: string; lookups: string }>): void {
+    if (entries.length === 0) return;
+    // The wall clock, as tickets.updated_at: a row written after this voids the digest.
+    const at = new Date().toISOString();
+    const stmt = this.upsert;
+    this.db.transaction(() => {
+      for (const e of entries) stmt.run({ job, fkey: e.fkey, digest: e.digest, at, data: e.data, lookups: e.lookups });
+    })();
+  }
+
+  /**
+   * Set the digests of findings recorded without one (their ticket work went on after
+   * their page), now that it is done; not for those that failed meanwhile. One transaction.
+   */
+  complete(job: string, entries: ReadonlyArray<{ fkey: string; digest: string }>): void {
+    if (entries.length === 0) return;
+    const at = new Date().toISOString();
+    const stmt = this.completeStmt;
+    this.db.transaction(() => {
+      for (const e of entries) stmt.run({ job, fkey: e.fkey, digest: e.digest, at });
+    })();
+  }
+
+  /** Forget a job's digests: its next cycle plans every finding (tests; a state repaired by hand). */
+  forget(job: string): void {
+    this.db.prepare(`DELETE FROM finding_digests WHERE job = ?`).run(job);
+  }
+}
