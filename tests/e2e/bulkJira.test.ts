@@ -116,11 +116,15 @@ describe('e2e: closing is one step (a fixed detection: one transition, no read, 
     const r1 = await t.run();
     expect(r1.counts).to.include({ transitioned: ids.length, failed: 0 });
     // What a kill -9 after Jira made the move of one ticket, before our record of it, leaves:
-    // the row still open with the move intended, and the cursor where it was.
+    // the row still open with the move intended (written, so updated, before the move: that
+    // voids the finding's digest, which a killed run would not have recorded), and the cursor
+    // where it was.
     const first = t.world.jira.issues().find((i) => issueDetectionId(i) === ids[0]) as { key: string };
     const rowOf = () => t.app.state.db.prepare(`SELECT state, field_hashes AS h FROM tickets WHERE jira_key = ?`).get(first.key) as { state: string; h: string };
     const hashes = { ...(JSON.parse(rowOf().h) as Record<string, string>), '@moving': 'Done' };
-    t.app.state.db.prepare(`UPDATE tickets SET state = 'open', jira_status = NULL, field_hashes = ? WHERE jira_key = ?`).run(JSON.stringify(hashes), first.key);
+    t.app.state.db
+      .prepare(`UPDATE tickets SET state = 'open', jira_status = NULL, field_hashes = ?, updated_at = ? WHERE jira_key = ?`)
+      .run(JSON.stringify(hashes), new Date(Date.now() + 1000).toISOString(), first.key);
     t.app.state.cursors.clear('vmdr');
     t.app.state.close();
     t.reopen();
