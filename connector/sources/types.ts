@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Logger } from '../log.js';
-import type { FindingPage } from '../model/finding.js';
+import type { FindingHead, FindingPage } from '../model/finding.js';
 import type { TemplateContext } from '../model/finding.js';
 
 /**
@@ -26,6 +26,14 @@ export interface PullContext {
   signal: AbortSignal;
   log: Logger;
   progress: PullProgress;
+  /**
+   * Present when the cycle passes over unchanged findings: a source that can digest a
+   * scanner record before building its finding (`Finding.sourceDigest`) may ask with the
+   * finding's head. `true`: the pipeline took the finding as recorded with that digest,
+   * and the source builds and yields nothing of it; `false`: it yields the finding as
+   * usual, with its `sourceDigest`. Sources that never ask work as before.
+   */
+  known?(head: FindingHead): boolean;
 }
 
 export interface PullResult {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { hash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +25,10 @@ const TEMPLATE = path.resolve(process.cwd(), 'templates/vmdr-per-detection.json'
 /** The fake VMDR source with what SLAs read (first found, severity) and TruRisk scores a test can change. */
 class Source extends FakeVmdrSource {
   truRisk = new Map<string, string>();
+  /** Digest each record before building its finding and ask the pipeline (`PullContext.known`), as the VMDR source does. */
+  asksKnown = false;
+  /** Findings the pipeline took by their source digest, never built. */
+  taken: string[] = [];
 
   override async *pull(ctx: PullContext): AsyncGenerator<{ label: string; findings: Finding[] }, PullResult, void> {
     const gen = super.pull(ctx);
@@ -33,6 +38,16 @@ class Source extends FakeVmdrSource {
       for (const f of next.value.findings) {
         f.data.FIRST_FOUND_DATETIME = '2026-01-01T00:00:00Z';
         f.data.SEVERITY = '4';
+      }
+      if (this.asksKnown && ctx.known) {
+        const findings: Finding[] = [];
+        for (const f of next.value.findings) {
+          const sourceDigest = hash('sha1', JSON.stringify(f), 'base64');
+          const { data: _data, ...head } = f;
+          if (ctx.known({ ...head, sourceDigest })) this.taken.push(f.key);
+          else findings.push({ ...f, sourceDigest });
+        }
+        next.value.findings = findings;
       }
       yield next.value;
     }
@@ -72,7 +87,7 @@ function runtime(source: Source, sink: MemorySink, v: Variant = {}): JobRuntime 
   return { config, source, sink, scheme, log: silentLogger(), prepared: false, lanes };
 }
 
-describe('pipeline: unchanged findings passed over by their digest', () => {
+for (const asksKnown of [false, true]) describe(`pipeline: unchanged findings passed over by their digest${asksKnown ? ', the source asking by its own digest before building them' : ''}`, () => {
   let state: State;
   let source: Source;
   let sink: MemorySink;
@@ -96,6 +111,7 @@ describe('pipeline: unchanged findings passed over by their digest', () => {
   beforeEach(() => {
     state = openStateBundle(':memory:');
     source = new Source();
+    source.asksKnown = asksKnown;
     sink = new MemorySink();
     dir = mkdtempSync(path.join(os.tmpdir(), 'vb-digest-'));
     source.detections = [
@@ -127,6 +143,8 @@ describe('pipeline: unchanged findings passed over by their digest', () => {
     expect(staged).to.deep.equal([{ withData: 0, all: 4 }]);
     const again = await cycle(rt);
     expect(again.planned).to.deep.equal([]);
+    // Asked by its source digest, no finding of the re-pulls was built: the source built each once, in the first cycle.
+    expect(source.taken).to.deep.equal(asksKnown ? [...ALL, ...ALL] : []);
   });
 
   it('a finding whose own data changed is planned again, alone; a status change (Fixed) closes its ticket', async () => {
