@@ -32,7 +32,7 @@ export async function pull(
     log: rt.log,
     progress: (e) => progress({ phase: 'pull', page: e.page, findings: e.totalFindings, ...(e.expected ? { expected: e.expected } : {}) }),
     // A finding whose source digest every lane recorded is staged from its head alone.
-    ...(staging.takesKnown && !rt.source.pullLacks?.length ? { known: (head: FindingHead) => staging.addKnown(head) } : {}),
+    ...(staging.takesKnown && !rt.source.pullLacks?.length ? { known: (heads: readonly FindingHead[]) => staging.addKnown(heads) } : {}),
   });
   for (;;) {
     signal.throwIfAborted();

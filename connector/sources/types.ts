@@ -29,11 +29,12 @@ export interface PullContext {
   /**
    * Present when the cycle passes over unchanged findings: a source that can digest a
    * scanner record before building its finding (`Finding.sourceDigest`) may ask with the
-   * finding's head. `true`: the pipeline took the finding as recorded with that digest,
-   * and the source builds and yields nothing of it; `false`: it yields the finding as
-   * usual, with its `sourceDigest`. Sources that never ask work as before.
+   * findings' heads, a batch at a time (one network chunk's records). For each, `true`:
+   * the pipeline took the finding as recorded with that digest, and the source builds
+   * and yields nothing of it; `false`: it yields the finding as usual, with its
+   * `sourceDigest`. Sources that never ask work as before.
    */
-  known?(head: FindingHead): boolean;
+  known?(heads: readonly FindingHead[]): boolean[];
 }
 
 export interface PullResult {

@@ -115,7 +115,7 @@ export class Staging {
     if (trackKeys) this.keys = new Set();
     this.digests = digests !== false;
     if (Array.isArray(digests) && digests.length > 0) {
-      this.recorded = digests.map(() => db.prepare<[string, string], string>(`SELECT digest FROM finding_digests WHERE job = ? AND fkey = ? AND data IS NOT NULL`).pluck());
+      this.recorded = digests.map(() => db.prepare<[string, string], string>(`SELECT digest FROM finding_digests INDEXED BY finding_digests_digest WHERE job = ? AND fkey = ?`).pluck());
       this.laneJobs = digests;
     }
     const name = `staged_${++tables}`;
@@ -137,16 +137,16 @@ export class Staging {
   }
 
   /**
-   * A finding by its head and source digest (`PullContext.known`): when every lane
-   * recorded this digest as its own, with its data, it is staged without data (as `add`
-   * stages such a finding) and `true` says its data need not be built; else `false`, and
-   * the source builds it and it comes through `add`.
+   * Findings by their heads and source digests (`PullContext.known`): one whose digest
+   * every lane recorded as its own is staged without data (as `add` stages such a
+   * finding), and `true` says its data need not be built; else `false`, and the source
+   * builds it and it comes through `add`. One read transaction for the batch.
    */
-  addKnown(head: FindingHead): boolean {
-    if (!this.recordedOwn(head.key, head.sourceDigest)) return false;
-    this.known.push(head);
+  addKnown(heads: readonly FindingHead[]): boolean[] {
+    const taken = this.db.transaction(() => heads.map((h) => this.recordedOwn(h.key, h.sourceDigest)))();
+    for (const [n, h] of heads.entries()) if (taken[n]) this.known.push(h);
     if (this.known.length >= 500) this.flushKnown();
-    return true;
+    return taken;
   }
 
   /** Whether `addKnown` can take findings: the lanes' recorded digests are looked up while staging. */
@@ -274,7 +274,7 @@ export class Staging {
       `SELECT s.seq, s.sort_key AS k, s.digest AS own, s.refs${lanes.map((d) => `, ${d}.digest AS ${d}`).join('')} FROM ${this.table} s
        ${lanes
          .map(
-           (d) => `LEFT JOIN finding_digests ${d} ON ${d}.job = ? AND ${d}.fkey = s.fkey
+           (d) => `LEFT JOIN finding_digests ${d} INDEXED BY finding_digests_digest ON ${d}.job = ? AND ${d}.fkey = s.fkey
              AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.job = ${d}.job AND t.finding_key = ${d}.fkey AND (t.updated_at > ${d}.at OR t.state = 'pending' OR t.jira_key IS NULL))
              AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.job = ${d}.job AND p.fkey = ${d}.fkey)`,
          )

@@ -40,14 +40,10 @@ class Source extends FakeVmdrSource {
         f.data.SEVERITY = '4';
       }
       if (this.asksKnown && ctx.known) {
-        const findings: Finding[] = [];
-        for (const f of next.value.findings) {
-          const sourceDigest = hash('sha1', JSON.stringify(f), 'base64');
-          const { data: _data, ...head } = f;
-          if (ctx.known({ ...head, sourceDigest })) this.taken.push(f.key);
-          else findings.push({ ...f, sourceDigest });
-        }
-        next.value.findings = findings;
+        const findings = next.value.findings.map((f) => ({ ...f, sourceDigest: hash('sha1', JSON.stringify(f), 'base64') }));
+        const taken = ctx.known(findings.map(({ data: _data, ...head }) => head));
+        this.taken.push(...findings.filter((_f, n) => taken[n]).map((f) => f.key));
+        next.value.findings = findings.filter((_f, n) => !taken[n]);
       }
       yield next.value;
     }

@@ -1,8 +1,10 @@
 import { hash } from 'node:crypto';
-import type { Finding } from '../../model/finding.js';
+import type { Finding, FindingHead } from '../../model/finding.js';
 import { textOf, type OrgJsonObject } from './orgJson.js';
 
-export type DetectionRecord = { finding: Finding } | { rejected: { reason: string; record?: string } };
+export type BuiltRecord = { finding: Finding } | { rejected: { reason: string; record?: string } };
+/** Or a detection digested but not built yet: the pipeline is asked first (`PullContext.known`). */
+export type DetectionRecord = BuiltRecord | { head: FindingHead; build: () => Finding };
 
 /**
  * One HLD DETECTION with its HOST → one Finding.
@@ -17,14 +19,22 @@ export type DetectionRecord = { finding: Finding } | { rejected: { reason: strin
  * level, as the templates address them (`${ID}`, `${IP}`, `${QID}`, `${QDS.content}`);
  * `ID` stays the host id (the detection's own id is UNIQUE_VULN_ID).
  */
-export function detectionToFinding(host: OrgJsonObject, detection: OrgJsonObject, sourceDigest?: string): DetectionRecord {
+export function detectionToFinding(host: OrgJsonObject, detection: OrgJsonObject): BuiltRecord {
   const head = detectionHead(host, detection);
   if ('rejected' in head) return head;
-  return { finding: { ...head.head, data: mergedData(host, detection), ...(sourceDigest === undefined ? {} : { sourceDigest }) } };
+  return { finding: { ...head.head, data: mergedData(host, detection) } };
+}
+
+/** A detection's head and digest, its finding built only on demand. */
+export function digestedDetection(host: OrgJsonObject, hostPart: string, detection: OrgJsonObject): DetectionRecord {
+  const head = detectionHead(host, detection);
+  if ('rejected' in head) return head;
+  const sourceDigest = detectionDigest(hostPart, detection);
+  return { head: { ...head.head, sourceDigest }, build: () => ({ ...head.head, data: mergedData(host, detection), sourceDigest }) };
 }
 
 /** A detection's finding without its data: identity, status, lookups. */
-export function detectionHead(host: OrgJsonObject, detection: OrgJsonObject): { head: Omit<Finding, 'data'> } | Extract<DetectionRecord, { rejected: unknown }> {
+function detectionHead(host: OrgJsonObject, detection: OrgJsonObject): { head: Omit<Finding, 'data'> } | Extract<BuiltRecord, { rejected: unknown }> {
   const hostId = textOf(host.ID);
   const qid = textOf(detection.QID);
   if (!hostId || !qid) {
@@ -64,7 +74,7 @@ const SOURCE_DIGEST_FORMAT = 1;
  * DETECTION_LIST, all the finding takes) and the DETECTION element as parsed, and the
  * mapping's format. The host's part is hashed once per host (`hostPart`).
  */
-export function detectionDigest(hostPart: string, detection: OrgJsonObject): string {
+function detectionDigest(hostPart: string, detection: OrgJsonObject): string {
   return hash('sha1', `${hostPart}\u0000${JSON.stringify(detection)}`, 'base64');
 }
 

@@ -1,8 +1,8 @@
 import { VulnbridgeError } from '../../errors.js';
-import type { FindingPage } from '../../model/finding.js';
+import type { FindingHead, FindingPage } from '../../model/finding.js';
 import { PageBuffer } from '../pageBuffer.js';
 import type { PullContext, PullResult } from '../types.js';
-import { detectionDigest, detectionHead, detectionToFinding, hostDigestPart, type DetectionRecord } from './detectionToFinding.js';
+import { detectionToFinding, digestedDetection, hostDigestPart, type BuiltRecord, type DetectionRecord } from './detectionToFinding.js';
 import { hldParams, qualysDateTime } from './hldParams.js';
 import { objectOf, type OrgJsonObject } from './orgJson.js';
 import type { QualysApi } from './qualysApi.js';
@@ -20,7 +20,7 @@ const hldPath = (version: string): string => `/api/${version}/fo/asset/host/vm/d
  * first (`detectionDigest`) and its finding built only when the pipeline did not take
  * it as recorded.
  */
-function pickDetections(known: PullContext['known']): RecordPicker<DetectionRecord> {
+function pickDetections(digest: boolean): RecordPicker<DetectionRecord> {
   let host: OrgJsonObject | undefined;
   let hostPart = '';
   return (name, value, stack, out) => {
@@ -29,21 +29,29 @@ function pickDetections(known: PullContext['known']): RecordPicker<DetectionReco
       const detection = objectOf(value);
       const hostObj = stack[depth - 2]!.obj;
       if (!detection) out.push({ rejected: { reason: 'empty DETECTION', record: String(value) } });
-      else if (!known) out.push(detectionToFinding(hostObj, detection));
+      else if (!digest) out.push(detectionToFinding(hostObj, detection));
       else {
         if (hostObj !== host) {
           host = hostObj;
           hostPart = hostDigestPart(hostObj);
         }
-        const sourceDigest = detectionDigest(hostPart, detection);
-        const head = detectionHead(hostObj, detection);
-        if ('rejected' in head) out.push(head);
-        else if (!known({ ...head.head, sourceDigest })) out.push(detectionToFinding(hostObj, detection, sourceDigest));
+        out.push(digestedDetection(hostObj, hostPart, detection));
       }
       return true;
     }
     return name === 'HOST' && stack[depth - 1]?.name === 'HOST_LIST';
   };
+}
+
+/** The batch's findings, those the pipeline did not take by their digest built now. */
+function* built(records: readonly DetectionRecord[], known: PullContext['known']): Generator<BuiltRecord> {
+  const digested = records.filter((r): r is Extract<DetectionRecord, { head: FindingHead }> => 'head' in r);
+  const taken = digested.length > 0 && known ? known(digested.map((r) => r.head)) : [];
+  let n = 0;
+  for (const r of records) {
+    if (!('head' in r)) yield r;
+    else if (!taken[n++]) yield { finding: r.build() };
+  }
 }
 
 /**
@@ -63,12 +71,12 @@ export async function* pullDetections(api: QualysApi, config: QualysVmdrConfig, 
     params: hldParams(config, since),
     what: 'Host List Detection',
     root: 'HOST_LIST_VM_DETECTION_OUTPUT',
-    pick: pickDetections(ctx.known),
+    pick: pickDetections(ctx.known !== undefined),
     signal: ctx.signal,
     log: ctx.log,
   });
   for await (const batch of pages) {
-    for (const record of batch.records) {
+    for (const record of built(batch.records, ctx.known)) {
       if ('finding' in record) buffer.findings.push(record.finding);
       else buffer.rejected.push(record.rejected);
       if (buffer.full) yield buffer.flush(batch.label);
