@@ -150,6 +150,8 @@ for (const asksKnown of [false, true]) describe(`pipeline: unchanged findings pa
     const r = await cycle(rt);
     expect(r.planned).to.deep.equal(['host:1|qid:101|port:22']);
     expect(r.report.counts).to.include({ transitioned: 1, unchanged: 3 });
+    // The changed detection's source digest is not the recorded one: it alone is built.
+    expect(source.taken).to.deep.equal(asksKnown ? ALL.filter((k) => k !== 'host:1|qid:101|port:22') : []);
     expect(sink.issues.get(issueOf('1', '101').key)?.status).to.not.equal('Open');
   });
 
@@ -161,6 +163,8 @@ for (const asksKnown of [false, true]) describe(`pipeline: unchanged findings pa
     expect(r.planned).to.deep.equal(['host:1|qid:100|port:443', 'host:2|qid:100|port:443']);
     expect(r.report.counts).to.include({ updated: 2 });
     expect(String(issueOf('1', '100').fields.summary)).to.contain('A new title of 100');
+    // Asking by its source digest, the source built none of them: the two planned took the data recorded with their digests.
+    expect(source.taken).to.deep.equal(asksKnown ? ALL : []);
   });
 
   it('a changed TruRisk score re-plans the findings of that host, and their tickets change', async () => {
@@ -174,6 +178,7 @@ for (const asksKnown of [false, true]) describe(`pipeline: unchanged findings pa
     const after = JSON.stringify(issueOf('2', '100').fields);
     expect(after).to.not.equal(before);
     expect(after).to.contain('777');
+    expect(source.taken).to.deep.equal(asksKnown ? ALL : []);
   });
 
   it('a changed template re-plans every finding, and the tickets change', async () => {
@@ -184,6 +189,7 @@ for (const asksKnown of [false, true]) describe(`pipeline: unchanged findings pa
     expect(r.planned).to.deep.equal(ALL);
     expect(r.report.counts).to.include({ updated: 3 });
     expect(String(issueOf('1', '100').fields.summary)).to.match(/^\[changed\] /);
+    expect(source.taken).to.deep.equal(asksKnown ? ALL : []);
   });
 
   it('a changed SLA policy re-plans every finding, and the tickets change (breached, then not)', async () => {
