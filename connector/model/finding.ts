@@ -41,7 +41,16 @@ export interface Finding {
    * values it lacks are taken from the finding's last known data instead of cleared.
    */
   partial?: boolean;
+  /**
+   * A digest of the scanner's record the finding was built from, covering everything it
+   * is made of (key, status, data, lookups), when the source takes one: staging keeps it
+   * as the finding's own digest (`Source` / `PullContext.known`).
+   */
+  sourceDigest?: string;
 }
+
+/** A finding before its data is built: what the pipeline needs to tell whether it changed. */
+export type FindingHead = Omit<Finding, 'data' | 'sourceDigest'> & { sourceDigest: string };
 
 /**
  * A bounded chunk of a pull (a source splits a large API page into several chunks so

@@ -1,6 +1,6 @@
 import { describeError } from '../errors.js';
 import { isFatalForOptionalWork } from '../http/failurePolicy.js';
-import type { Finding, TemplateContext, TemplateValue } from '../model/finding.js';
+import type { Finding, FindingHead, TemplateContext, TemplateValue } from '../model/finding.js';
 import type { PullExpected, PullResult, Source } from '../sources/types.js';
 import type { LookupCache } from '../state/lookupCache.js';
 import type { State } from '../state/stateBundle.js';
@@ -31,11 +31,16 @@ export async function pull(
     signal,
     log: rt.log,
     progress: (e) => progress({ phase: 'pull', page: e.page, findings: e.totalFindings, ...(e.expected ? { expected: e.expected } : {}) }),
+    // A finding whose source digest every lane recorded is staged from its head alone.
+    ...(staging.takesKnown && !rt.source.pullLacks?.length ? { known: (heads: readonly FindingHead[]) => staging.addKnown(heads) } : {}),
   });
   for (;;) {
     signal.throwIfAborted();
     const next = await gen.next();
-    if (next.done) return next.value as PullResult;
+    if (next.done) {
+      staging.flushKnown();
+      return next.value as PullResult;
+    }
     const page = next.value;
     staging.add(completeFromLast(state, rt.config.name, page.findings, rt.source));
     for (const r of page.rejected ?? []) {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Logger } from '../log.js';
-import type { FindingPage } from '../model/finding.js';
+import type { FindingHead, FindingPage } from '../model/finding.js';
 import type { TemplateContext } from '../model/finding.js';
 
 /**
@@ -26,6 +26,15 @@ export interface PullContext {
   signal: AbortSignal;
   log: Logger;
   progress: PullProgress;
+  /**
+   * Present when the cycle passes over unchanged findings: a source that can digest a
+   * scanner record before building its finding (`Finding.sourceDigest`) may ask with the
+   * findings' heads, a batch at a time (one network chunk's records). For each, `true`:
+   * the pipeline took the finding as recorded with that digest, and the source builds
+   * and yields nothing of it; `false`: it yields the finding as usual, with its
+   * `sourceDigest`. Sources that never ask work as before.
+   */
+  known?(heads: readonly FindingHead[]): boolean[];
 }
 
 export interface PullResult {

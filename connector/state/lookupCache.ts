@@ -20,14 +20,17 @@ export class LookupCache {
   private readonly ages: Statement[];
   private readonly versionReads: Statement[];
   private readonly upsert;
+  private readonly dbs: Db[];
 
   constructor(db: Db, overlay?: Db) {
     this.writeDb = overlay ?? db;
     const dbs = this.writeDb === db ? [db] : [this.writeDb, db];
+    this.dbs = dbs;
     this.reads = dbs.map((d) => d.prepare(`SELECT data FROM lookups WHERE ns = ? AND id = ?`));
-    this.ages = dbs.map((d) => d.prepare(`SELECT fetched_at FROM lookups WHERE ns = ? AND id = ?`));
-    // An entry written before versions were kept has none: its data is read and hashed instead.
-    this.versionReads = dbs.map((d) => d.prepare(`SELECT coalesce(version, data) AS v, version IS NULL AS raw FROM lookups WHERE ns = ? AND id = ?`));
+    this.ages = dbs.map((d) => d.prepare(`SELECT fetched_at FROM lookups INDEXED BY lookups_version WHERE ns = ? AND id = ?`));
+    // From the index lookups_version, not the rows (they carry the data). An entry written
+    // before versions were kept has none: its data is read and hashed instead.
+    this.versionReads = dbs.map((d) => d.prepare(`SELECT version FROM lookups INDEXED BY lookups_version WHERE ns = ? AND id = ?`));
     this.upsert = this.writeDb.prepare(
       `INSERT INTO lookups (ns, id, data, fetched_at, version) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(ns, id) DO UPDATE SET data = excluded.data, fetched_at = excluded.fetched_at, version = excluded.version`,
@@ -36,6 +39,18 @@ export class LookupCache {
 
   /** Ids from `ids` that are missing or older than `ttlSec` (0 = fetched before this cycle began). */
   stale(ns: string, ids: Iterable<string>, ttlSec: number, cycleStartMs: number): string[] {
+    return this.reading(() => this.staleIn(ns, ids, ttlSec, cycleStartMs));
+  }
+
+  /**
+   * `read` in one read transaction of each database: one lock, not one per statement
+   * (a cycle reads the age and version of every entry its findings name).
+   */
+  private reading<T>(read: () => T): T {
+    return this.dbs.reduce<() => T>((inner, db) => db.transaction(inner), read)();
+  }
+
+  private staleIn(ns: string, ids: Iterable<string>, ttlSec: number, cycleStartMs: number): string[] {
     const limit = ttlSec > 0 ? cycleStartMs - ttlSec * 1000 : cycleStartMs;
     const out: string[] = [];
     for (const id of ids) {
@@ -65,14 +80,18 @@ export class LookupCache {
    * finding that names it.
    */
   versions(wanted: ReadonlyMap<string, ReadonlySet<string>>): Map<string, string> {
+    return this.reading(() => this.versionsIn(wanted));
+  }
+
+  private versionsIn(wanted: ReadonlyMap<string, ReadonlySet<string>>): Map<string, string> {
     const out = new Map<string, string>();
     for (const [ns, ids] of wanted) {
       for (const id of ids) {
         let version = '-';
-        for (const stmt of this.versionReads) {
-          const row = stmt.get(ns, id) as { v: string; raw: number } | undefined;
+        for (const [n, stmt] of this.versionReads.entries()) {
+          const row = stmt.get(ns, id) as { version: string | null } | undefined;
           if (row) {
-            version = row.raw ? versionOf(row.v) : row.v;
+            version = row.version ?? versionOf((this.reads[n]!.get(ns, id) as { data: string }).data);
             break;
           }
         }

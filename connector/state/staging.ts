@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import type { Finding, LookupRef, TemplateContext } from '../model/finding.js';
+import type { Finding, FindingHead, LookupRef, TemplateContext } from '../model/finding.js';
 import type { Statement } from 'better-sqlite3';
 import type { Db } from './openState.js';
 
@@ -89,6 +89,8 @@ export class Staging {
 
   private readonly insert;
   private readonly digests: boolean;
+  /** Findings `addKnown` took, staged in batches. */
+  private known: FindingHead[] = [];
   /** The recorded digests of a finding in each lane, when their own part may spare staging its data. */
   private readonly recorded?: Array<Statement<[string, string], string>>;
 
@@ -113,7 +115,7 @@ export class Staging {
     if (trackKeys) this.keys = new Set();
     this.digests = digests !== false;
     if (Array.isArray(digests) && digests.length > 0) {
-      this.recorded = digests.map(() => db.prepare<[string, string], string>(`SELECT digest FROM finding_digests WHERE job = ? AND fkey = ? AND data IS NOT NULL`).pluck());
+      this.recorded = digests.map(() => db.prepare<[string, string], string>(`SELECT digest FROM finding_digests INDEXED BY finding_digests_digest WHERE job = ? AND fkey = ?`).pluck());
       this.laneJobs = digests;
     }
     const name = `staged_${++tables}`;
@@ -130,6 +132,37 @@ export class Staging {
   }
 
   add(findings: readonly Finding[]): void {
+    this.flushKnown();
+    this.insertAll(findings, false);
+  }
+
+  /**
+   * Findings by their heads and source digests (`PullContext.known`): one whose digest
+   * every lane recorded as its own is staged without data (as `add` stages such a
+   * finding), and `true` says its data need not be built; else `false`, and the source
+   * builds it and it comes through `add`. One read transaction for the batch.
+   */
+  addKnown(heads: readonly FindingHead[]): boolean[] {
+    const taken = this.db.transaction(() => heads.map((h) => this.recordedOwn(h.key, h.sourceDigest)))();
+    for (const [n, h] of heads.entries()) if (taken[n]) this.known.push(h);
+    if (this.known.length >= 500) this.flushKnown();
+    return taken;
+  }
+
+  /** Whether `addKnown` can take findings: the lanes' recorded digests are looked up while staging. */
+  get takesKnown(): boolean {
+    return this.recorded !== undefined;
+  }
+
+  /** Stage the findings `addKnown` took and holds. */
+  flushKnown(): void {
+    if (this.known.length === 0) return;
+    const known = this.known;
+    this.known = [];
+    this.insertAll(known, true);
+  }
+
+  private insertAll(findings: ReadonlyArray<Finding | FindingHead>, known: boolean): void {
     const stmt = this.insert;
     this.db.transaction(() => {
       for (const f of findings) {
@@ -141,10 +174,10 @@ export class Staging {
         }
         const first = f.lookups?.[0];
         const sortKey = this.order === 'parent' ? (f.parentKey ?? '') : first ? `${first.ns}\n${first.id}` : '';
-        const data = JSON.stringify(f.data);
-        const lookups = JSON.stringify(f.lookups ?? []);
-        const own = this.digests ? ownDigest(f, data, lookups) : null;
-        const slim = own !== null && this.recordedOwn(f.key, own);
+        const data = known ? null : JSON.stringify((f as Finding).data);
+        const lookups = known ? null : JSON.stringify(f.lookups ?? []);
+        const own = this.digests ? (f.sourceDigest ?? ownDigest(f as Finding, data as string, lookups as string)) : null;
+        const slim = known || (own !== null && this.recordedOwn(f.key, own));
         stmt.run(
           ++this.seq,
           f.key,
@@ -172,6 +205,7 @@ export class Staging {
   /** Stage those of `findings` whose key is not staged yet (needs trackKeys); returns how many. */
   addUnstaged(findings: Iterable<Finding>, batch = 500): number {
     if (!this.keys) throw new Error('Staging.addUnstaged needs trackKeys');
+    this.flushKnown();
     let added = 0;
     let buffer: Finding[] = [];
     for (const f of findings) {
@@ -189,11 +223,12 @@ export class Staging {
   }
 
   get count(): number {
-    return this.seq;
+    return this.seq + this.known.length;
   }
 
   /** Re-queue findings whose ticket work failed in an earlier cycle, unless this pull has a fresher copy. */
   addPending(job: string): number {
+    this.flushKnown();
     const rows = this.db
       .prepare(
         `SELECT p.fkey, p.parent_key, p.status, p.ignored, p.data, p.lookups, p.scope FROM pending p
@@ -206,6 +241,7 @@ export class Staging {
 
   /** Pages of staged findings in the order chosen at construction. */
   *pages(pageSize = 2000): Generator<StagedFinding[]> {
+    this.flushKnown();
     const stmt = this.db.prepare(
       `SELECT seq, fkey, parent_key, status, ignored, data, lookups, scope, sort_key AS k FROM ${this.table}
        WHERE sort_key > ? OR (sort_key = ? AND seq > ?)
@@ -232,12 +268,13 @@ export class Staging {
    * confirmed (an intent row), and the finding waits for no retry.
    */
   *checkedPages(pageSize: number, check: DigestCheck): Generator<CheckedPage> {
+    this.flushKnown();
     const lanes = check.laneJobs.map((_, n) => `d${n}`);
     const stmt = this.db.prepare(
       `SELECT s.seq, s.sort_key AS k, s.digest AS own, s.refs${lanes.map((d) => `, ${d}.digest AS ${d}`).join('')} FROM ${this.table} s
        ${lanes
          .map(
-           (d) => `LEFT JOIN finding_digests ${d} ON ${d}.job = ? AND ${d}.fkey = s.fkey
+           (d) => `LEFT JOIN finding_digests ${d} INDEXED BY finding_digests_digest ON ${d}.job = ? AND ${d}.fkey = s.fkey
              AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.job = ${d}.job AND t.finding_key = ${d}.fkey AND (t.updated_at > ${d}.at OR t.state = 'pending' OR t.jira_key IS NULL))
              AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.job = ${d}.job AND p.fkey = ${d}.fkey)`,
          )

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { hash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +25,10 @@ const TEMPLATE = path.resolve(process.cwd(), 'templates/vmdr-per-detection.json'
 /** The fake VMDR source with what SLAs read (first found, severity) and TruRisk scores a test can change. */
 class Source extends FakeVmdrSource {
   truRisk = new Map<string, string>();
+  /** Digest each record before building its finding and ask the pipeline (`PullContext.known`), as the VMDR source does. */
+  asksKnown = false;
+  /** Findings the pipeline took by their source digest, never built. */
+  taken: string[] = [];
 
   override async *pull(ctx: PullContext): AsyncGenerator<{ label: string; findings: Finding[] }, PullResult, void> {
     const gen = super.pull(ctx);
@@ -33,6 +38,12 @@ class Source extends FakeVmdrSource {
       for (const f of next.value.findings) {
         f.data.FIRST_FOUND_DATETIME = '2026-01-01T00:00:00Z';
         f.data.SEVERITY = '4';
+      }
+      if (this.asksKnown && ctx.known) {
+        const findings = next.value.findings.map((f) => ({ ...f, sourceDigest: hash('sha1', JSON.stringify(f), 'base64') }));
+        const taken = ctx.known(findings.map(({ data: _data, ...head }) => head));
+        this.taken.push(...findings.filter((_f, n) => taken[n]).map((f) => f.key));
+        next.value.findings = findings.filter((_f, n) => !taken[n]);
       }
       yield next.value;
     }
@@ -72,7 +83,7 @@ function runtime(source: Source, sink: MemorySink, v: Variant = {}): JobRuntime 
   return { config, source, sink, scheme, log: silentLogger(), prepared: false, lanes };
 }
 
-describe('pipeline: unchanged findings passed over by their digest', () => {
+for (const asksKnown of [false, true]) describe(`pipeline: unchanged findings passed over by their digest${asksKnown ? ', the source asking by its own digest before building them' : ''}`, () => {
   let state: State;
   let source: Source;
   let sink: MemorySink;
@@ -96,6 +107,7 @@ describe('pipeline: unchanged findings passed over by their digest', () => {
   beforeEach(() => {
     state = openStateBundle(':memory:');
     source = new Source();
+    source.asksKnown = asksKnown;
     sink = new MemorySink();
     dir = mkdtempSync(path.join(os.tmpdir(), 'vb-digest-'));
     source.detections = [
@@ -127,6 +139,8 @@ describe('pipeline: unchanged findings passed over by their digest', () => {
     expect(staged).to.deep.equal([{ withData: 0, all: 4 }]);
     const again = await cycle(rt);
     expect(again.planned).to.deep.equal([]);
+    // Asked by its source digest, no finding of the re-pulls was built: the source built each once, in the first cycle.
+    expect(source.taken).to.deep.equal(asksKnown ? [...ALL, ...ALL] : []);
   });
 
   it('a finding whose own data changed is planned again, alone; a status change (Fixed) closes its ticket', async () => {
@@ -136,6 +150,8 @@ describe('pipeline: unchanged findings passed over by their digest', () => {
     const r = await cycle(rt);
     expect(r.planned).to.deep.equal(['host:1|qid:101|port:22']);
     expect(r.report.counts).to.include({ transitioned: 1, unchanged: 3 });
+    // The changed detection's source digest is not the recorded one: it alone is built.
+    expect(source.taken).to.deep.equal(asksKnown ? ALL.filter((k) => k !== 'host:1|qid:101|port:22') : []);
     expect(sink.issues.get(issueOf('1', '101').key)?.status).to.not.equal('Open');
   });
 
@@ -147,6 +163,8 @@ describe('pipeline: unchanged findings passed over by their digest', () => {
     expect(r.planned).to.deep.equal(['host:1|qid:100|port:443', 'host:2|qid:100|port:443']);
     expect(r.report.counts).to.include({ updated: 2 });
     expect(String(issueOf('1', '100').fields.summary)).to.contain('A new title of 100');
+    // Asking by its source digest, the source built none of them: the two planned took the data recorded with their digests.
+    expect(source.taken).to.deep.equal(asksKnown ? ALL : []);
   });
 
   it('a changed TruRisk score re-plans the findings of that host, and their tickets change', async () => {
@@ -160,6 +178,7 @@ describe('pipeline: unchanged findings passed over by their digest', () => {
     const after = JSON.stringify(issueOf('2', '100').fields);
     expect(after).to.not.equal(before);
     expect(after).to.contain('777');
+    expect(source.taken).to.deep.equal(asksKnown ? ALL : []);
   });
 
   it('a changed template re-plans every finding, and the tickets change', async () => {
@@ -170,6 +189,7 @@ describe('pipeline: unchanged findings passed over by their digest', () => {
     expect(r.planned).to.deep.equal(ALL);
     expect(r.report.counts).to.include({ updated: 3 });
     expect(String(issueOf('1', '100').fields.summary)).to.match(/^\[changed\] /);
+    expect(source.taken).to.deep.equal(asksKnown ? ALL : []);
   });
 
   it('a changed SLA policy re-plans every finding, and the tickets change (breached, then not)', async () => {

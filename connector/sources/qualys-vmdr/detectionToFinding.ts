@@ -1,7 +1,10 @@
-import type { Finding } from '../../model/finding.js';
+import { hash } from 'node:crypto';
+import type { Finding, FindingHead } from '../../model/finding.js';
 import { textOf, type OrgJsonObject } from './orgJson.js';
 
-export type DetectionRecord = { finding: Finding } | { rejected: { reason: string; record?: string } };
+export type BuiltRecord = { finding: Finding } | { rejected: { reason: string; record?: string } };
+/** Or a detection digested but not built yet: the pipeline is asked first (`PullContext.known`). */
+export type DetectionRecord = BuiltRecord | { head: FindingHead; build: () => Finding };
 
 /**
  * One HLD DETECTION with its HOST → one Finding.
@@ -16,7 +19,22 @@ export type DetectionRecord = { finding: Finding } | { rejected: { reason: strin
  * level, as the templates address them (`${ID}`, `${IP}`, `${QID}`, `${QDS.content}`);
  * `ID` stays the host id (the detection's own id is UNIQUE_VULN_ID).
  */
-export function detectionToFinding(host: OrgJsonObject, detection: OrgJsonObject): DetectionRecord {
+export function detectionToFinding(host: OrgJsonObject, detection: OrgJsonObject): BuiltRecord {
+  const head = detectionHead(host, detection);
+  if ('rejected' in head) return head;
+  return { finding: { ...head.head, data: mergedData(host, detection) } };
+}
+
+/** A detection's head and digest, its finding built only on demand. */
+export function digestedDetection(host: OrgJsonObject, hostPart: string, detection: OrgJsonObject): DetectionRecord {
+  const head = detectionHead(host, detection);
+  if ('rejected' in head) return head;
+  const sourceDigest = detectionDigest(hostPart, detection);
+  return { head: { ...head.head, sourceDigest }, build: () => ({ ...head.head, data: mergedData(host, detection), sourceDigest }) };
+}
+
+/** A detection's finding without its data: identity, status, lookups. */
+function detectionHead(host: OrgJsonObject, detection: OrgJsonObject): { head: Omit<Finding, 'data'> } | Extract<BuiltRecord, { rejected: unknown }> {
   const hostId = textOf(host.ID);
   const qid = textOf(detection.QID);
   if (!hostId || !qid) {
@@ -32,18 +50,39 @@ export function detectionToFinding(host: OrgJsonObject, detection: OrgJsonObject
   if (instance) key += `|instance:${instance}`;
 
   return {
-    finding: {
+    head: {
       key,
       parentKey: `host:${hostId}`,
       status: textOf(detection.STATUS),
       ignored: textOf(detection.IS_IGNORED) === '1',
-      data: mergedData(host, detection),
       lookups: [
         { ns: 'qualys.kb', id: qid, into: 'VULN' },
         { ns: 'qualys.host', id: hostId },
       ],
     },
   };
+}
+
+/**
+ * Bump when `detectionToFinding` would make another finding of the same XML (a new key
+ * rule, another data shape): every recorded source digest stops matching.
+ */
+const SOURCE_DIGEST_FORMAT = 1;
+
+/**
+ * The digest of what a detection's finding is made of: its HOST's fields (those before
+ * DETECTION_LIST, all the finding takes) and the DETECTION element as parsed, and the
+ * mapping's format. The host's part is hashed once per host (`hostPart`).
+ */
+function detectionDigest(hostPart: string, detection: OrgJsonObject): string {
+  return hash('sha1', `${hostPart}\u0000${JSON.stringify(detection)}`, 'base64');
+}
+
+/** A host's part of its detections' digests. */
+export function hostDigestPart(host: OrgJsonObject): string {
+  const fields: OrgJsonObject = {};
+  for (const k of Object.keys(host)) if (k !== 'DETECTION_LIST') fields[k] = host[k]!;
+  return `${SOURCE_DIGEST_FORMAT}\u0000${hash('sha1', JSON.stringify(fields), 'base64')}`;
 }
 
 /**

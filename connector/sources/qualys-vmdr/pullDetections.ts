@@ -1,10 +1,10 @@
 import { VulnbridgeError } from '../../errors.js';
-import type { FindingPage } from '../../model/finding.js';
+import type { FindingHead, FindingPage } from '../../model/finding.js';
 import { PageBuffer } from '../pageBuffer.js';
 import type { PullContext, PullResult } from '../types.js';
-import { detectionToFinding, type DetectionRecord } from './detectionToFinding.js';
+import { detectionToFinding, digestedDetection, hostDigestPart, type BuiltRecord, type DetectionRecord } from './detectionToFinding.js';
 import { hldParams, qualysDateTime } from './hldParams.js';
-import { objectOf } from './orgJson.js';
+import { objectOf, type OrgJsonObject } from './orgJson.js';
 import type { QualysApi } from './qualysApi.js';
 import { qualysPages, type RecordPicker } from './qualysPages.js';
 import type { QualysVmdrConfig } from './qualysVmdrConfig.js';
@@ -15,17 +15,44 @@ const hldPath = (version: string): string => `/api/${version}/fo/asset/host/vm/d
  * Takes each DETECTION as it closes, with its HOST's fields read so far: the HLD XSD
  * puts DETECTION_LIST last in HOST (qualys.md §1 "XML response"), so the host is
  * complete by then and a host with thousands of detections is never held whole.
+ *
+ * With `known` (the cycle passes over unchanged findings), each detection is digested
+ * first (`detectionDigest`) and its finding built only when the pipeline did not take
+ * it as recorded.
  */
-const pickDetections: RecordPicker<DetectionRecord> = (name, value, stack, out) => {
-  const depth = stack.length;
-  if (name === 'DETECTION' && stack[depth - 1]?.name === 'DETECTION_LIST' && stack[depth - 2]?.name === 'HOST') {
-    const detection = objectOf(value);
-    if (detection) out.push(detectionToFinding(stack[depth - 2]!.obj, detection));
-    else out.push({ rejected: { reason: 'empty DETECTION', record: String(value) } });
-    return true;
+function pickDetections(digest: boolean): RecordPicker<DetectionRecord> {
+  let host: OrgJsonObject | undefined;
+  let hostPart = '';
+  return (name, value, stack, out) => {
+    const depth = stack.length;
+    if (name === 'DETECTION' && stack[depth - 1]?.name === 'DETECTION_LIST' && stack[depth - 2]?.name === 'HOST') {
+      const detection = objectOf(value);
+      const hostObj = stack[depth - 2]!.obj;
+      if (!detection) out.push({ rejected: { reason: 'empty DETECTION', record: String(value) } });
+      else if (!digest) out.push(detectionToFinding(hostObj, detection));
+      else {
+        if (hostObj !== host) {
+          host = hostObj;
+          hostPart = hostDigestPart(hostObj);
+        }
+        out.push(digestedDetection(hostObj, hostPart, detection));
+      }
+      return true;
+    }
+    return name === 'HOST' && stack[depth - 1]?.name === 'HOST_LIST';
+  };
+}
+
+/** The batch's findings, those the pipeline did not take by their digest built now. */
+function* built(records: readonly DetectionRecord[], known: PullContext['known']): Generator<BuiltRecord> {
+  const digested = records.filter((r): r is Extract<DetectionRecord, { head: FindingHead }> => 'head' in r);
+  const taken = digested.length > 0 && known ? known(digested.map((r) => r.head)) : [];
+  let n = 0;
+  for (const r of records) {
+    if (!('head' in r)) yield r;
+    else if (!taken[n++]) yield { finding: r.build() };
   }
-  return name === 'HOST' && stack[depth - 1]?.name === 'HOST_LIST';
-};
+}
 
 /**
  * The HLD pull: incremental by `detection_updated_since` (or `vm_processed_after`) from
@@ -44,12 +71,12 @@ export async function* pullDetections(api: QualysApi, config: QualysVmdrConfig, 
     params: hldParams(config, since),
     what: 'Host List Detection',
     root: 'HOST_LIST_VM_DETECTION_OUTPUT',
-    pick: pickDetections,
+    pick: pickDetections(ctx.known !== undefined),
     signal: ctx.signal,
     log: ctx.log,
   });
   for await (const batch of pages) {
-    for (const record of batch.records) {
+    for (const record of built(batch.records, ctx.known)) {
       if ('finding' in record) buffer.findings.push(record.finding);
       else buffer.rejected.push(record.rejected);
       if (buffer.full) yield buffer.flush(batch.label);
