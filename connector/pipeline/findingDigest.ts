@@ -1,7 +1,7 @@
 import { hash } from 'node:crypto';
 import type { LookupCache } from '../state/lookupCache.js';
 import type { State } from '../state/stateBundle.js';
-import type { DigestCheck, Staging } from '../state/staging.js';
+import type { DigestCheck } from '../state/staging.js';
 import type { JiraLane } from './lanes.js';
 import type { JobRuntime } from './jobRuntime.js';
 
@@ -36,15 +36,16 @@ export function digestsApply(rt: JobRuntime, dryRun: boolean, keepData: boolean)
  * Time is not in it: SLA breaches of tickets no planned finding touched are the SLA
  * sweep's, every cycle.
  */
-export function digestCheck(rt: JobRuntime, state: State, lookups: LookupCache, staging: Staging): DigestCheck {
-  const versions = lookups.versions(staging.lookupIds);
+export function digestCheck(rt: JobRuntime, state: State, lookups: LookupCache): DigestCheck {
+  // Read as the findings are checked (bounded), not a map of every entry they name (one per host).
+  const version = lookups.versionReader();
   const kev = rt.lanes.jira.some((l) => l.sla) ? state.kev.version() : '';
   return {
     laneJobs: rt.lanes.jira.map((l) => l.ticketJob),
     laneParts: rt.lanes.jira.map((l) => lanePart(rt, l, kev)),
     digestOf: (own, refs) => {
       let out = own;
-      for (const [ns, id] of refs) out += `.${versions.get(`${ns}\0${id}`) ?? '-'}`;
+      for (const [ns, id] of refs) out += `.${version(ns, id)}`;
       return out;
     },
   };

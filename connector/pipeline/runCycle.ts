@@ -164,11 +164,13 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
 
     progress({ phase: 'enrich', findings: staging.count });
     await fromSource(enrich(rt, staging, lookups, signal, started));
+    // Nothing is staged after this and nothing else asks which entries the findings name (one per host).
+    staging.forgetLookupIds();
 
     const onStep = opts.onStep ?? (() => {});
     const { lanes } = rt;
     if (rt.config.kev && !dryRun) await refreshKev(rt.config.kev, state.kev, rt.log, started, signal);
-    const check = useDigests ? digestCheck(rt, state, lookups, staging) : undefined;
+    const check = useDigests ? digestCheck(rt, state, lookups) : undefined;
     const digests = check ? new FindingDigests(state.db) : undefined;
     const slaOf = (lane: (typeof lanes.jira)[number]): LaneSla | undefined =>
       lane.sla ? { policy: lane.sla, kevOf: (cve) => state.kev.get(cve), now: started } : undefined;

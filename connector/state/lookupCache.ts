@@ -5,6 +5,8 @@ import type { Db } from './openState.js';
 
 /** Parsed entries kept in memory: KB entries are shared by many findings but can be large. */
 const MEMO_SIZE = 4000;
+/** Versions a cycle's reader keeps (a key and a 12-character version each: about 100 bytes). */
+const VERSION_MEMO_SIZE = 16384;
 
 type Statement = BetterStatement<[string, string]>;
 
@@ -74,31 +76,36 @@ export class LookupCache {
   }
 
   /**
-   * The version of each entry as stored (overlay first: a short digest of its data,
-   * kept with it), by `ns\0id`; `-` for one not there. Read once per cycle for the ids
-   * its findings name: a changed KB entry or TruRisk score changes the digest of every
-   * finding that names it.
+   * The version of an entry as stored (overlay first: a short digest of its data, kept
+   * with it), `-` for one not there, read as it is asked for: a changed KB entry or
+   * TruRisk score changes the digest of every finding that names it. Each reader (one per
+   * cycle) keeps the versions it read in a small LRU, not one per entry the cycle's
+   * findings name: those are one per host, as many as a tenth of the findings. Findings
+   * are checked in parent order, so a host's entry is asked for by its findings in a row.
    */
-  versions(wanted: ReadonlyMap<string, ReadonlySet<string>>): Map<string, string> {
-    return this.reading(() => this.versionsIn(wanted));
+  versionReader(memoSize = VERSION_MEMO_SIZE): (ns: string, id: string) => string {
+    const memo = new Map<string, string>();
+    return (ns, id) => {
+      const k = `${ns}\0${id}`;
+      const hit = memo.get(k);
+      if (hit !== undefined) {
+        memo.delete(k);
+        memo.set(k, hit);
+        return hit;
+      }
+      const version = this.versionIn(ns, id);
+      if (memo.size >= memoSize) memo.delete(memo.keys().next().value as string);
+      memo.set(k, version);
+      return version;
+    };
   }
 
-  private versionsIn(wanted: ReadonlyMap<string, ReadonlySet<string>>): Map<string, string> {
-    const out = new Map<string, string>();
-    for (const [ns, ids] of wanted) {
-      for (const id of ids) {
-        let version = '-';
-        for (const [n, stmt] of this.versionReads.entries()) {
-          const row = stmt.get(ns, id) as { version: string | null } | undefined;
-          if (row) {
-            version = row.version ?? versionOf((this.reads[n]!.get(ns, id) as { data: string }).data);
-            break;
-          }
-        }
-        out.set(`${ns}\0${id}`, version);
-      }
+  private versionIn(ns: string, id: string): string {
+    for (const [n, stmt] of this.versionReads.entries()) {
+      const row = stmt.get(ns, id) as { version: string | null } | undefined;
+      if (row) return row.version ?? versionOf((this.reads[n]!.get(ns, id) as { data: string }).data);
     }
-    return out;
+    return '-';
   }
 
   get(ns: string, id: string): TemplateContext | undefined {

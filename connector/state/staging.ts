@@ -222,6 +222,14 @@ export class Staging {
     return added + buffer.length;
   }
 
+  /**
+   * Drop `lookupIds` once the lookups are fetched: one id per host the findings name, as
+   * many as a tenth of them, is not kept through the cycle's ticket work.
+   */
+  forgetLookupIds(): void {
+    this.lookupIds.clear();
+  }
+
   get count(): number {
     return this.seq + this.known.length;
   }
@@ -295,22 +303,26 @@ export class Staging {
       const last = rows[rows.length - 1];
       lastKey = last.k;
       lastSeq = last.seq;
-      const page: CheckedPage = { findings: [], unchanged: 0 };
-      for (const r of rows) {
-        const digest = r.own === null ? undefined : check.digestOf(r.own, refsOf(r.refs ?? ''));
-        if (digest !== undefined && lanes.every((d, n) => r[d] === `${digest}.${check.laneParts[n]}`)) {
-          page.unchanged++;
-          continue;
+      // One read transaction for the page's reads (lookup versions, the rows to plan), not one per statement.
+      const page = this.db.transaction((): CheckedPage => {
+        const out: CheckedPage = { findings: [], unchanged: 0 };
+        for (const r of rows) {
+          const digest = r.own === null ? undefined : check.digestOf(r.own, refsOf(r.refs ?? ''));
+          if (digest !== undefined && lanes.every((d, n) => r[d] === `${digest}.${check.laneParts[n]}`)) {
+            out.unchanged++;
+            continue;
+          }
+          const row = full.get(r.seq) as StagedRow;
+          if (row.data === null) Object.assign(row, recorded.get(check.laneJobs[0], row.fkey) as Pick<StagedRow, 'data' | 'lookups'>);
+          const f = toFinding(row);
+          if (digest !== undefined) {
+            f.digest = digest;
+            f.raw = { data: row.data, lookups: row.lookups };
+          }
+          out.findings.push(f);
         }
-        const row = full.get(r.seq) as StagedRow;
-        if (row.data === null) Object.assign(row, recorded.get(check.laneJobs[0], row.fkey) as Pick<StagedRow, 'data' | 'lookups'>);
-        const f = toFinding(row);
-        if (digest !== undefined) {
-          f.digest = digest;
-          f.raw = { data: row.data, lookups: row.lookups };
-        }
-        page.findings.push(f);
-      }
+        return out;
+      })();
       yield page;
     }
   }

@@ -14,7 +14,6 @@ import { runCycle, type CycleReport } from '../../connector/pipeline/runCycle.js
 import { routesSchema, type Routes } from '../../connector/routing/routesSchema.js';
 import type { EnrichContext, PullContext, PullResult } from '../../connector/sources/types.js';
 import { openStateBundle, type State } from '../../connector/state/stateBundle.js';
-import { Staging } from '../../connector/state/staging.js';
 import { loadScheme } from '../../connector/templates/loadScheme.js';
 import { resolveSlaPolicy, type SlaPolicyInput } from '../../connector/templates/sla/slaPolicy.js';
 import { FakeVmdrSource } from '../support/fakeSource.js';
@@ -261,7 +260,7 @@ for (const asksKnown of [false, true]) describe(`pipeline: unchanged findings pa
   });
 
   it("the lane part of the digest changes with the template, the SLA policy, the KEV catalog, the routing and the sink's config, and with nothing else", () => {
-    const part = (rt: JobRuntime) => digestCheck(rt, state, state.lookups, new Staging(state.db, 0)).laneParts[0];
+    const part = (rt: JobRuntime) => digestCheck(rt, state, state.lookups).laneParts[0];
     const base = part(runtime(source, sink));
     expect(part(runtime(source, sink))).to.equal(base);
     const changed = path.join(dir, 'changed.json');

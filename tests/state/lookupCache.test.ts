@@ -46,4 +46,22 @@ describe('state/LookupCache', () => {
       overlay.close();
     }
   });
+
+  it('versionReader: the version of a stored entry as asked ("-" when missing), the same however many are asked, a changed entry another', () => {
+    const cache = new LookupCache(db);
+    cache.putMany([{ ns: 'kb', id: '1', data: { TITLE: 'one' } }, { ns: 'host', id: '1', data: { IP: '10.0.0.1' } }], CYCLE);
+    // A memo of two entries: asking for a third drops the least recent, asked again it is read again.
+    const version = cache.versionReader(2);
+    const kb1 = version('kb', '1');
+    expect(kb1).to.match(/^[A-Za-z0-9+/]{12}$/);
+    expect(version('host', '1')).to.not.equal(kb1);
+    expect(version('kb', 'missing')).to.equal('-');
+    expect(version('kb', '1')).to.equal(kb1);
+    cache.putMany([{ ns: 'kb', id: '1', data: { TITLE: 'one, revised' } }], CYCLE);
+    const revised = cache.versionReader()('kb', '1');
+    expect(revised).to.not.equal(kb1);
+    // An entry written before versions were kept: its data is hashed.
+    db.prepare(`UPDATE lookups SET version = NULL WHERE ns = 'kb' AND id = '1'`).run();
+    expect(cache.versionReader()('kb', '1')).to.equal(revised);
+  });
 });
