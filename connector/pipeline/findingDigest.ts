@@ -8,9 +8,10 @@ import type { JobRuntime } from './jobRuntime.js';
 /**
  * Bump when the planner or the renderer would make a different ticket from the same
  * inputs (a new field, another label rule): every digest recorded before no longer
- * matches, and the next cycle plans every finding once.
+ * matches, and the next cycle plans every finding once. 2: a digest is recorded with the
+ * finding's head (a finding passed over as it is pulled may have to be staged from it).
  */
-export const DIGEST_FORMAT = 1;
+export const DIGEST_FORMAT = 2;
 
 /**
  * Whether a cycle may pass over unchanged findings by their digest: real (not dry)
@@ -45,7 +46,7 @@ export function digestCheck(rt: JobRuntime, state: State, lookups: LookupCache):
     laneParts: rt.lanes.jira.map((l) => lanePart(rt, l, kev)),
     digestOf: (own, refs) => {
       let out = own;
-      for (const [ns, id] of refs) out += `.${version(ns, id)}`;
+      for (const r of refs) out += `.${version(r.ns, r.id)}`;
       return out;
     },
   };

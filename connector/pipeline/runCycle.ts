@@ -155,6 +155,10 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
     if (mode === 'pull' && !dryRun && reconcileDue(state, job, rt.config.reconcileHours, started)) {
       await reconcileTickets({ job, lanes: rt.lanes.jira, sink: rt.sink, state, log: rt.log, onStep: opts.onStep ?? (() => {}), signal, now: started });
     }
+    // Before the pull: the KEV catalog is part of what a finding's tickets depend on, and
+    // findings are passed over by their digest as they are pulled.
+    if (rt.config.kev && !dryRun) await refreshKev(rt.config.kev, state.kev, rt.log, started, signal);
+    if (useDigests) staging.passOver(digestCheck(rt, state, lookups));
     const pulled: PullResult =
       mode === 'pull' ? await fromSource(pull(rt, state, staging, counts, signal, started, progress)) : { nextCursors: state.cursors.get(job) };
     const inboxIds = rt.source.webhook ? await intakePushed(rt, state, staging, counts, signal, mode) : [];
@@ -163,13 +167,15 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
     if (hadPending) staging.addPending(job);
 
     progress({ phase: 'enrich', findings: staging.count });
-    await fromSource(enrich(rt, staging, lookups, signal, started));
+    const changed = await fromSource(enrich(rt, staging, lookups, signal, started));
+    // Findings passed over by the versions stored before the enrichment, that name an entry it changed.
+    const restaged = staging.restagePassed(changed);
+    if (restaged > 0) rt.log.debug('findings passed over while pulling are planned after all: an entry they name changed', { findings: restaged });
     // Nothing is staged after this and nothing else asks which entries the findings name (one per host).
     staging.forgetLookupIds();
 
     const onStep = opts.onStep ?? (() => {});
     const { lanes } = rt;
-    if (rt.config.kev && !dryRun) await refreshKev(rt.config.kev, state.kev, rt.log, started, signal);
     const check = useDigests ? digestCheck(rt, state, lookups) : undefined;
     const digests = check ? new FindingDigests(state.db) : undefined;
     const slaOf = (lane: (typeof lanes.jira)[number]): LaneSla | undefined =>
@@ -238,6 +244,8 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
       counts.findings += page.length + unchanged;
       progress({ phase: dryRun ? 'plan' : 'apply', findings: counts.findings, expected: { done: counts.findings, total: staging.count, unit: 'findings' } });
     }
+    for (const c of laneCounts) c.unchanged += staging.passedOver;
+    counts.findings += staging.passedOver;
     for (const w of works) await w.finish();
     // Breaches and re-dating of the tickets no finding of this cycle touched (no re-pull).
     if (!dryRun) {

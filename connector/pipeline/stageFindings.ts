@@ -144,16 +144,18 @@ export function resolveGone(rt: JobRuntime, state: State, staging: Staging, scop
 }
 
 
-export async function enrich(rt: JobRuntime, staging: Staging, lookups: LookupCache, signal: AbortSignal, started: Date): Promise<void> {
+/** Fetches the stale lookups the staged (and passed-over) findings name; returns the entries it changed (`ns US id`). */
+export async function enrich(rt: JobRuntime, staging: Staging, lookups: LookupCache, signal: AbortSignal, started: Date): Promise<Set<string>> {
   const wanted = new Map<string, string[]>();
+  const changed = new Set<string>();
   for (const [ns, set] of staging.lookupIds) {
     const stale = lookups.stale(ns, set, rt.source.lookupTtlSec[ns] ?? 0, started.getTime());
     if (stale.length) wanted.set(ns, stale);
   }
-  if (wanted.size === 0) return;
+  if (wanted.size === 0) return changed;
   let buffer: Array<{ ns: string; id: string; data: TemplateContext }> = [];
   const flush = () => {
-    lookups.putMany(buffer);
+    for (const c of lookups.putMany(buffer)) changed.add(c);
     buffer = [];
   };
   try {
@@ -169,4 +171,5 @@ export async function enrich(rt: JobRuntime, staging: Staging, lookups: LookupCa
   } finally {
     flush();
   }
+  return changed;
 }

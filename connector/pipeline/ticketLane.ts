@@ -96,7 +96,7 @@ export class TicketLane {
     if (!this.digests) return;
     for (const pk of plan.shared) this.shared.add(pk);
     const queued = (this.applier as TicketApplier).queued();
-    const entries: Array<{ fkey: string; digest: string; data: string; lookups: string }> = [];
+    const entries: Array<{ fkey: string; digest: string; data: string; lookups: string; head: string }> = [];
     for (const i of plan.tickets) {
       const { digest, key, raw } = i.finding;
       if (digest === undefined || raw === undefined || this.shared.has(i.pk)) continue;

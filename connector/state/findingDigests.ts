@@ -12,9 +12,9 @@ export class FindingDigests {
 
   constructor(private readonly db: Db) {
     this.upsert = db.prepare(
-      `INSERT INTO finding_digests (job, fkey, digest, at, data, lookups)
-       SELECT @job, @fkey, @digest, @at, @data, @lookups WHERE NOT EXISTS (SELECT 1 FROM pending WHERE job = @job AND fkey = @fkey)
-       ON CONFLICT(job, fkey) DO UPDATE SET digest = excluded.digest, at = excluded.at, data = excluded.data, lookups = excluded.lookups`,
+      `INSERT INTO finding_digests (job, fkey, digest, at, data, lookups, head)
+       SELECT @job, @fkey, @digest, @at, @data, @lookups, @head WHERE NOT EXISTS (SELECT 1 FROM pending WHERE job = @job AND fkey = @fkey)
+       ON CONFLICT(job, fkey) DO UPDATE SET digest = excluded.digest, at = excluded.at, data = excluded.data, lookups = excluded.lookups, head = excluded.head`,
     );
     this.completeStmt = db.prepare(
       `UPDATE finding_digests SET digest = @digest, at = @at
@@ -24,16 +24,16 @@ export class FindingDigests {
 
   /**
    * Record the digests of findings whose ticket work in the lane `job` succeeded, with
-   * their data and lookups as staged (JSON): a later cycle stages a finding whose own
+   * their data, lookups and head as staged (JSON): a later cycle stages a finding whose own
    * digest is this one without its data, and takes it from here if it must plan it. One transaction.
    */
-  record(job: string, entries: ReadonlyArray<{ fkey: string; digest: string; data: string; lookups: string }>): void {
+  record(job: string, entries: ReadonlyArray<{ fkey: string; digest: string; data: string; lookups: string; head: string }>): void {
     if (entries.length === 0) return;
     // The wall clock, as tickets.updated_at: a row written after this voids the digest.
     const at = new Date().toISOString();
     const stmt = this.upsert;
     this.db.transaction(() => {
-      for (const e of entries) stmt.run({ job, fkey: e.fkey, digest: e.digest, at, data: e.data, lookups: e.lookups });
+      for (const e of entries) stmt.run({ job, fkey: e.fkey, digest: e.digest, at, data: e.data, lookups: e.lookups, head: e.head });
     })();
   }
 

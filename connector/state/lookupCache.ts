@@ -5,8 +5,12 @@ import type { Db } from './openState.js';
 
 /** Parsed entries kept in memory: KB entries are shared by many findings but can be large. */
 const MEMO_SIZE = 4000;
-/** Versions a cycle's reader keeps (a key and a 12-character version each: about 100 bytes). */
-const VERSION_MEMO_SIZE = 16384;
+/**
+ * Versions a cycle's reader keeps (an id and a 12-character version each: about 100
+ * bytes): more than the KnowledgeBase entries a large pull names (the simulator draws
+ * from 40,000 QIDs), so each is read once.
+ */
+const VERSION_MEMO_SIZE = 65536;
 
 type Statement = BetterStatement<[string, string]>;
 
@@ -65,14 +69,22 @@ export class LookupCache {
     return out;
   }
 
-  putMany(entries: ReadonlyArray<{ ns: string; id: string; data: TemplateContext }>, atMs: number = Date.now()): void {
+  /**
+   * Store fetched entries; returns those whose version this changed (new ones too), as
+   * `ns US id`: findings passed over before the fetch that name one must be planned.
+   */
+  putMany(entries: ReadonlyArray<{ ns: string; id: string; data: TemplateContext }>, atMs: number = Date.now()): string[] {
+    const changed: string[] = [];
     this.writeDb.transaction(() => {
       for (const e of entries) {
         const data = JSON.stringify(e.data);
-        this.upsert.run(e.ns, e.id, data, atMs, versionOf(data));
+        const version = versionOf(data);
+        if (this.versionIn(e.ns, e.id) !== version) changed.push(`${e.ns}\u001f${e.id}`);
+        this.upsert.run(e.ns, e.id, data, atMs, version);
         this.memo.delete(`${e.ns}\0${e.id}`);
       }
     })();
+    return changed;
   }
 
   /**
@@ -84,18 +96,22 @@ export class LookupCache {
    * are checked in parent order, so a host's entry is asked for by its findings in a row.
    */
   versionReader(memoSize = VERSION_MEMO_SIZE): (ns: string, id: string) => string {
-    const memo = new Map<string, string>();
+    // Per namespace, and emptied when full rather than kept in LRU order: a hit (nearly every
+    // ask: a host's findings come in a row, QIDs repeat) is one map read, no key built.
+    const memo = new Map<string, Map<string, string>>();
+    let size = 0;
     return (ns, id) => {
-      const k = `${ns}\0${id}`;
-      const hit = memo.get(k);
-      if (hit !== undefined) {
-        memo.delete(k);
-        memo.set(k, hit);
-        return hit;
-      }
+      let versions = memo.get(ns);
+      if (!versions) memo.set(ns, (versions = new Map()));
+      const hit = versions.get(id);
+      if (hit !== undefined) return hit;
       const version = this.versionIn(ns, id);
-      if (memo.size >= memoSize) memo.delete(memo.keys().next().value as string);
-      memo.set(k, version);
+      if (size >= memoSize) {
+        for (const m of memo.values()) m.clear();
+        size = 0;
+      }
+      versions.set(id, version);
+      size++;
       return version;
     };
   }

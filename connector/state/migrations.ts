@@ -246,4 +246,23 @@ export const migrations: readonly string[] = [
   // (a finding's JSON, a KnowledgeBase entry) and spread over many times more pages.
   `CREATE INDEX finding_digests_digest ON finding_digests(job, fkey, digest, at);
    CREATE INDEX lookups_version ON lookups(ns, id, fetched_at, version);`,
+  // 15: a finding passed over as it is pulled is never staged; if the cycle's enrichment
+  // then changes an entry it names, it is staged from its record: its head (parent key,
+  // status, ignored, scope) is recorded with its data. A ticket row written (reconcile, SLA
+  // sweep, a create not yet confirmed) or a retry queued voids the finding's digest as it
+  // happens, so reading a digest is one index probe, not three. (Digests recorded before
+  // this are of format 1 and match nothing: findingDigest.ts DIGEST_FORMAT.)
+  `ALTER TABLE finding_digests ADD COLUMN head TEXT;
+   CREATE TRIGGER tickets_insert_voids_digest AFTER INSERT ON tickets WHEN NEW.finding_key IS NOT NULL BEGIN
+     UPDATE finding_digests SET digest = '' WHERE job = NEW.job AND fkey = NEW.finding_key AND digest <> '';
+   END;
+   CREATE TRIGGER tickets_update_voids_digest AFTER UPDATE ON tickets WHEN NEW.finding_key IS NOT NULL BEGIN
+     UPDATE finding_digests SET digest = '' WHERE job = NEW.job AND fkey = NEW.finding_key AND digest <> '';
+   END;
+   CREATE TRIGGER pending_insert_voids_digest AFTER INSERT ON pending BEGIN
+     UPDATE finding_digests SET digest = '' WHERE job = NEW.job AND fkey = NEW.fkey AND digest <> '';
+   END;
+   CREATE TRIGGER pending_update_voids_digest AFTER UPDATE ON pending BEGIN
+     UPDATE finding_digests SET digest = '' WHERE job = NEW.job AND fkey = NEW.fkey AND digest <> '';
+   END;`,
 ];

@@ -12,8 +12,8 @@ export interface StagedFinding extends Finding {
    * part, once the finding's ticket work there succeeded.
    */
   digest?: string;
-  /** Its data and lookups as staged (JSON): what a lane records with its digest. */
-  raw?: { data: string; lookups: string };
+  /** Its data, lookups and head as staged (JSON): what a lane records with its digest. */
+  raw?: { data: string; lookups: string; head: string };
 }
 
 /** Separators of a staged finding's lookup refs (`ns US id RS ns US id`): never in a namespace or an id. */
@@ -31,7 +31,77 @@ export interface DigestCheck {
   /** Each lane's part of the digest, in the order of `laneJobs`. */
   laneParts: readonly string[];
   /** The finding's digest outside the lanes: its own digest and the versions of the lookups it names. */
-  digestOf(own: string, refs: readonly (readonly [ns: string, id: string])[]): string;
+  digestOf(own: string, refs: readonly Pick<LookupRef, 'ns' | 'id'>[]): string;
+}
+
+/** A finding's head as a lane records it with its digest: what staging it again from the record needs. */
+export function headJson(f: Pick<Finding, 'parentKey' | 'status' | 'ignored' | 'scope'>): string {
+  return JSON.stringify([f.parentKey ?? '', f.status, f.ignored ? 1 : 0, f.scope ?? null]);
+}
+
+/** A recorded digest as the pull-time check reads it (covering index only); `''` when voided. */
+interface RecordedRow {
+  r: number;
+  digest: string;
+}
+
+/**
+ * Findings passed over while they were pulled (`addKnown` with `passOver`): never staged.
+ * Kept per finding are its lane-0 digest row (rowid) and the lookups it names (interned),
+ * 8 + 4 per lookup bytes, so those naming an entry the cycle's enrichment changed can be
+ * staged after all (`restagePassed`).
+ */
+class PassedOver {
+  count = 0;
+  private rows = new Float64Array(1024);
+  private refs = new Int32Array(4096);
+  private refsUsed = 0;
+  private readonly refIds = new Map<string, number>();
+  private readonly refNames: string[] = [];
+
+  add(rowid: number, lookups: readonly LookupRef[]): void {
+    if (this.count === this.rows.length) this.rows = grown(this.rows);
+    this.rows[this.count++] = rowid;
+    while (this.refsUsed + lookups.length + 1 > this.refs.length) this.refs = grown(this.refs);
+    this.refs[this.refsUsed++] = lookups.length;
+    for (const l of lookups) {
+      const name = `${l.ns}${UNIT}${l.id}`;
+      let id = this.refIds.get(name);
+      if (id === undefined) {
+        id = this.refNames.push(name) - 1;
+        this.refIds.set(name, id);
+      }
+      this.refs[this.refsUsed++] = id;
+    }
+  }
+
+  /** The digest rows of the findings that name one of `changed` (`ns US id`), taken out of the count. */
+  take(changed: ReadonlySet<string>): number[] {
+    const hit = new Uint8Array(this.refNames.length);
+    let any = false;
+    for (const [n, name] of this.refNames.entries()) {
+      if (!changed.has(name)) continue;
+      hit[n] = 1;
+      any = true;
+    }
+    if (!any) return [];
+    const out: number[] = [];
+    for (let f = 0, at = 0; f < this.count; f++) {
+      const n = this.refs[at++] as number;
+      let named = false;
+      for (let k = 0; k < n; k++) if (hit[this.refs[at + k] as number]) named = true;
+      at += n;
+      if (named) out.push(this.rows[f] as number);
+    }
+    this.count -= out.length;
+    return out;
+  }
+}
+
+function grown<T extends Float64Array | Int32Array>(a: T): T {
+  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+  b.set(a);
+  return b;
 }
 
 /** A page of staged findings to plan, and how many were passed over as unchanged in every lane. */
@@ -92,7 +162,10 @@ export class Staging {
   /** Findings `addKnown` took, staged in batches. */
   private known: FindingHead[] = [];
   /** The recorded digests of a finding in each lane, when their own part may spare staging its data. */
-  private readonly recorded?: Array<Statement<[string, string], string>>;
+  private readonly recorded?: Array<Statement<[string, string], RecordedRow>>;
+  /** The digest check of findings as they are pulled (`passOver`). */
+  private check?: DigestCheck;
+  private readonly passed = new PassedOver();
 
   /**
    * `parent` order brings a parent's children together (linking schemes); `lookup` order
@@ -115,7 +188,10 @@ export class Staging {
     if (trackKeys) this.keys = new Set();
     this.digests = digests !== false;
     if (Array.isArray(digests) && digests.length > 0) {
-      this.recorded = digests.map(() => db.prepare<[string, string], string>(`SELECT digest FROM finding_digests INDEXED BY finding_digests_digest WHERE job = ? AND fkey = ?`).pluck());
+      // From the covering index: a ticket row written or a retry queued since voided it (migration 15's triggers).
+      this.recorded = digests.map(() =>
+        db.prepare<[string, string], RecordedRow>(`SELECT rowid AS r, digest FROM finding_digests INDEXED BY finding_digests_digest WHERE job = ? AND fkey = ?`),
+      );
       this.laneJobs = digests;
     }
     const name = `staged_${++tables}`;
@@ -137,16 +213,79 @@ export class Staging {
   }
 
   /**
+   * Pass over, as they are pulled, findings whose recorded digest in every lane is what
+   * they depend on now (`check`, with the lookup versions stored before this cycle's
+   * enrichment): they are never staged. Those naming an entry the enrichment then changes
+   * are staged after all (`restagePassed`).
+   */
+  passOver(check: DigestCheck): void {
+    if (this.recorded) this.check = check;
+  }
+
+  /** Findings passed over as they were pulled, not staged since. */
+  get passedOver(): number {
+    return this.passed.count;
+  }
+
+  /**
    * Findings by their heads and source digests (`PullContext.known`): one whose digest
-   * every lane recorded as its own is staged without data (as `add` stages such a
-   * finding), and `true` says its data need not be built; else `false`, and the source
-   * builds it and it comes through `add`. One read transaction for the batch.
+   * every lane recorded as what it depends on now is passed over (`passOver`); one whose
+   * own part every lane recorded (with its data) is staged without data (as `add` stages
+   * such a finding). For both `true` says its data need not be built; else `false`, and
+   * the source builds it and it comes through `add`. One read transaction for the batch.
    */
   addKnown(heads: readonly FindingHead[]): boolean[] {
-    const taken = this.db.transaction(() => heads.map((h) => this.recordedOwn(h.key, h.sourceDigest)))();
-    for (const [n, h] of heads.entries()) if (taken[n]) this.known.push(h);
+    const taken = this.db.transaction(() => heads.map((h) => this.knownOne(h)))();
     if (this.known.length >= 500) this.flushKnown();
     return taken;
+  }
+
+  private knownOne(h: FindingHead): boolean {
+    const recorded = this.recorded;
+    if (!recorded || h.sourceDigest === undefined) return false;
+    const rows = recorded.map((stmt, n) => stmt.get(this.laneJobs[n] as string, h.key));
+    const check = this.check;
+    if (check && rows.every((r) => r !== undefined && r.digest !== '')) {
+      const digest = check.digestOf(h.sourceDigest, h.lookups ?? []);
+      if (rows.every((r, n) => r?.digest === `${digest}.${check.laneParts[n]}`)) {
+        this.passed.add((rows[0] as RecordedRow).r, h.lookups ?? []);
+        this.noteLookups(h);
+        return true;
+      }
+    }
+    const prefix = `${h.sourceDigest}.`;
+    if (!rows.every((r) => r !== undefined && r.digest.startsWith(prefix))) return false;
+    this.known.push(h);
+    return true;
+  }
+
+  /**
+   * Stage the passed-over findings that name an entry of `changed` (`ns US id`, the
+   * entries this cycle's enrichment changed): without data, from their recorded head, so
+   * `checkedPages` plans them with the data recorded with their digest. Returns how many.
+   */
+  restagePassed(changed: ReadonlySet<string>): number {
+    const rows = this.passed.take(changed);
+    if (rows.length === 0) return 0;
+    const read = this.db.prepare(`SELECT fkey, digest, lookups, head FROM finding_digests WHERE rowid = ?`);
+    const heads = this.db.transaction(() =>
+      rows.map((rowid): FindingHead => {
+        const r = read.get(rowid) as { fkey: string; digest: string; lookups: string; head: string };
+        const [parentKey, status, ignored, scope] = JSON.parse(r.head) as [string, string, number, string | null];
+        return {
+          key: r.fkey,
+          parentKey,
+          status,
+          ignored: ignored === 1,
+          ...(scope === null ? {} : { scope }),
+          lookups: JSON.parse(r.lookups) as LookupRef[],
+          // The recorded digest starts with the finding's own: the same as now, or it was not passed over.
+          sourceDigest: r.digest.slice(0, r.digest.indexOf('.')),
+        };
+      }),
+    )();
+    this.insertAll(heads, true);
+    return heads.length;
   }
 
   /** Whether `addKnown` can take findings: the lanes' recorded digests are looked up while staging. */
@@ -167,11 +306,7 @@ export class Staging {
     this.db.transaction(() => {
       for (const f of findings) {
         this.keys?.add(f.key);
-        for (const ref of f.lookups ?? []) {
-          let ids = this.lookupIds.get(ref.ns);
-          if (!ids) this.lookupIds.set(ref.ns, (ids = new Set()));
-          ids.add(ref.id);
-        }
+        this.noteLookups(f);
         const first = f.lookups?.[0];
         const sortKey = this.order === 'parent' ? (f.parentKey ?? '') : first ? `${first.ns}\n${first.id}` : '';
         const data = known ? null : JSON.stringify((f as Finding).data);
@@ -199,7 +334,16 @@ export class Staging {
   private recordedOwn(fkey: string, own: string): boolean {
     if (!this.recorded) return false;
     const prefix = `${own}.`;
-    return this.recorded.every((stmt, n) => (stmt.get(this.laneJobs[n] as string, fkey) ?? '').startsWith(prefix));
+    return this.recorded.every((stmt, n) => stmt.get(this.laneJobs[n] as string, fkey)?.digest.startsWith(prefix) ?? false);
+  }
+
+  /** The lookups a finding names are fetched (or refreshed) before planning, whether it is staged or passed over. */
+  private noteLookups(f: Pick<Finding, 'lookups'>): void {
+    for (const ref of f.lookups ?? []) {
+      let ids = this.lookupIds.get(ref.ns);
+      if (!ids) this.lookupIds.set(ref.ns, (ids = new Set()));
+      ids.add(ref.id);
+    }
   }
 
   /** Stage those of `findings` whose key is not staged yet (needs trackKeys); returns how many. */
@@ -230,8 +374,9 @@ export class Staging {
     this.lookupIds.clear();
   }
 
+  /** Findings staged or passed over so far. */
   get count(): number {
-    return this.seq + this.known.length;
+    return this.seq + this.known.length + this.passed.count;
   }
 
   /** Re-queue findings whose ticket work failed in an earlier cycle, unless this pull has a fresher copy. */
@@ -271,22 +416,16 @@ export class Staging {
    * Pages in the order chosen at construction, passing over the findings whose recorded
    * digest in every lane is what they depend on now (`check`), without reading or
    * parsing their data: only the changed, new and retried ones are built and planned. A
-   * lane's digest counts only while no ticket row of the finding there changed after it
-   * was recorded (reconcile, SLA sweep, a person's close) or waits for its create to be
-   * confirmed (an intent row), and the finding waits for no retry.
+   * lane's digest counts only while no ticket row of the finding there was written after
+   * it was recorded (reconcile, SLA sweep, a person's close, an intent row) and no retry
+   * was queued: those void it as they happen (migration 15's triggers).
    */
   *checkedPages(pageSize: number, check: DigestCheck): Generator<CheckedPage> {
     this.flushKnown();
     const lanes = check.laneJobs.map((_, n) => `d${n}`);
     const stmt = this.db.prepare(
       `SELECT s.seq, s.sort_key AS k, s.digest AS own, s.refs${lanes.map((d) => `, ${d}.digest AS ${d}`).join('')} FROM ${this.table} s
-       ${lanes
-         .map(
-           (d) => `LEFT JOIN finding_digests ${d} INDEXED BY finding_digests_digest ON ${d}.job = ? AND ${d}.fkey = s.fkey
-             AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.job = ${d}.job AND t.finding_key = ${d}.fkey AND (t.updated_at > ${d}.at OR t.state = 'pending' OR t.jira_key IS NULL))
-             AND NOT EXISTS (SELECT 1 FROM pending p WHERE p.job = ${d}.job AND p.fkey = ${d}.fkey)`,
-         )
-         .join('\n')}
+       ${lanes.map((d) => `LEFT JOIN finding_digests ${d} INDEXED BY finding_digests_digest ON ${d}.job = ? AND ${d}.fkey = s.fkey`).join('\n')}
        WHERE s.sort_key > ? OR (s.sort_key = ? AND s.seq > ?)
        ORDER BY s.sort_key, s.seq LIMIT ?`,
     );
@@ -317,7 +456,7 @@ export class Staging {
           const f = toFinding(row);
           if (digest !== undefined) {
             f.digest = digest;
-            f.raw = { data: row.data, lookups: row.lookups };
+            f.raw = { data: row.data, lookups: row.lookups, head: headJson(f) };
           }
           out.findings.push(f);
         }
@@ -339,11 +478,11 @@ function ownDigest(f: Finding, data: string, lookups: string): string {
   return hash('sha1', `${head}\u0000${lookups}\u0000${data}`, 'base64');
 }
 
-function refsOf(refs: string): Array<[string, string]> {
+function refsOf(refs: string): Array<Pick<LookupRef, 'ns' | 'id'>> {
   if (refs === '') return [];
   return refs.split(RECORD).map((r) => {
     const cut = r.indexOf(UNIT);
-    return [r.slice(0, cut), r.slice(cut + 1)];
+    return { ns: r.slice(0, cut), id: r.slice(cut + 1) };
   });
 }
 

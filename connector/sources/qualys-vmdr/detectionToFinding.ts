@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Finding, FindingHead } from '../../model/finding.js';
-import { textOf, type OrgJsonObject } from './orgJson.js';
+import { objectOf, OrgJsonBuilder, textOf, type OrgJsonObject, type RawElement } from './orgJson.js';
 
 export type BuiltRecord = { finding: Finding } | { rejected: { reason: string; record?: string } };
 /** Or a detection digested but not built yet: the pipeline is asked first (`PullContext.known`). */
@@ -25,12 +25,29 @@ export function detectionToFinding(host: OrgJsonObject, detection: OrgJsonObject
   return { finding: { ...head.head, data: mergedData(host, detection) } };
 }
 
-/** A detection's head and digest, its finding built only on demand. */
-export function digestedDetection(host: OrgJsonObject, hostPart: string, detection: OrgJsonObject): DetectionRecord {
-  const head = detectionHead(host, detection);
-  if ('rejected' in head) return head;
-  const sourceDigest = detectionDigest(hostPart, detection);
-  return { head: { ...head.head, sourceDigest }, build: () => ({ ...head.head, data: mergedData(host, detection), sourceDigest }) };
+/**
+ * A DETECTION taken as text (`OrgJsonBuilderOptions.raw`): its head from its fields and
+ * its digest from its text, its finding parsed and built only if the pipeline asks.
+ */
+export function digestedDetection(host: OrgJsonObject, hostPart: string, element: RawElement): DetectionRecord {
+  const head = detectionHead(host, element.fields);
+  if ('rejected' in head) {
+    const detection = parsedElement(element.xml);
+    return detection ? detectionToFinding(host, detection) : { rejected: { reason: 'empty DETECTION', record: element.xml.slice(0, 500) } };
+  }
+  const sourceDigest = hash('sha1', `${hostPart}\u0000${element.xml}`, 'base64');
+  return {
+    head: { ...head.head, sourceDigest },
+    build: () => ({ ...head.head, data: mergedData(host, parsedElement(element.xml) ?? {}), sourceDigest }),
+  };
+}
+
+/** The value the streaming builder makes of one element's text. */
+function parsedElement(xml: string): OrgJsonObject | undefined {
+  const builder = new OrgJsonBuilder();
+  builder.write(xml);
+  const root = builder.end();
+  return objectOf(root[builder.rootName ?? '']);
 }
 
 /** A detection's finding without its data: identity, status, lookups. */
@@ -65,20 +82,16 @@ function detectionHead(host: OrgJsonObject, detection: OrgJsonObject): { head: O
 
 /**
  * Bump when `detectionToFinding` would make another finding of the same XML (a new key
- * rule, another data shape): every recorded source digest stops matching.
+ * rule, another data shape) or the digest is taken otherwise: every recorded source
+ * digest stops matching. 2: a DETECTION's text as sent, not its parsed value.
  */
-const SOURCE_DIGEST_FORMAT = 1;
+const SOURCE_DIGEST_FORMAT = 2;
 
 /**
- * The digest of what a detection's finding is made of: its HOST's fields (those before
- * DETECTION_LIST, all the finding takes) and the DETECTION element as parsed, and the
- * mapping's format. The host's part is hashed once per host (`hostPart`).
+ * A host's part of its detections' digests: its fields (those before DETECTION_LIST, all
+ * the finding takes) as parsed, and the mapping's format; hashed once per host. A
+ * detection's own part is its text as sent (`digestedDetection`).
  */
-function detectionDigest(hostPart: string, detection: OrgJsonObject): string {
-  return hash('sha1', `${hostPart}\u0000${JSON.stringify(detection)}`, 'base64');
-}
-
-/** A host's part of its detections' digests. */
 export function hostDigestPart(host: OrgJsonObject): string {
   const fields: OrgJsonObject = {};
   for (const k of Object.keys(host)) if (k !== 'DETECTION_LIST') fields[k] = host[k]!;

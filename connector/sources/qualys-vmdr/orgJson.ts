@@ -62,6 +62,45 @@ const NO_OBJ: OrgJsonObject = Object.freeze({}) as OrgJsonObject;
  */
 export type OnElement = (name: string, value: OrgJsonValue, stack: readonly OrgJsonFrame[]) => boolean;
 
+/**
+ * An element taken as text rather than built (`OrgJsonBuilderOptions.raw`): the element
+ * exactly as the stream spelled it, and the trimmed text of each of its children that has
+ * no element children (`<QID>38170</QID>` → `QID: '38170'`; a name seen twice or a child
+ * with children of its own reads `''`, as `textOf` reads the built value).
+ */
+export interface RawElement {
+  name: string;
+  xml: string;
+  fields: Readonly<Record<string, string>>;
+}
+
+export interface OrgJsonBuilderOptions {
+  arrays?: ReadonlySet<string>;
+  onElement?: OnElement;
+  onRootOpen?: (name: string) => void;
+  /**
+   * Elements to take as text, not objects: `wants` is asked as each element opens (with
+   * its still-open ancestors), `take` gets it when it closes. Nothing inside such an
+   * element is built, which is what makes passing over known records cheap; parse
+   * `xml` (parseOrgJson) for the value the builder would have made.
+   */
+  raw?: { wants: (name: string, stack: readonly OrgJsonFrame[]) => boolean; take: (element: RawElement, stack: readonly OrgJsonFrame[]) => void };
+}
+
+/** What the builder keeps of an element it takes raw, while it is open. */
+interface RawCapture {
+  name: string;
+  /** The open tag as written back (its attributes escaped), and where its content starts in the stream. */
+  openTag: string;
+  start: number;
+  /** Open elements below the raw one: 1 = a direct child. */
+  depth: number;
+  fields: Record<string, string>;
+  child: string;
+  childText: string;
+  childHasChildren: boolean;
+}
+
 /** Hot path (called for every text node): cheaper than a regex. */
 function isBlank(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 32) return false;
@@ -89,7 +128,13 @@ export class OrgJsonBuilder {
   private readonly arrays: ReadonlySet<string>;
   private rootName_: string | undefined;
 
-  constructor(private readonly opts: { arrays?: ReadonlySet<string>; onElement?: OnElement; onRootOpen?: (name: string) => void } = {}) {
+  /** The raw element open now, if any. */
+  private capture: RawCapture | undefined;
+  /** The stream from `bufferStart` on, kept only while a raw element may need it. */
+  private buffer = '';
+  private bufferStart = 0;
+
+  constructor(private readonly opts: OrgJsonBuilderOptions = {}) {
     this.arrays = opts.arrays ?? QUALYS_ARRAY_ELEMENTS;
     this.parser.on('opentag', (tag) => this.open(tag));
     this.parser.on('text', (text) => this.text(text));
@@ -103,7 +148,18 @@ export class OrgJsonBuilder {
   }
 
   write(chunk: string): void {
+    if (!this.opts.raw) {
+      this.parser.write(chunk);
+      return;
+    }
+    this.buffer += chunk;
     this.parser.write(chunk);
+    // Keep only what an open raw element still needs: the stream from its content's start.
+    const keepFrom = this.capture ? this.capture.start : this.bufferStart + this.buffer.length;
+    if (keepFrom > this.bufferStart) {
+      this.buffer = this.buffer.slice(keepFrom - this.bufferStart);
+      this.bufferStart = keepFrom;
+    }
   }
 
   /** Ends the document; throws when it is incomplete (a truncated response). */
@@ -114,6 +170,15 @@ export class OrgJsonBuilder {
   }
 
   private open(tag: SaxesTagPlain): void {
+    const capture = this.capture;
+    if (capture) {
+      if (++capture.depth === 1) {
+        capture.child = tag.name;
+        capture.childText = '';
+        capture.childHasChildren = false;
+      } else if (capture.depth === 2) capture.childHasChildren = true;
+      return;
+    }
     const depth = this.stack.length;
     const parent = depth > 0 ? this.stack[depth - 1] : undefined;
     if (parent) {
@@ -122,6 +187,10 @@ export class OrgJsonBuilder {
         if (parent.obj === NO_OBJ) parent.obj = {};
       }
       if (parent.text !== '' && isBlank(parent.text)) parent.text = '';
+      if (this.opts.raw?.wants(tag.name, this.stack)) {
+        this.capture = { name: tag.name, openTag: openTagText(tag), start: this.parser.position, depth: 0, fields: {}, child: '', childText: '', childHasChildren: false };
+        return;
+      }
     } else if (this.rootName_ === undefined) {
       this.rootName_ = tag.name;
       this.opts.onRootOpen?.(tag.name);
@@ -149,6 +218,11 @@ export class OrgJsonBuilder {
   }
 
   private text(text: string): void {
+    const capture = this.capture;
+    if (capture) {
+      if (capture.depth === 1) capture.childText += text;
+      return;
+    }
     const frame = this.stack[this.stack.length - 1];
     if (!frame) return;
     // Indentation between child elements is not content; dropping it keeps a
@@ -158,7 +232,27 @@ export class OrgJsonBuilder {
     frame.text += text;
   }
 
+  /** The raw element ends here (after its close tag): hand it out whole. */
+  private closeRaw(): void {
+    const capture = this.capture as RawCapture;
+    this.capture = undefined;
+    const body = capture.openTag.endsWith('/>') ? '' : this.buffer.slice(capture.start - this.bufferStart, this.parser.position - this.bufferStart);
+    this.opts.raw?.take({ name: capture.name, xml: capture.openTag + body, fields: capture.fields }, this.stack);
+  }
+
   private close(_tag: SaxesTagPlain): void {
+    const capture = this.capture;
+    if (capture) {
+      if (capture.depth === 0) {
+        this.closeRaw();
+        return;
+      }
+      if (capture.depth-- === 1) {
+        const { fields, child } = capture;
+        fields[child] = child in fields || capture.childHasChildren ? '' : capture.childText.trim();
+      }
+      return;
+    }
     const frame = this.stack.pop();
     if (!frame) return;
     const value = finish(frame);
@@ -169,6 +263,18 @@ export class OrgJsonBuilder {
     if (parent) attach(parent.obj, frame.name, value, this.arrays);
     else this.root[frame.name] = value;
   }
+}
+
+/** `<NAME a="1">` as the builder would read it back: attribute values escaped. */
+function openTagText(tag: SaxesTagPlain): string {
+  let out = `<${tag.name}`;
+  const attributes = tag.attributes;
+  for (const k in attributes) out += ` ${k}="${escapeAttribute(attributes[k]!)}"`;
+  return tag.isSelfClosing ? `${out}/>` : `${out}>`;
+}
+
+function escapeAttribute(v: string): string {
+  return v.replace(/[&<"]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&quot;'));
 }
 
 function finish(frame: OrgJsonFrame): OrgJsonValue {

@@ -4,9 +4,9 @@ import { PageBuffer } from '../pageBuffer.js';
 import type { PullContext, PullResult } from '../types.js';
 import { detectionToFinding, digestedDetection, hostDigestPart, type BuiltRecord, type DetectionRecord } from './detectionToFinding.js';
 import { hldParams, qualysDateTime } from './hldParams.js';
-import { objectOf, type OrgJsonObject } from './orgJson.js';
+import { objectOf, type OrgJsonFrame, type OrgJsonObject } from './orgJson.js';
 import type { QualysApi } from './qualysApi.js';
-import { qualysPages, type RecordPicker } from './qualysPages.js';
+import { qualysPages, type RawPicker, type RecordPicker } from './qualysPages.js';
 import type { QualysVmdrConfig } from './qualysVmdrConfig.js';
 
 const hldPath = (version: string): string => `/api/${version}/fo/asset/host/vm/detection/`;
@@ -15,31 +15,40 @@ const hldPath = (version: string): string => `/api/${version}/fo/asset/host/vm/d
  * Takes each DETECTION as it closes, with its HOST's fields read so far: the HLD XSD
  * puts DETECTION_LIST last in HOST (qualys.md §1 "XML response"), so the host is
  * complete by then and a host with thousands of detections is never held whole.
- *
- * With `known` (the cycle passes over unchanged findings), each detection is digested
- * first (`detectionDigest`) and its finding built only when the pipeline did not take
- * it as recorded.
  */
-function pickDetections(digest: boolean): RecordPicker<DetectionRecord> {
-  let host: OrgJsonObject | undefined;
-  let hostPart = '';
+function pickDetections(): RecordPicker<DetectionRecord> {
   return (name, value, stack, out) => {
     const depth = stack.length;
-    if (name === 'DETECTION' && stack[depth - 1]?.name === 'DETECTION_LIST' && stack[depth - 2]?.name === 'HOST') {
+    if (isDetection(name, stack)) {
       const detection = objectOf(value);
-      const hostObj = stack[depth - 2]!.obj;
-      if (!detection) out.push({ rejected: { reason: 'empty DETECTION', record: String(value) } });
-      else if (!digest) out.push(detectionToFinding(hostObj, detection));
-      else {
-        if (hostObj !== host) {
-          host = hostObj;
-          hostPart = hostDigestPart(hostObj);
-        }
-        out.push(digestedDetection(hostObj, hostPart, detection));
-      }
+      out.push(detection ? detectionToFinding(stack[depth - 2]!.obj, detection) : { rejected: { reason: 'empty DETECTION', record: String(value) } });
       return true;
     }
     return name === 'HOST' && stack[depth - 1]?.name === 'HOST_LIST';
+  };
+}
+
+const isDetection = (name: string, stack: readonly OrgJsonFrame[]): boolean =>
+  name === 'DETECTION' && stack[stack.length - 1]?.name === 'DETECTION_LIST' && stack[stack.length - 2]?.name === 'HOST';
+
+/**
+ * With `known` (the cycle passes over unchanged findings), each DETECTION is taken as
+ * text: digested and its head read, its finding parsed and built only when the pipeline
+ * did not take it as recorded — an unchanged detection never becomes an object.
+ */
+function rawDetections(): RawPicker<DetectionRecord> {
+  let host: OrgJsonObject | undefined;
+  let hostPart = '';
+  return {
+    wants: isDetection,
+    take: (element, stack, out) => {
+      const hostObj = stack[stack.length - 2]!.obj;
+      if (hostObj !== host) {
+        host = hostObj;
+        hostPart = hostDigestPart(hostObj);
+      }
+      out.push(digestedDetection(hostObj, hostPart, element));
+    },
   };
 }
 
@@ -71,7 +80,8 @@ export async function* pullDetections(api: QualysApi, config: QualysVmdrConfig, 
     params: hldParams(config, since),
     what: 'Host List Detection',
     root: 'HOST_LIST_VM_DETECTION_OUTPUT',
-    pick: pickDetections(ctx.known !== undefined),
+    pick: pickDetections(),
+    ...(ctx.known ? { raw: rawDetections() } : {}),
     signal: ctx.signal,
     log: ctx.log,
   });

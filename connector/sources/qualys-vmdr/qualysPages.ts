@@ -3,7 +3,7 @@ import { readWithIdleTimeout } from '../../http/readWithIdleTimeout.js';
 import { redactString } from '../../redact.js';
 import type { Logger } from '../../log.js';
 import type { QualysParams } from './hldParams.js';
-import { objectOf, OrgJsonBuilder, textOf, type OrgJsonFrame, type OrgJsonObject, type OrgJsonValue } from './orgJson.js';
+import { objectOf, OrgJsonBuilder, textOf, type OrgJsonFrame, type OrgJsonObject, type OrgJsonValue, type RawElement } from './orgJson.js';
 import type { QualysApi } from './qualysApi.js';
 import { describeSimpleReturn, simpleReturnFrom } from './simpleReturn.js';
 
@@ -12,6 +12,12 @@ import { describeSimpleReturn, simpleReturnFrom } from './simpleReturn.js';
  * so the element is not kept in the document tree (that is what keeps memory flat).
  */
 export type RecordPicker<T> = (name: string, value: OrgJsonValue, stack: readonly OrgJsonFrame[], out: T[]) => boolean;
+
+/** Takes elements as text, not objects (`OrgJsonBuilderOptions.raw`): push what you make of one into `out`. */
+export interface RawPicker<T> {
+  wants: (name: string, stack: readonly OrgJsonFrame[]) => boolean;
+  take: (element: RawElement, stack: readonly OrgJsonFrame[], out: T[]) => void;
+}
 
 export interface PageBatch<T> {
   /** `page 3 (id_min=123456)`. */
@@ -30,6 +36,7 @@ export interface QualysPagesRequest<T> {
   /** Root element of a good answer, e.g. `HOST_LIST_VM_DETECTION_OUTPUT`. */
   root: string;
   pick: RecordPicker<T>;
+  raw?: RawPicker<T>;
   signal: AbortSignal;
   log: Logger;
 }
@@ -56,6 +63,7 @@ export async function* qualysPages<T>(req: QualysPagesRequest<T>): AsyncGenerato
         if (name !== req.root && name !== 'SIMPLE_RETURN') throw new Error(`unexpected root element <${name}>, expected <${req.root}>`);
       },
       onElement: (name, value, stack) => req.pick(name, value, stack, out),
+      ...(req.raw ? { raw: { wants: req.raw.wants, take: (element: RawElement, stack: readonly OrgJsonFrame[]) => req.raw?.take(element, stack, out) } } : {}),
     });
     let doc: OrgJsonObject;
     try {

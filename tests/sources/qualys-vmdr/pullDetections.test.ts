@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import nock from 'nock';
 import { SourceError } from '../../../connector/errors.js';
+import type { FindingHead } from '../../../connector/model/finding.js';
 import type { OrgJsonObject } from '../../../connector/sources/qualys-vmdr/orgJson.js';
 import { captureLogger, form, makeSource, pullAll, pullContext, pullError, TEST_PASSWORD, TEST_USER } from './qualysTestKit.js';
 
@@ -121,6 +122,33 @@ describe('qualys-vmdr: pulling detections (HLD, nock)', () => {
     nock(BASE).post(HLD).reply(200, hldPage([{ id: '1', qids: ['1', '2', '3', '4', '5'] }]));
     const { pages } = await pullAll(makeSource({ chunkSize: 2 }));
     expect(pages.map((p) => p.findings.length)).to.deep.equal([2, 2, 1]);
+  });
+
+  it('with `known`, builds exactly the findings the plain pull builds for those it is not told to pass over, digested by their text', async () => {
+    const page = HLD_SAMPLE;
+    nock(BASE).post(HLD).reply(200, page);
+    const plain = (await pullAll(makeSource())).pages.flatMap((p) => p.findings);
+    const asked: string[] = [];
+    const ctx = { ...pullContext(), known: (heads: readonly FindingHead[]) => heads.map((h) => (asked.push(h.key), h.key.includes('qid:197597'))) };
+    nock(BASE).post(HLD).reply(200, page);
+    const digested = (await pullAll(makeSource(), ctx)).pages.flatMap((p) => p.findings);
+    expect(asked).to.deep.equal(plain.map((f) => f.key));
+    expect(digested).to.have.length(1);
+    const { sourceDigest, ...built } = digested[0]!;
+    expect(built).to.deep.equal(plain[0]);
+    expect(sourceDigest).to.be.a('string').with.length.greaterThan(20);
+    // The same text gives the same digest; another status another.
+    nock(BASE).post(HLD).reply(200, page.replace('<STATUS>Active</STATUS>', '<STATUS>Fixed</STATUS>'));
+    const again = (await pullAll(makeSource(), { ...pullContext(), known: (heads: readonly FindingHead[]) => heads.map(() => false) })).pages.flatMap((p) => p.findings);
+    expect(again[0]!.sourceDigest).to.not.equal(sourceDigest);
+    expect(again[0]!.status).to.equal('Fixed');
+  });
+
+  it('with `known`, rejects a DETECTION without QID as the plain pull does', async () => {
+    nock(BASE).post(HLD).reply(200, hldPage([{ id: '7', qids: ['1', null, '3'] }]));
+    const { pages } = await pullAll(makeSource(), { ...pullContext(), known: (heads: readonly FindingHead[]) => heads.map(() => false) });
+    expect(pages.flatMap((p) => p.findings).map((f) => f.data.QID)).to.deep.equal(['1', '3']);
+    expect(pages.flatMap((p) => p.rejected ?? []).map((r) => r.reason)).to.deep.equal(['DETECTION without QID on host 7']);
   });
 
   it('rejects a DETECTION without QID and processes the rest', async () => {
