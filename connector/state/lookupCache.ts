@@ -25,6 +25,7 @@ export class LookupCache {
   private readonly reads: Statement[];
   private readonly ages: Statement[];
   private readonly versionReads: Statement[];
+  private readonly db0Versions;
   private readonly upsert;
   private readonly dbs: Db[];
 
@@ -37,6 +38,7 @@ export class LookupCache {
     // From the index lookups_version, not the rows (they carry the data). An entry written
     // before versions were kept has none: its data is read and hashed instead.
     this.versionReads = dbs.map((d) => d.prepare(`SELECT version FROM lookups INDEXED BY lookups_version WHERE ns = ? AND id = ?`));
+    this.db0Versions = db.prepare(`SELECT id, version FROM lookups INDEXED BY lookups_version WHERE ns = ? LIMIT ?`);
     this.upsert = this.writeDb.prepare(
       `INSERT INTO lookups (ns, id, data, fetched_at, version) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT(ns, id) DO UPDATE SET data = excluded.data, fetched_at = excluded.fetched_at, version = excluded.version`,
@@ -97,23 +99,37 @@ export class LookupCache {
    */
   versionReader(memoSize = VERSION_MEMO_SIZE): (ns: string, id: string) => string {
     // Per namespace, and emptied when full rather than kept in LRU order: a hit (nearly every
-    // ask: a host's findings come in a row, QIDs repeat) is one map read, no key built.
-    const memo = new Map<string, Map<string, string>>();
+    // ask: a host's findings come in a row) is one map read, no key built. A namespace that
+    // fits (KnowledgeBase entries: a QID is named by findings all over a pull) is read whole,
+    // once, from the index, and kept.
+    const memo = new Map<string, { versions: Map<string, string>; whole: boolean }>();
     let size = 0;
     return (ns, id) => {
-      let versions = memo.get(ns);
-      if (!versions) memo.set(ns, (versions = new Map()));
-      const hit = versions.get(id);
+      let entry = memo.get(ns);
+      if (!entry) memo.set(ns, (entry = this.versionsOf(ns, memoSize)));
+      const hit = entry.versions.get(id);
       if (hit !== undefined) return hit;
+      if (entry.whole) return '-';
       const version = this.versionIn(ns, id);
       if (size >= memoSize) {
-        for (const m of memo.values()) m.clear();
+        for (const m of memo.values()) if (!m.whole) m.versions.clear();
         size = 0;
       }
-      versions.set(id, version);
+      entry.versions.set(id, version);
       size++;
       return version;
     };
+  }
+
+  /** All versions of a namespace if it has at most `limit` entries (one index scan), else none yet. */
+  private versionsOf(ns: string, limit: number): { versions: Map<string, string>; whole: boolean } {
+    const versions = new Map<string, string>();
+    // Only the state's own entries (a dry run's overlay is asked entry by entry) and only entries stored with a version.
+    if (this.dbs.length !== 1) return { versions, whole: false };
+    const rows = this.db0Versions.all(ns, limit + 1) as Array<{ id: string; version: string | null }>;
+    if (rows.length > limit || rows.some((r) => r.version === null)) return { versions, whole: false };
+    for (const r of rows) versions.set(r.id, r.version as string);
+    return { versions, whole: true };
   }
 
   private versionIn(ns: string, id: string): string {

@@ -56,7 +56,8 @@ class PassedOver {
   private rows = new Float64Array(1024);
   private refs = new Int32Array(4096);
   private refsUsed = 0;
-  private readonly refIds = new Map<string, number>();
+  /** Interned lookups: id by namespace and lookup id (no key string built per finding). */
+  private readonly refIds = new Map<string, Map<string, number>>();
   private readonly refNames: string[] = [];
 
   add(rowid: number, lookups: readonly LookupRef[]): void {
@@ -65,11 +66,12 @@ class PassedOver {
     while (this.refsUsed + lookups.length + 1 > this.refs.length) this.refs = grown(this.refs);
     this.refs[this.refsUsed++] = lookups.length;
     for (const l of lookups) {
-      const name = `${l.ns}${UNIT}${l.id}`;
-      let id = this.refIds.get(name);
+      let ids = this.refIds.get(l.ns);
+      if (!ids) this.refIds.set(l.ns, (ids = new Map()));
+      let id = ids.get(l.id);
       if (id === undefined) {
-        id = this.refNames.push(name) - 1;
-        this.refIds.set(name, id);
+        id = this.refNames.push(`${l.ns}${UNIT}${l.id}`) - 1;
+        ids.set(l.id, id);
       }
       this.refs[this.refsUsed++] = id;
     }

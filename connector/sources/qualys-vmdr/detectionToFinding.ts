@@ -35,7 +35,8 @@ export function digestedDetection(host: OrgJsonObject, hostPart: string, element
     const detection = parsedElement(element.xml);
     return detection ? detectionToFinding(host, detection) : { rejected: { reason: 'empty DETECTION', record: element.xml.slice(0, 500) } };
   }
-  const sourceDigest = hash('sha1', `${hostPart}\u0000${element.xml}`, 'base64');
+  // Two short hashes, not one of the host part and the text joined: no copy of the text.
+  const sourceDigest = hash('sha1', `${hostPart}\u0000${hash('sha1', element.xml, 'base64')}`, 'base64');
   return {
     head: { ...head.head, sourceDigest },
     build: () => ({ ...head.head, data: mergedData(host, parsedElement(element.xml) ?? {}), sourceDigest }),
@@ -50,7 +51,10 @@ function parsedElement(xml: string): OrgJsonObject | undefined {
   return objectOf(root[builder.rootName ?? '']);
 }
 
-/** A detection's finding without its data: identity, status, lookups. */
+/** The DETECTION children `detectionHead` reads. */
+export const HEAD_FIELDS: ReadonlySet<string> = new Set(['QID', 'PORT', 'PROTOCOL', 'FQDN', 'INSTANCE', 'STATUS', 'IS_IGNORED']);
+
+/** A detection's finding without its data: identity, status, lookups (it reads only HEAD_FIELDS of the detection). */
 function detectionHead(host: OrgJsonObject, detection: OrgJsonObject): { head: Omit<Finding, 'data'> } | Extract<BuiltRecord, { rejected: unknown }> {
   const hostId = textOf(host.ID);
   const qid = textOf(detection.QID);

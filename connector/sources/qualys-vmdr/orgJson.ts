@@ -84,7 +84,12 @@ export interface OrgJsonBuilderOptions {
    * element is built, which is what makes passing over known records cheap; parse
    * `xml` (parseOrgJson) for the value the builder would have made.
    */
-  raw?: { wants: (name: string, stack: readonly OrgJsonFrame[]) => boolean; take: (element: RawElement, stack: readonly OrgJsonFrame[]) => void };
+  raw?: {
+    wants: (name: string, stack: readonly OrgJsonFrame[]) => boolean;
+    take: (element: RawElement, stack: readonly OrgJsonFrame[]) => void;
+    /** The children whose text `fields` gives (all of them if absent). */
+    fields?: ReadonlySet<string>;
+  };
 }
 
 /** What the builder keeps of an element it takes raw, while it is open. */
@@ -249,7 +254,8 @@ export class OrgJsonBuilder {
       }
       if (capture.depth-- === 1) {
         const { fields, child } = capture;
-        fields[child] = child in fields || capture.childHasChildren ? '' : capture.childText.trim();
+        const wanted = this.opts.raw?.fields;
+        if (!wanted || wanted.has(child)) fields[child] = child in fields || capture.childHasChildren ? '' : capture.childText.trim();
       }
       return;
     }

@@ -2,7 +2,7 @@ import { VulnbridgeError } from '../../errors.js';
 import type { FindingHead, FindingPage } from '../../model/finding.js';
 import { PageBuffer } from '../pageBuffer.js';
 import type { PullContext, PullResult } from '../types.js';
-import { detectionToFinding, digestedDetection, hostDigestPart, type BuiltRecord, type DetectionRecord } from './detectionToFinding.js';
+import { detectionToFinding, digestedDetection, HEAD_FIELDS, hostDigestPart, type BuiltRecord, type DetectionRecord } from './detectionToFinding.js';
 import { hldParams, qualysDateTime } from './hldParams.js';
 import { objectOf, type OrgJsonFrame, type OrgJsonObject } from './orgJson.js';
 import type { QualysApi } from './qualysApi.js';
@@ -41,6 +41,7 @@ function rawDetections(): RawPicker<DetectionRecord> {
   let hostPart = '';
   return {
     wants: isDetection,
+    fields: HEAD_FIELDS,
     take: (element, stack, out) => {
       const hostObj = stack[stack.length - 2]!.obj;
       if (hostObj !== host) {

@@ -17,6 +17,7 @@ export type RecordPicker<T> = (name: string, value: OrgJsonValue, stack: readonl
 export interface RawPicker<T> {
   wants: (name: string, stack: readonly OrgJsonFrame[]) => boolean;
   take: (element: RawElement, stack: readonly OrgJsonFrame[], out: T[]) => void;
+  fields?: ReadonlySet<string>;
 }
 
 export interface PageBatch<T> {
@@ -63,7 +64,7 @@ export async function* qualysPages<T>(req: QualysPagesRequest<T>): AsyncGenerato
         if (name !== req.root && name !== 'SIMPLE_RETURN') throw new Error(`unexpected root element <${name}>, expected <${req.root}>`);
       },
       onElement: (name, value, stack) => req.pick(name, value, stack, out),
-      ...(req.raw ? { raw: { wants: req.raw.wants, take: (element: RawElement, stack: readonly OrgJsonFrame[]) => req.raw?.take(element, stack, out) } } : {}),
+      ...(req.raw ? { raw: { ...req.raw, take: (element: RawElement, stack: readonly OrgJsonFrame[]) => req.raw?.take(element, stack, out) } } : {}),
     });
     let doc: OrgJsonObject;
     try {

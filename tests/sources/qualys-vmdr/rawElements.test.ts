@@ -82,6 +82,15 @@ describe('orgJson: elements taken as text (raw capture)', () => {
     expect(changed.slice(1)).to.deep.equal(first.slice(1));
   });
 
+  it('gives only the children named in `fields` when it is set', () => {
+    const raw: RawElement[] = [];
+    const b = new OrgJsonBuilder({ raw: { wants: isDetection, take: (e) => raw.push(e), fields: new Set(['QID', 'STATUS']) } });
+    b.write(TRICKY);
+    b.end();
+    expect(raw[0]!.fields).to.deep.equal({ QID: '38170', STATUS: 'Active' });
+    expect(raw[4]!.fields).to.deep.equal({ QID: '90001' });
+  });
+
   it('still builds everything around the captured elements (the host and its fields)', () => {
     const { hosts } = both(TRICKY, bySize(9));
     expect(hosts[0]!.ID).to.equal('7');
