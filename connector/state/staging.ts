@@ -56,9 +56,9 @@ class PassedOver {
   private rows = new Float64Array(1024);
   private refs = new Int32Array(4096);
   private refsUsed = 0;
-  /** Interned lookups: id by namespace and lookup id (no key string built per finding). */
+  /** Interned lookups: a number by namespace and lookup id (no key string built per finding). */
   private readonly refIds = new Map<string, Map<string, number>>();
-  private readonly refNames: string[] = [];
+  private refCount = 0;
 
   add(rowid: number, lookups: readonly LookupRef[]): void {
     if (this.count === this.rows.length) this.rows = grown(this.rows);
@@ -69,20 +69,19 @@ class PassedOver {
       let ids = this.refIds.get(l.ns);
       if (!ids) this.refIds.set(l.ns, (ids = new Map()));
       let id = ids.get(l.id);
-      if (id === undefined) {
-        id = this.refNames.push(`${l.ns}${UNIT}${l.id}`) - 1;
-        ids.set(l.id, id);
-      }
+      if (id === undefined) ids.set(l.id, (id = this.refCount++));
       this.refs[this.refsUsed++] = id;
     }
   }
 
   /** The digest rows of the findings that name one of `changed` (`ns US id`), taken out of the count. */
   take(changed: ReadonlySet<string>): number[] {
-    const hit = new Uint8Array(this.refNames.length);
+    const hit = new Uint8Array(this.refCount);
     let any = false;
-    for (const [n, name] of this.refNames.entries()) {
-      if (!changed.has(name)) continue;
+    for (const name of changed) {
+      const cut = name.indexOf(UNIT);
+      const n = this.refIds.get(name.slice(0, cut))?.get(name.slice(cut + 1));
+      if (n === undefined) continue;
       hit[n] = 1;
       any = true;
     }
