@@ -243,19 +243,30 @@ export class Staging {
 
   private knownOne(h: FindingHead): boolean {
     const recorded = this.recorded;
-    if (!recorded || h.sourceDigest === undefined) return false;
-    const rows = recorded.map((stmt, n) => stmt.get(this.laneJobs[n] as string, h.key));
+    const own = h.sourceDigest;
+    if (!recorded || own === undefined) return false;
+    // Loops, not closures: this runs for every finding of a million-detection pull.
+    const rows: Array<RecordedRow | undefined> = [];
+    let allRecorded = true;
+    for (let n = 0; n < recorded.length; n++) {
+      const row = (recorded[n] as Statement<[string, string], RecordedRow>).get(this.laneJobs[n] as string, h.key);
+      rows.push(row);
+      if (row === undefined || row.digest === '') allRecorded = false;
+    }
+    if (!allRecorded) return false;
     const check = this.check;
-    if (check && rows.every((r) => r !== undefined && r.digest !== '')) {
-      const digest = check.digestOf(h.sourceDigest, h.lookups ?? []);
-      if (rows.every((r, n) => r?.digest === `${digest}.${check.laneParts[n]}`)) {
+    if (check) {
+      const digest = check.digestOf(own, h.lookups ?? []);
+      let same = true;
+      for (let n = 0; n < rows.length && same; n++) same = (rows[n] as RecordedRow).digest === `${digest}.${check.laneParts[n]}`;
+      if (same) {
         this.passed.add((rows[0] as RecordedRow).r, h.lookups ?? []);
         this.noteLookups(h);
         return true;
       }
     }
-    const prefix = `${h.sourceDigest}.`;
-    if (!rows.every((r) => r !== undefined && r.digest.startsWith(prefix))) return false;
+    const prefix = `${own}.`;
+    for (const r of rows) if (!(r as RecordedRow).digest.startsWith(prefix)) return false;
     this.known.push(h);
     return true;
   }

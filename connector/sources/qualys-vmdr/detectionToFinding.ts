@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { Finding, FindingHead } from '../../model/finding.js';
-import { objectOf, OrgJsonBuilder, textOf, type OrgJsonObject, type RawElement } from './orgJson.js';
+import { objectOf, OrgJsonBuilder, rawXml, textOf, type OrgJsonObject, type RawElement } from './orgJson.js';
 
 export type BuiltRecord = { finding: Finding } | { rejected: { reason: string; record?: string } };
 /** Or a detection digested but not built yet: the pipeline is asked first (`PullContext.known`). */
@@ -32,15 +32,14 @@ export function detectionToFinding(host: OrgJsonObject, detection: OrgJsonObject
 export function digestedDetection(host: OrgJsonObject, hostPart: string, element: RawElement): DetectionRecord {
   const head = detectionHead(host, element.fields);
   if ('rejected' in head) {
-    const detection = parsedElement(element.xml);
-    return detection ? detectionToFinding(host, detection) : { rejected: { reason: 'empty DETECTION', record: element.xml.slice(0, 500) } };
+    const detection = parsedElement(rawXml(element));
+    return detection ? detectionToFinding(host, detection) : { rejected: { reason: 'empty DETECTION', record: rawXml(element).slice(0, 500) } };
   }
-  // Two short hashes, not one of the host part and the text joined: no copy of the text.
-  const sourceDigest = hash('sha1', `${hostPart}\u0000${hash('sha1', element.xml, 'base64')}`, 'base64');
-  return {
-    head: { ...head.head, sourceDigest },
-    build: () => ({ ...head.head, data: mergedData(host, parsedElement(element.xml) ?? {}), sourceDigest }),
-  };
+  // Two hashes, the text's as sliced from the stream: no copy of the text is made to hash it.
+  const sourceDigest = hash('sha1', `${hostPart}\u0000${element.openTag}\u0000${hash('sha1', element.body, 'base64')}`, 'base64');
+  // Completed in place: a head per detection of a million-detection pull, not a copy.
+  const h: FindingHead = Object.assign(head.head, { sourceDigest });
+  return { head: h, build: () => ({ ...h, data: mergedData(host, parsedElement(rawXml(element)) ?? {}) }) };
 }
 
 /** The value the streaming builder makes of one element's text. */

@@ -64,15 +64,21 @@ export type OnElement = (name: string, value: OrgJsonValue, stack: readonly OrgJ
 
 /**
  * An element taken as text rather than built (`OrgJsonBuilderOptions.raw`): the element
- * exactly as the stream spelled it, and the trimmed text of each of its children that has
+ * exactly as the stream spelled it (`openTag + body`: its open tag written back, then its
+ * content and close tag as sent), and the trimmed text of each of its children that has
  * no element children (`<QID>38170</QID>` → `QID: '38170'`; a name seen twice or a child
  * with children of its own reads `''`, as `textOf` reads the built value).
  */
 export interface RawElement {
   name: string;
-  xml: string;
+  openTag: string;
+  /** A slice of the stream, not a copy. */
+  body: string;
   fields: Readonly<Record<string, string>>;
 }
+
+/** The element's whole text, to parse (`parseOrgJson`) for the value the builder would have made. */
+export const rawXml = (e: RawElement): string => e.openTag + e.body;
 
 export interface OrgJsonBuilderOptions {
   arrays?: ReadonlySet<string>;
@@ -82,7 +88,7 @@ export interface OrgJsonBuilderOptions {
    * Elements to take as text, not objects: `wants` is asked as each element opens (with
    * its still-open ancestors), `take` gets it when it closes. Nothing inside such an
    * element is built, which is what makes passing over known records cheap; parse
-   * `xml` (parseOrgJson) for the value the builder would have made.
+   * `rawXml(element)` (parseOrgJson) for the value the builder would have made.
    */
   raw?: {
     wants: (name: string, stack: readonly OrgJsonFrame[]) => boolean;
@@ -104,6 +110,8 @@ interface RawCapture {
   child: string;
   childText: string;
   childHasChildren: boolean;
+  /** The child open now is one `fields` gives (its text is kept). */
+  childWanted: boolean;
 }
 
 /** Hot path (called for every text node): cheaper than a regex. */
@@ -181,6 +189,8 @@ export class OrgJsonBuilder {
         capture.child = tag.name;
         capture.childText = '';
         capture.childHasChildren = false;
+        const wanted = this.opts.raw?.fields;
+        capture.childWanted = !wanted || wanted.has(tag.name);
       } else if (capture.depth === 2) capture.childHasChildren = true;
       return;
     }
@@ -193,7 +203,7 @@ export class OrgJsonBuilder {
       }
       if (parent.text !== '' && isBlank(parent.text)) parent.text = '';
       if (this.opts.raw?.wants(tag.name, this.stack)) {
-        this.capture = { name: tag.name, openTag: openTagText(tag), start: this.parser.position, depth: 0, fields: {}, child: '', childText: '', childHasChildren: false };
+        this.capture = { name: tag.name, openTag: openTagText(tag), start: this.parser.position, depth: 0, fields: {}, child: '', childText: '', childHasChildren: false, childWanted: false };
         return;
       }
     } else if (this.rootName_ === undefined) {
@@ -225,7 +235,7 @@ export class OrgJsonBuilder {
   private text(text: string): void {
     const capture = this.capture;
     if (capture) {
-      if (capture.depth === 1) capture.childText += text;
+      if (capture.depth === 1 && capture.childWanted) capture.childText += text;
       return;
     }
     const frame = this.stack[this.stack.length - 1];
@@ -242,7 +252,7 @@ export class OrgJsonBuilder {
     const capture = this.capture as RawCapture;
     this.capture = undefined;
     const body = capture.openTag.endsWith('/>') ? '' : this.buffer.slice(capture.start - this.bufferStart, this.parser.position - this.bufferStart);
-    this.opts.raw?.take({ name: capture.name, xml: capture.openTag + body, fields: capture.fields }, this.stack);
+    this.opts.raw?.take({ name: capture.name, openTag: capture.openTag, body, fields: capture.fields }, this.stack);
   }
 
   private close(_tag: SaxesTagPlain): void {
@@ -252,10 +262,9 @@ export class OrgJsonBuilder {
         this.closeRaw();
         return;
       }
-      if (capture.depth-- === 1) {
+      if (capture.depth-- === 1 && capture.childWanted) {
         const { fields, child } = capture;
-        const wanted = this.opts.raw?.fields;
-        if (!wanted || wanted.has(child)) fields[child] = child in fields || capture.childHasChildren ? '' : capture.childText.trim();
+        fields[child] = child in fields || capture.childHasChildren ? '' : capture.childText.trim();
       }
       return;
     }

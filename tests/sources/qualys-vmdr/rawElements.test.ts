@@ -1,7 +1,7 @@
 import { QUALYS_SAMPLES } from '../../support/sharedPaths.js';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { OrgJsonBuilder, parseOrgJson, textOf, type OrgJsonObject, type OrgJsonValue, type RawElement } from '../../../connector/sources/qualys-vmdr/orgJson.js';
+import { OrgJsonBuilder, parseOrgJson, rawXml, textOf, type OrgJsonObject, type OrgJsonValue, type RawElement } from '../../../connector/sources/qualys-vmdr/orgJson.js';
 
 const HLD_SAMPLE = readFileSync(`${QUALYS_SAMPLES}/hld_elastic_qualys_vmdr.xml`, 'utf8');
 
@@ -58,7 +58,7 @@ describe('orgJson: elements taken as text (raw capture)', () => {
         expect(built.length).to.be.greaterThan(1);
         raw.forEach((e, n) => {
           expect(e.name).to.equal('DETECTION');
-          const reparsed = parseOrgJson(e.xml);
+          const reparsed = parseOrgJson(rawXml(e));
           expect(reparsed.rootName).to.equal('DETECTION');
           const value = built[n]!;
           if (typeof value === 'object' && !Array.isArray(value)) {
@@ -74,10 +74,10 @@ describe('orgJson: elements taken as text (raw capture)', () => {
   }
 
   it('takes the text exactly as sent, so the same detection re-sent gives the same text and a changed one another', () => {
-    const first = both(TRICKY, bySize(13)).raw.map((e) => e.xml);
-    const again = both(TRICKY, bySize(5)).raw.map((e) => e.xml);
+    const first = both(TRICKY, bySize(13)).raw.map((e) => rawXml(e));
+    const again = both(TRICKY, bySize(5)).raw.map((e) => rawXml(e));
     expect(again).to.deep.equal(first);
-    const changed = both(TRICKY.replace('<STATUS>Active</STATUS>', '<STATUS>Fixed</STATUS>'), bySize(13)).raw.map((e) => e.xml);
+    const changed = both(TRICKY.replace('<STATUS>Active</STATUS>', '<STATUS>Fixed</STATUS>'), bySize(13)).raw.map((e) => rawXml(e));
     expect(changed[0]).to.not.equal(first[0]);
     expect(changed.slice(1)).to.deep.equal(first.slice(1));
   });
