@@ -41,6 +41,21 @@ export function richValue(pieces: readonly RichPiece[]): TemplateValue {
   return { content: richPiecesText(pieces), rich };
 }
 
+/**
+ * Whether a template value is one `richValue` made (what `richPiecesOf` accepts), without
+ * copying its pieces: the renderer reads them in place, twice per ticket per KB text.
+ */
+export function isRichValue(value: TemplateValue | undefined): value is { content: string; rich: Array<{ text: string; href?: string }> } {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const { content, rich } = value;
+  if (typeof content !== 'string' || !Array.isArray(rich)) return false;
+  for (const p of rich) {
+    if (!p || typeof p !== 'object' || Array.isArray(p) || typeof p.text !== 'string') return false;
+    if (p.href !== undefined && typeof p.href !== 'string') return false;
+  }
+  return true;
+}
+
 /** The pieces of a template value made by `richValue`, or undefined for any other value. */
 export function richPiecesOf(value: TemplateValue | undefined): RichPiece[] | undefined {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;

@@ -19,7 +19,7 @@ export function buildContext(f: Finding, lookups: LookupCache, projectKey: strin
       const own = f.data[ref.into];
       ctx[ref.into] = isObject(own) ? overlay(data, own) : data;
     } else {
-      for (const [k, v] of Object.entries(data)) if (!(k in ctx)) ctx[k] = v;
+      for (const k in data) if (!(k in ctx)) ctx[k] = data[k] as TemplateValue;
     }
   }
   ctx.PROJECT_KEY = projectKey;

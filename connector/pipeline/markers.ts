@@ -1,4 +1,4 @@
-import { createHash, hash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { TicketRole } from '../templates/types.js';
 
 /**
@@ -8,7 +8,8 @@ import type { TicketRole } from '../templates/types.js';
  * instead of creating a second one.
  */
 export function markerLabel(role: TicketRole, scopedKey: string): string {
-  return `vb-${createHash('sha256').update(`${role}\n${scopedKey}`).digest('hex').slice(0, 24)}`;
+  // The one-shot form: the same digest without a Hash object per ticket (once per finding planned).
+  return `vb-${hash('sha256', `${role}\n${scopedKey}`, 'hex').slice(0, 24)}`;
 }
 
 /** A label per job, for JQL dashboards: `labels = "vb-job-<name>"`. */

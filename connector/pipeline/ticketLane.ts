@@ -42,6 +42,7 @@ export class TicketLane {
   private readonly describer?: PlanDescriber;
   private readonly digests?: { store: FindingDigests; lanePart: string };
   private readonly job: string;
+  private readonly lookups: LookupCache;
   /**
    * Findings whose ticket work may go on after their page (a create queued for a full
    * batch, a status move that may be gathered for later): recorded with no digest at their
@@ -70,6 +71,7 @@ export class TicketLane {
       ...(o.dryRun ? { sketchNew: true } : {}),
     };
     this.job = job;
+    this.lookups = lookups;
     if (o.dryRun) this.describer = new PlanDescriber(this.input, o.counts, o.onStep);
     else this.applier = new TicketApplier({ ...o, subtasks });
     if (o.digests && this.applier) this.digests = o.digests;
@@ -78,7 +80,10 @@ export class TicketLane {
   async page(page: readonly StagedFinding[]): Promise<void> {
     await this.recover();
     const queued = (this.applier ?? (this.describer as PlanDescriber)).queued();
-    const plan = planPage({ ...this.input, queued }, page, this.carried);
+    // Planning reads a lookup entry and a ticket row per finding: in one read transaction
+    // of the lookup cache's databases (the state's, which holds the tickets, and a dry
+    // run's scratch), not a lock per read. Planning is synchronous and writes nothing.
+    const plan = this.lookups.reading(() => planPage({ ...this.input, queued }, page, this.carried));
     this.carried = plan.carry;
     if (this.applier) {
       await this.applier.apply(plan);

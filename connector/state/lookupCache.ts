@@ -52,9 +52,12 @@ export class LookupCache {
 
   /**
    * `read` in one read transaction of each database: one lock, not one per statement
-   * (a cycle reads the age and version of every entry its findings name).
+   * (a cycle reads the age and version of every entry its findings name, and a page's
+   * plan reads an entry and a ticket row per finding). Outside a transaction each
+   * statement takes and drops the lock itself: ~25 µs a read, more than the read.
+   * `read` must be synchronous and only read.
    */
-  private reading<T>(read: () => T): T {
+  reading<T>(read: () => T): T {
     return this.dbs.reduce<() => T>((inner, db) => db.transaction(inner), read)();
   }
 

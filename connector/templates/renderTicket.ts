@@ -20,13 +20,16 @@ export function renderTicket(scheme: TicketScheme, role: TicketRole, ctx: Templa
   const pk = opts.projectKey;
   const rendered = renderTicketHead(scheme, role, ctx, opts);
   rendered.description = renderRich(t.description, ctx, pk);
-  rendered.customFields = t.customFields.map((f): RenderedCustomField => {
+  // A loop, not a map callback: a dozen fields per ticket, one ticket or two per finding.
+  const customFields: RenderedCustomField[] = [];
+  for (const f of t.customFields) {
     const rich = renderRich(f.value, ctx, pk);
     const field: RenderedCustomField = { name: f.name, text: plainOf(rich), rich };
     if (f.customFieldId) field.customFieldId = f.customFieldId;
     if (f.type) field.type = f.type;
-    return field;
-  });
+    customFields.push(field);
+  }
+  rendered.customFields = customFields;
   if (t.comment) rendered.comment = renderRich(t.comment, ctx, pk);
   if (t.attachment) rendered.attachment = renderRich(t.attachment, ctx, pk);
   return rendered;
@@ -87,7 +90,9 @@ function renderLabels(templates: readonly string[], ctx: TemplateContext, projec
 }
 
 function plainOf(rich: RichText): string {
-  return cleanText(rich.map(segmentPlainText).join('')).trim();
+  let text = '';
+  for (const seg of rich) text += segmentPlainText(seg);
+  return cleanText(text).trim();
 }
 
 /** One line: control characters dropped, every whitespace run (newlines included) one space. */

@@ -9,6 +9,15 @@
  * the same run (the machine's speed cancels out), with its CPU seconds and the bytes it
  * wrote to storage (/proc/self/io). (5) The lost-database check's `tickets.hasKey`: 50
  * calls against a state holding 400,000 tickets.
+ *
+ * VB_BENCH_PROFILE=dry|first|unchanged (or a list: dry,first) records a V8 CPU profile
+ * of each named cycle (node:inspector, in this process) and prints its path on stderr;
+ * `node --import tsx tests/bench/profileTop.ts <file> [--callees NAME]` summarises it
+ * (self time by function, inclusive time of the connector's functions, and where the
+ * time under NAME goes). Profiling slows the profiled cycle, so its figures are not
+ * comparable with an unprofiled run. With VB_BENCH_ALLOC=1 as
+ * well, a sampling allocation profile of the same cycle (.heapprofile, summarised by
+ * tests/bench/allocTop.ts): where the garbage collector's work comes from.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -24,6 +33,7 @@ import { openState } from '../../connector/state/openState.js';
 import { TicketStore } from '../../connector/state/ticketStore.js';
 import { bareParse } from './bareParse.js';
 import { callsToMinimum, cycleFigures, cycleLines, jiraSinkYaml, kbPerFinding, measured, printFigures, timedCycle } from './benchKit.js';
+import { profiled } from './profileCycle.js';
 import { spawnSim } from './spawnSim.js';
 
 const { values } = parseArgs({
@@ -78,13 +88,13 @@ ${jiraSinkYaml(jira.info)}`,
   );
   log(`bare parse: ${bare.detections} detections in ${(bare.ms / 1000).toFixed(1)} s`);
 
-  const plan = await timedCycle(rt, state, 'pull+diff+plan (dry run)', true, log);
-  const first = await timedCycle(rt, state, 'first cycle (creates)', false, log);
+  const plan = await profiled('dry', () => timedCycle(rt, state, 'pull+diff+plan (dry run)', true, log));
+  const first = await profiled('first', () => timedCycle(rt, state, 'first cycle (creates)', false, log));
   // The simulator draws QIDs from 40,000: nearly one KnowledgeBase entry per detection, all new in the first cycle.
   const lookupKb = (state.db.prepare(`SELECT coalesce(sum(length(data)), 0) FROM lookups`).pluck().get() as number) / expected / 1024;
   // The second cycle re-pulls everything (cursor cleared), so "unchanged" is checked on every detection.
   state.cursors.clear('bench');
-  const second = await timedCycle(rt, state, 'second cycle, nothing changed', false, log);
+  const second = await profiled('unchanged', () => timedCycle(rt, state, 'second cycle, nothing changed', false, log));
   // The cycles' peak, before the hasKey measurement's own 400,000-ticket database.
   const cyclesPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   const hasKey = hasKeyTiming(path.join(dir, 'haskey'), 400_000, 50);

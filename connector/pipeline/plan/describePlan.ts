@@ -1,4 +1,3 @@
-import { hash } from 'node:crypto';
 import type { TicketRow } from '../../state/ticketStore.js';
 import type { CycleCounts } from '../cycleCounts.js';
 import type { PlanStep } from '../planStep.js';
@@ -132,7 +131,20 @@ export class PlanDescriber {
 }
 
 function digest(pk: string): number {
-  return parseInt(hash('sha1', pk, 'hex').slice(0, 12), 16);
+  // cyrb53 (public domain): two 32-bit multiply-xorshift lanes folded into 53 bits, in JS.
+  // Not a cryptographic digest, and it need not be: it only tells this dry run's own
+  // primary keys apart (as likely to collide as 48 bits of SHA-1 for keys not crafted to),
+  // and is asked twice per finding, where a crypto call's overhead was most of the cost.
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < pk.length; i++) {
+    const ch = pk.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }
 
 /** The children we hold, as they would be once this page's findings are applied. */
