@@ -58,6 +58,31 @@ describe('state/openState', () => {
     db.close();
   });
 
+  it('indexes of a column many rows leave empty (a parent, a Jira key, a scope) hold only rows that fill it, and still serve the queries by it', () => {
+    const db = openState(dir);
+    db.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+       INSERT INTO tickets (job, pk, role, primary_key, parent_pk, marker, state, jira_key, created_at, updated_at)
+       SELECT 'job', 'child:' || i, 'child', 'k' || i, CASE WHEN i % 3 = 0 THEN 'parent:1' END, 'vb-' || i, 'open', CASE WHEN i % 2 = 0 THEN 'VULN-' || i END, '', '' FROM n`,
+    ).run();
+    db.prepare(
+      `INSERT INTO findings (job, fkey, parent_key, status, operation, first_seen, last_seen, scope, data, lookups)
+       VALUES ('job', 'a', '', 'New', 'open', '', '', NULL, NULL, NULL), ('job', 'b', '', 'New', 'open', '', '', 'watch', '{}', '[]')`,
+    ).run();
+    // Entries each index holds (its cells, interior ones included: an index b-tree keeps keys there too).
+    const entries = (index: string) => db.prepare(`SELECT sum(ncell) FROM dbstat WHERE name = ?`).pluck().get(index);
+    expect(entries('tickets_finding')).to.equal(300);
+    expect(entries('tickets_parent')).to.equal(100);
+    expect(entries('tickets_jira_key')).to.equal(150);
+    expect(entries('findings_scope_fkey')).to.equal(1);
+    const planOf = (sql: string, ...args: string[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>).map((p) => p.detail).join(' ');
+    expect(planOf(`SELECT * FROM tickets WHERE job = ? AND parent_pk = ?`, 'job', 'parent:1')).to.contain('tickets_parent');
+    expect(planOf(`SELECT 1 FROM tickets WHERE jira_key = ? AND +job = ?`, 'VULN-2', 'job')).to.contain('tickets_jira_key');
+    expect(planOf(`SELECT fkey FROM findings WHERE job = ? AND scope = ? AND fkey > ? ORDER BY fkey`, 'job', 'watch', '')).to.contain('findings_scope_fkey');
+    expect(new TicketStore(db).children('job', 'parent:1')).to.have.length(100);
+    db.close();
+  });
+
   it('brings a database of the first schema up to date, keeping its rows', () => {
     const old = new Database(path.join(dir, 'vulnbridge.db'));
     old.exec(migrations[0] as string);
