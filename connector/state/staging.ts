@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { Finding, FindingHead, LookupRef, TemplateContext } from '../model/finding.js';
 import type { Statement } from 'better-sqlite3';
+import { recordedData } from './findingDigests.js';
 import type { Db } from './openState.js';
 
 export interface StagedFinding extends Finding {
@@ -292,7 +293,7 @@ export class Staging {
     );
     const full = this.db.prepare(`SELECT seq, fkey, parent_key, status, ignored, data, lookups, scope FROM ${this.table} WHERE seq = ?`);
     // A finding staged without its data: the data recorded with its digest (the same, by its own digest).
-    const recorded = this.db.prepare(`SELECT data, lookups FROM finding_digests WHERE job = ? AND fkey = ?`);
+    const recorded = recordedData(this.db);
     let lastKey = '';
     let lastSeq = -1;
     for (;;) {
@@ -313,7 +314,7 @@ export class Staging {
             continue;
           }
           const row = full.get(r.seq) as StagedRow;
-          if (row.data === null) Object.assign(row, recorded.get(check.laneJobs[0], row.fkey) as Pick<StagedRow, 'data' | 'lookups'>);
+          if (row.data === null) Object.assign(row, recorded(check.laneJobs[0], row.fkey));
           const f = toFinding(row);
           if (digest !== undefined) {
             f.digest = digest;
