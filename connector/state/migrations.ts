@@ -250,12 +250,15 @@ export const migrations: readonly string[] = [
   // scheme's tickets have no parent, an intent row no Jira key yet, a Qualys finding no
   // scope. The NULL entries were written with every ticket or finding (and an intent's
   // moved again once its key came), pages rewritten by each transaction of a first cycle
-  // for nothing a query reads. (Data recorded with a finding's digest is deflated from this
-  // version on: finding_digests.data holds a BLOB, or JSON text in rows recorded before.)
+  // for nothing a query reads. Jira keys are indexed by length, then key: a project's keys
+  // come in sequence, and in text order alone each batch of new ones (VULN-10000...) landed
+  // between old ones all over the index (TicketStore HAS_KEY_SQL asks by both). (Data
+  // recorded with a finding's digest is deflated from this version on: finding_digests.data
+  // holds a BLOB, or JSON text in rows recorded before.)
   `DROP INDEX tickets_parent;
    CREATE INDEX tickets_parent ON tickets(job, parent_pk) WHERE parent_pk IS NOT NULL;
    DROP INDEX tickets_jira_key;
-   CREATE INDEX tickets_jira_key ON tickets(jira_key) WHERE jira_key IS NOT NULL;
+   CREATE INDEX tickets_jira_key ON tickets(length(jira_key), jira_key) WHERE jira_key IS NOT NULL;
    DROP INDEX findings_scope_fkey;
    CREATE INDEX findings_scope_fkey ON findings(job, scope, fkey) WHERE scope IS NOT NULL;`,
 ];
