@@ -205,6 +205,7 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
           ...(rt.source.resolvesByAbsence ? { goneStatus: rt.source.resolvesByAbsence.status } : {}),
           ...(slaOf(lane) ? { sla: slaOf(lane) } : {}),
           ...(digests && check ? { digests: { store: digests, lanePart: check.laneParts[n] as string } } : {}),
+          reading: (read) => state.db.transaction(read)(),
         }),
     );
     const incidentWorks = lanes.incidents.map(
