@@ -1,4 +1,18 @@
 import type { Db } from './openState.js';
+import { packJson, unpackJson } from './packedJson.js';
+
+/**
+ * Reads the data and lookups (JSON, as staged) recorded with a finding's digest in a lane:
+ * a finding staged without its data (its own digest unchanged) is planned from them when a
+ * lookup or the config changed.
+ */
+export function recordedData(db: Db): (job: string, fkey: string) => { data: string; lookups: string } | undefined {
+  const stmt = db.prepare<[string, string], { data: Buffer | string | null; lookups: string | null }>(`SELECT data, lookups FROM finding_digests WHERE job = ? AND fkey = ?`);
+  return (job, fkey) => {
+    const row = stmt.get(job, fkey);
+    return row?.data == null || row.lookups === null ? undefined : { data: unpackJson(row.data), lookups: row.lookups };
+  };
+}
 
 /**
  * What each finding's ticket in a lane last depended on (`pipeline/findingDigest.ts`),
@@ -24,7 +38,7 @@ export class FindingDigests {
 
   /**
    * Record the digests of findings whose ticket work in the lane `job` succeeded, with
-   * their data, lookups and head as staged (JSON): a later cycle stages a finding whose own
+   * their data (deflated: `packJson`), lookups and head as staged (JSON): a later cycle stages a finding whose own
    * digest is this one without its data, and takes it from here if it must plan it. One transaction.
    */
   record(job: string, entries: ReadonlyArray<{ fkey: string; digest: string; data: string; lookups: string; head: string }>): void {
@@ -33,7 +47,7 @@ export class FindingDigests {
     const at = new Date().toISOString();
     const stmt = this.upsert;
     this.db.transaction(() => {
-      for (const e of entries) stmt.run({ job, fkey: e.fkey, digest: e.digest, at, data: e.data, lookups: e.lookups, head: e.head });
+      for (const e of entries) stmt.run({ job, fkey: e.fkey, digest: e.digest, at, data: packJson(e.data), lookups: e.lookups, head: e.head });
     })();
   }
 

@@ -246,7 +246,22 @@ export const migrations: readonly string[] = [
   // (a finding's JSON, a KnowledgeBase entry) and spread over many times more pages.
   `CREATE INDEX finding_digests_digest ON finding_digests(job, fkey, digest, at);
    CREATE INDEX lookups_version ON lookups(ns, id, fetched_at, version);`,
-  // 15: a finding passed over as it is pulled is never staged; if the cycle's enrichment
+  // 15: indexes whose lookups always name a value hold only rows that have one: a flat
+  // scheme's tickets have no parent, an intent row no Jira key yet, a Qualys finding no
+  // scope. The NULL entries were written with every ticket or finding (and an intent's
+  // moved again once its key came), pages rewritten by each transaction of a first cycle
+  // for nothing a query reads. Jira keys are indexed by length, then key: a project's keys
+  // come in sequence, and in text order alone each batch of new ones (VULN-10000...) landed
+  // between old ones all over the index (TicketStore HAS_KEY_SQL asks by both). (Data
+  // recorded with a finding's digest is deflated from this version on: finding_digests.data
+  // holds a BLOB, or JSON text in rows recorded before.)
+  `DROP INDEX tickets_parent;
+   CREATE INDEX tickets_parent ON tickets(job, parent_pk) WHERE parent_pk IS NOT NULL;
+   DROP INDEX tickets_jira_key;
+   CREATE INDEX tickets_jira_key ON tickets(length(jira_key), jira_key) WHERE jira_key IS NOT NULL;
+   DROP INDEX findings_scope_fkey;
+   CREATE INDEX findings_scope_fkey ON findings(job, scope, fkey) WHERE scope IS NOT NULL;`,
+  // 16: a finding passed over as it is pulled is never staged; if the cycle's enrichment
   // then changes an entry it names, it is staged from its record: its head (parent key,
   // status, ignored, scope) is recorded with its data. A ticket row written (reconcile, SLA
   // sweep, a create not yet confirmed) or a retry queued voids the finding's digest as it

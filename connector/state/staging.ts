@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { Finding, FindingHead, LookupRef, TemplateContext } from '../model/finding.js';
 import type { Statement } from 'better-sqlite3';
+import { recordedData } from './findingDigests.js';
 import type { Db } from './openState.js';
 
 export interface StagedFinding extends Finding {
@@ -189,7 +190,7 @@ export class Staging {
     if (trackKeys) this.keys = new Set();
     this.digests = digests !== false;
     if (Array.isArray(digests) && digests.length > 0) {
-      // From the covering index: a ticket row written or a retry queued since voided it (migration 15's triggers).
+      // From the covering index: a ticket row written or a retry queued since voided it (migration 16's triggers).
       this.recorded = digests.map(() =>
         db.prepare<[string, string], RecordedRow>(`SELECT rowid AS r, digest FROM finding_digests INDEXED BY finding_digests_digest WHERE job = ? AND fkey = ?`),
       );
@@ -435,7 +436,7 @@ export class Staging {
    * parsing their data: only the changed, new and retried ones are built and planned. A
    * lane's digest counts only while no ticket row of the finding there was written after
    * it was recorded (reconcile, SLA sweep, a person's close, an intent row) and no retry
-   * was queued: those void it as they happen (migration 15's triggers).
+   * was queued: those void it as they happen (migration 16's triggers).
    */
   *checkedPages(pageSize: number, check: DigestCheck): Generator<CheckedPage> {
     this.flushKnown();
@@ -448,7 +449,7 @@ export class Staging {
     );
     const full = this.db.prepare(`SELECT seq, fkey, parent_key, status, ignored, data, lookups, scope FROM ${this.table} WHERE seq = ?`);
     // A finding staged without its data: the data recorded with its digest (the same, by its own digest).
-    const recorded = this.db.prepare(`SELECT data, lookups FROM finding_digests WHERE job = ? AND fkey = ?`);
+    const recorded = recordedData(this.db);
     let lastKey = '';
     let lastSeq = -1;
     for (;;) {
@@ -469,7 +470,7 @@ export class Staging {
             continue;
           }
           const row = full.get(r.seq) as StagedRow;
-          if (row.data === null) Object.assign(row, recorded.get(check.laneJobs[0], row.fkey) as Pick<StagedRow, 'data' | 'lookups'>);
+          if (row.data === null) Object.assign(row, recorded(check.laneJobs[0], row.fkey));
           const f = toFinding(row);
           if (digest !== undefined) {
             f.digest = digest;

@@ -98,21 +98,42 @@ const PUT_SQL = `INSERT INTO tickets (job, pk, role, primary_key, parent_pk, mar
          labels = excluded.labels, comment_hash = excluded.comment_hash, finding_key = excluded.finding_key,
          last_status = excluded.last_status, sla = excluded.sla, updated_at = excluded.updated_at`;
 
+/**
+ * A ticket written again with the same identity (role, Primary Key, parent, marker, finding):
+ * only what changes over its life is set. An UPDATE that sets an indexed column rewrites its
+ * index entry even when the value is the same, so setting finding_key each time rewrote a
+ * page of tickets_finding per ticket written (the intent row, then its key, then each move).
+ */
+const UPDATE_SQL = `UPDATE tickets SET state = @state, jira_key = @jira_key, jira_id = @jira_id, jira_status = @jira_status, linked = @linked,
+         field_hashes = @field_hashes, labels = @labels, comment_hash = @comment_hash, last_status = @last_status, sla = @sla, updated_at = @now
+       WHERE job = @job AND pk = @pk AND role = @role AND primary_key = @primary_key AND parent_pk IS @parent_pk AND marker = @marker
+         AND finding_key IS @finding_key`;
+
+/**
+ * A ticket by its Jira key, from the index tickets_jira_key: by length, then key, so a
+ * project's keys, numbered in sequence, are added at the end of their length's run
+ * (VULN-10000 after VULN-9999, not between VULN-1000 and VULN-1001, which sent each
+ * batch of new keys to pages all over the index). `+job`: the job column takes no part
+ * in choosing the index. Left to itself the planner walks every ticket of the job
+ * through (job, ...) indexes (seconds at 400,000 tickets); by the Jira key it is one
+ * index probe whatever the state holds.
+ */
+export const HAS_KEY_SQL = `SELECT 1 FROM tickets WHERE length(jira_key) = length(@key) AND jira_key = @key AND +job = @job`;
+
 export class TicketStore implements Tickets {
   private readonly getStmt;
   private readonly childrenStmt;
   private readonly putStmt;
+  private readonly updateStmt;
   private readonly hasKeyStmt;
 
   constructor(private readonly db: Db) {
     // Used once or more per finding per cycle: prepare once.
     this.getStmt = db.prepare(`SELECT * FROM tickets WHERE job = ? AND pk = ?`);
-    // `+job`: the job column takes no part in choosing the index. Left to itself the
-    // planner walks every ticket of the job through (job, ...) indexes (seconds at 400,000
-    // tickets); by the Jira key it is one index probe whatever the state holds.
-    this.hasKeyStmt = db.prepare(`SELECT 1 FROM tickets WHERE jira_key = ? AND +job = ?`);
+    this.hasKeyStmt = db.prepare(HAS_KEY_SQL);
     this.childrenStmt = db.prepare(`SELECT * FROM tickets WHERE job = ? AND parent_pk = ?`);
     this.putStmt = db.prepare(PUT_SQL);
+    this.updateStmt = db.prepare(UPDATE_SQL);
   }
 
   get(job: string, pk: string): TicketRow | undefined {
@@ -126,10 +147,10 @@ export class TicketStore implements Tickets {
 
   put(rows: readonly TicketRow[]): void {
     const now = new Date().toISOString();
-    const stmt = this.putStmt;
+    const { putStmt, updateStmt } = this;
     this.db.transaction(() => {
       for (const t of rows) {
-        stmt.run({
+        const params = {
           job: t.job,
           pk: t.pk,
           role: t.role,
@@ -148,7 +169,8 @@ export class TicketStore implements Tickets {
           last_status: t.lastStatus ?? null,
           sla: t.sla ? JSON.stringify(t.sla) : null,
           now,
-        });
+        };
+        if (updateStmt.run(params).changes === 0) putStmt.run(params);
       }
     })();
   }
@@ -180,7 +202,7 @@ export class TicketStore implements Tickets {
   }
 
   hasKey(job: string, jiraKey: string): boolean {
-    return this.hasKeyStmt.get(jiraKey, job) !== undefined;
+    return this.hasKeyStmt.get({ key: jiraKey, job }) !== undefined;
   }
 
   /** The Jira key of a finding's ticket (its single or child ticket), if it has one. */

@@ -13,6 +13,7 @@ import { buildLanes } from '../../connector/pipeline/lanes.js';
 import { runCycle, type CycleReport } from '../../connector/pipeline/runCycle.js';
 import { routesSchema, type Routes } from '../../connector/routing/routesSchema.js';
 import type { EnrichContext, PullContext, PullResult } from '../../connector/sources/types.js';
+import { unpackJson } from '../../connector/state/packedJson.js';
 import { openStateBundle, type State } from '../../connector/state/stateBundle.js';
 import { loadScheme } from '../../connector/templates/loadScheme.js';
 import { resolveSlaPolicy, type SlaPolicyInput } from '../../connector/templates/sla/slaPolicy.js';
@@ -165,6 +166,26 @@ for (const asksKnown of [false, true]) describe(`pipeline: unchanged findings pa
     expect(String(issueOf('1', '100').fields.summary)).to.contain('A new title of 100');
     // Asking by its source digest, the source built none of them: the two planned took the data recorded with their digests.
     expect(source.taken).to.deep.equal(asksKnown ? ALL : []);
+  });
+
+  it('the data recorded with a digest is kept deflated; rows an earlier version recorded as JSON text serve a lookup-changed finding too', async () => {
+    const rt = runtime(source, sink);
+    await cycle(rt);
+    const stored = state.db.prepare(`SELECT fkey, data FROM finding_digests ORDER BY fkey`).all() as Array<{ fkey: string; data: Buffer | string }>;
+    expect(stored.map((r) => r.fkey)).to.include.members(['host:1|qid:100|port:443', 'host:2|qid:100|port:443']);
+    expect(stored.every((r) => Buffer.isBuffer(r.data))).to.equal(true);
+    const asText = state.db.prepare(`UPDATE finding_digests SET data = ? WHERE fkey = ?`);
+    for (const r of stored) asText.run(unpackJson(r.data), r.fkey);
+    expect(JSON.parse(state.db.prepare(`SELECT data FROM finding_digests WHERE fkey = 'host:2|qid:100|port:443'`).pluck().get() as string)).to.include({ QID: '100' });
+    state.lookups.putMany([{ ns: 'qualys.kb', id: '100', data: { QID: '100', TITLE: 'A new title of 100', SEVERITY_LEVEL: '4', CVES: 'CVE-2024-0001' } }]);
+    const r = await cycle(rt);
+    expect(r.planned).to.deep.equal(['host:1|qid:100|port:443', 'host:2|qid:100|port:443']);
+    expect(r.report.counts).to.include({ updated: 2 });
+    // Planned from the recorded data: each ticket still names its own host.
+    expect(String(issueOf('2', '100').fields.summary)).to.contain('A new title of 100');
+    expect(String(issueOf('1', '100').fields.summary)).to.contain('A new title of 100');
+    expect(state.db.prepare(`SELECT typeof(data) FROM finding_digests WHERE fkey = 'host:2|qid:100|port:443'`).pluck().get()).to.equal('blob');
+    expect((await cycle(rt)).planned).to.deep.equal([]);
   });
 
   it('a changed TruRisk score re-plans the findings of that host, and their tickets change', async () => {

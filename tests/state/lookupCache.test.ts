@@ -22,14 +22,19 @@ describe('state/LookupCache', () => {
     expect(cache.get('kb', '2')).to.deep.equal({ TITLE: 'two' });
   });
 
-  it('stale: missing ids and ids older than the TTL (TTL 0: fetched before this cycle)', () => {
+  it('stale: missing ids and ids older than the TTL (TTL 0: fetched before this cycle), in key order', () => {
     const cache = new LookupCache(db);
     cache.putMany([{ ns: 'kb', id: 'old', data: {} }], CYCLE - 2 * 3600_000);
     cache.putMany([{ ns: 'kb', id: 'recent', data: {} }], CYCLE - 60_000);
     cache.putMany([{ ns: 'kb', id: 'now', data: {} }], CYCLE);
-    expect(cache.stale('kb', ['old', 'recent', 'now', 'missing'], 3600, CYCLE)).to.deep.equal(['old', 'missing']);
-    expect(cache.stale('kb', ['old', 'recent', 'now', 'missing'], 0, CYCLE)).to.deep.equal(['old', 'recent', 'missing']);
+    expect(cache.stale('kb', ['old', 'recent', 'now', 'missing'], 3600, CYCLE)).to.deep.equal(['missing', 'old']);
+    expect(cache.stale('kb', ['old', 'recent', 'now', 'missing'], 0, CYCLE)).to.deep.equal(['missing', 'old', 'recent']);
     expect(cache.stale('host', ['now'], 3600, CYCLE)).to.deep.equal(['now']);
+    // In SQLite's order of the keys, not the pull's: fetched and written so, a transaction of
+    // new entries writes neighbouring index pages.
+    expect(cache.stale('kb', new Set(['9', '38205', '10', '100', '1']), 0, CYCLE)).to.deep.equal(['1', '10', '100', '38205', '9']);
+    const ordered = db.prepare(`SELECT id FROM (SELECT '9' AS id UNION ALL SELECT '38205' UNION ALL SELECT '10' UNION ALL SELECT '100' UNION ALL SELECT '1') ORDER BY id`).pluck().all();
+    expect(ordered).to.deep.equal(['1', '10', '100', '38205', '9']);
   });
 
   it('with an overlay (dry run) writes go to the overlay, reads see both, the state is untouched', () => {

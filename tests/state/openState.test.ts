@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { StateError } from '../../connector/errors.js';
 import { migrations } from '../../connector/state/migrations.js';
 import { openState } from '../../connector/state/openState.js';
-import { TicketStore } from '../../connector/state/ticketStore.js';
+import { HAS_KEY_SQL, TicketStore, type TicketRow } from '../../connector/state/ticketStore.js';
 
 describe('state/openState', () => {
   let dir = '';
@@ -53,8 +53,62 @@ describe('state/openState', () => {
     expect(store.hasKey('job1', 'VULN-7')).to.equal(true);
     expect(store.hasKey('job0', 'VULN-7')).to.equal(false);
     expect(store.hasKey('job1', 'VULN-99999')).to.equal(false);
-    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT 1 FROM tickets WHERE jira_key = ? AND +job = ?`).all('VULN-7', 'job1') as Array<{ detail: string }>;
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${HAS_KEY_SQL}`).all({ key: 'VULN-7', job: 'job1' }) as Array<{ detail: string }>;
     expect(plan.map((p) => p.detail).join(' ')).to.contain('tickets_jira_key');
+    db.close();
+  });
+
+  it('indexes of a column many rows leave empty (a parent, a Jira key, a scope) hold only rows that fill it, and still serve the queries by it', () => {
+    const db = openState(dir);
+    db.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+       INSERT INTO tickets (job, pk, role, primary_key, parent_pk, marker, state, jira_key, created_at, updated_at)
+       SELECT 'job', 'child:' || i, 'child', 'k' || i, CASE WHEN i % 3 = 0 THEN 'parent:1' END, 'vb-' || i, 'open', CASE WHEN i % 2 = 0 THEN 'VULN-' || i END, '', '' FROM n`,
+    ).run();
+    db.prepare(
+      `INSERT INTO findings (job, fkey, parent_key, status, operation, first_seen, last_seen, scope, data, lookups)
+       VALUES ('job', 'a', '', 'New', 'open', '', '', NULL, NULL, NULL), ('job', 'b', '', 'New', 'open', '', '', 'watch', '{}', '[]')`,
+    ).run();
+    // Entries each index holds (its cells, interior ones included: an index b-tree keeps keys there too).
+    const entries = (index: string) => db.prepare(`SELECT sum(ncell) FROM dbstat WHERE name = ?`).pluck().get(index);
+    expect(entries('tickets_finding')).to.equal(300);
+    expect(entries('tickets_parent')).to.equal(100);
+    expect(entries('tickets_jira_key')).to.equal(150);
+    expect(entries('findings_scope_fkey')).to.equal(1);
+    const planOf = (sql: string, ...args: string[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...args) as Array<{ detail: string }>).map((p) => p.detail).join(' ');
+    expect(planOf(`SELECT * FROM tickets WHERE job = ? AND parent_pk = ?`, 'job', 'parent:1')).to.contain('tickets_parent');
+    expect(planOf(HAS_KEY_SQL.replace(/@key/g, "'VULN-2'").replace('@job', "'job'"))).to.contain('tickets_jira_key');
+    expect(planOf(`SELECT fkey FROM findings WHERE job = ? AND scope = ? AND fkey > ? ORDER BY fkey`, 'job', 'watch', '')).to.contain('findings_scope_fkey');
+    expect(new TicketStore(db).children('job', 'parent:1')).to.have.length(100);
+    db.close();
+  });
+
+  it('tickets.put writes a ticket again without rewriting the index entries of what did not change; a new identity is written whole', () => {
+    const db = openState(dir);
+    const store = new TicketStore(db);
+    const row = (i: number, over: Partial<TicketRow> = {}): TicketRow => ({
+      job: 'job', pk: `single:${i}`, role: 'single', primaryKey: `k${i}`, marker: `vb-${i}`, state: 'pending', linked: false,
+      fieldHashes: {}, labels: [], findingKey: `host:${i}`, ...over,
+    });
+    store.put(Array.from({ length: 3000 }, (_, i) => row(i)));
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    // The pages the next transaction writes: the WAL's frames (a 32-byte header, then a 24-byte header and a page each).
+    const pagesWritten = (): string[] => {
+      const wal = readFileSync(path.join(dir, 'vulnbridge.db-wal'));
+      const size = wal.readUInt32BE(8);
+      const pages = new Set<number>();
+      for (let at = 32; at + 24 + size <= wal.length; at += 24 + size) pages.add(wal.readUInt32BE(at));
+      const owner = db.prepare(`SELECT name FROM dbstat WHERE pageno = ?`).pluck();
+      return [...new Set([...pages].map((p) => owner.get(p) as string))].sort();
+    };
+    store.put([row(1500, { state: 'open', jiraKey: 'VULN-1500', jiraId: '1500', fieldHashes: { summary: 'h' } })]);
+    expect(pagesWritten()).to.deep.equal(['tickets', 'tickets_jira_key']);
+    expect(store.get('job', 'single:1500')).to.include({ state: 'open', jiraKey: 'VULN-1500', findingKey: 'host:1500' });
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    store.put([row(1500, { state: 'open', jiraKey: 'VULN-1500', jiraId: '1500', findingKey: 'host:1500|proto:udp' })]);
+    expect(pagesWritten()).to.include('tickets_finding');
+    expect(store.get('job', 'single:1500')).to.include({ state: 'open', jiraKey: 'VULN-1500', findingKey: 'host:1500|proto:udp' });
+    expect(store.hasKey('job', 'VULN-1500')).to.equal(true);
     db.close();
   });
 

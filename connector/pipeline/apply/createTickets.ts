@@ -75,10 +75,24 @@ export class TicketCreator {
     // Intent first: if we die after the sink answers, the pending row tells the next run to look before creating.
     c.put(...queue.map((q) => c.setRow(q.i, this.newRow(q.i, 'pending', undefined, undefined, {}))));
     const limit = d.sink.createBatchLimit;
+    // The created rows are written together once every batch was sent (or one failed): one
+    // transaction rewrites a page's ticket rows once, not once per batch of 50 (each also
+    // rewrote the pages the batches shared, index pages and the database header). Dying
+    // before it leaves their intent rows, looked up by marker next run, as dying in a batch does.
+    const rows: TicketRow[] = [];
+    try {
+      await this.sendBatches(queue, limit, rows);
+    } finally {
+      c.put(...rows);
+    }
+  }
+
+  private async sendBatches(queue: readonly Queued[], limit: number, rows: TicketRow[]): Promise<void> {
+    const { c } = this;
+    const { d } = c;
     for (let start = 0; start < queue.length; start += limit) {
       const batch = queue.slice(start, start + limit);
       const byRef = await createWithRetry(d, batch.map((q) => q.req));
-      const rows: TicketRow[] = [];
       for (const { i, req } of batch) {
         const result = byRef.get(i.marker);
         if (!result?.key) {
@@ -101,7 +115,6 @@ export class TicketCreator {
           findingKey: 'finding' in i ? (i as FindingIntent).finding.key : undefined,
         });
       }
-      c.put(...rows);
       for (const { i } of batch) if ('finding' in i && c.isFresh(i) && c.keyOf(i)) await c.guard(i as FindingIntent, () => applyNewTicket(c, i as FindingIntent));
     }
   }

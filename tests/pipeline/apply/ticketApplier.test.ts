@@ -338,6 +338,30 @@ describe('pipeline/apply/TicketApplier: batches follow sink.createBatchLimit', (
     });
   }
 
+  it("a page's created tickets are recorded together after its batches (one write of their rows); a batch that fails leaves the earlier ones recorded, the rest pending", async () => {
+    h = new Harness(scheme('vmdr-per-detection'));
+    h.sink.limitBatches(2);
+    const findings = Array.from({ length: 6 }, (_, k) => vmdr({ qid: String(300 + k) }));
+    const firstAtCall: Array<string | undefined> = [];
+    h.sink.beforeCreate = () => {
+      firstAtCall.push(h.row(findings[0] as StagedFinding)?.state);
+      if (firstAtCall.length === 3) throw new Error('connection reset mid-create');
+    };
+    let thrown: unknown;
+    await h.cycle([findings]).catch((e: unknown) => (thrown = e));
+    expect((thrown as Error | undefined)?.message).to.equal('connection reset mid-create');
+    // Created in the first batch, its row waits as the intent until the page's batches are done.
+    expect(firstAtCall).to.deep.equal(['pending', 'pending', 'pending']);
+    expect(h.sink.issues.size).to.equal(4);
+    for (const f of findings.slice(0, 4)) expect(h.row(f)).to.deep.include({ state: 'open', jiraKey: h.keyOf(f) });
+    for (const f of findings.slice(4)) expect(h.row(f)).to.deep.include({ state: 'pending', jiraKey: undefined });
+    // The next cycle creates only what was not created.
+    h.sink.beforeCreate = undefined;
+    await h.cycle([findings]);
+    expect(h.sink.issues.size).to.equal(6);
+    for (const f of findings) expect(h.row(f)?.state).to.equal('open');
+  });
+
   it('a finding of a ticket kept back for finish() on a later page makes no second ticket', async () => {
     h = new Harness(scheme('vmdr-per-detection'));
     h.sink.limitBatches(2);
