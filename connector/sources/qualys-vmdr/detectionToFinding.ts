@@ -1,10 +1,13 @@
 import { hash } from 'node:crypto';
 import type { Finding, FindingHead } from '../../model/finding.js';
-import { objectOf, OrgJsonBuilder, rawXml, textOf, type OrgJsonObject, type RawElement } from './orgJson.js';
+import { objectOf, parseElements, rawXml, textOf, type OrgJsonObject, type OrgJsonValue, type RawElement } from './orgJson.js';
 
 export type BuiltRecord = { finding: Finding } | { rejected: { reason: string; record?: string } };
-/** Or a detection digested but not built yet: the pipeline is asked first (`PullContext.known`). */
-export type DetectionRecord = BuiltRecord | { head: FindingHead; build: () => Finding };
+/**
+ * Or a detection digested but not built yet: the pipeline is asked first
+ * (`PullContext.known`); `finish` builds its finding from the parsed text (`parseElements`).
+ */
+export type DetectionRecord = BuiltRecord | { head: FindingHead; xml: string; finish: (detection: OrgJsonValue | undefined) => Finding };
 
 /**
  * One HLD DETECTION with its HOST → one Finding.
@@ -32,22 +35,14 @@ export function detectionToFinding(host: OrgJsonObject, detection: OrgJsonObject
 export function digestedDetection(host: OrgJsonObject, hostPart: string, element: RawElement): DetectionRecord {
   const head = detectionHead(host, element.fields);
   if ('rejected' in head) {
-    const detection = parsedElement(rawXml(element));
+    const detection = objectOf(parseElements([rawXml(element)])[0]);
     return detection ? detectionToFinding(host, detection) : { rejected: { reason: 'empty DETECTION', record: rawXml(element).slice(0, 500) } };
   }
   // Two hashes, the text's as sliced from the stream: no copy of the text is made to hash it.
   const sourceDigest = hash('sha1', `${hostPart}\u0000${element.openTag}\u0000${hash('sha1', element.body, 'base64')}`, 'base64');
   // Completed in place: a head per detection of a million-detection pull, not a copy.
   const h: FindingHead = Object.assign(head.head, { sourceDigest });
-  return { head: h, build: () => ({ ...h, data: mergedData(host, parsedElement(rawXml(element)) ?? {}) }) };
-}
-
-/** The value the streaming builder makes of one element's text. */
-function parsedElement(xml: string): OrgJsonObject | undefined {
-  const builder = new OrgJsonBuilder();
-  builder.write(xml);
-  const root = builder.end();
-  return objectOf(root[builder.rootName ?? '']);
+  return { head: h, xml: rawXml(element), finish: (detection) => ({ ...h, data: mergedData(host, objectOf(detection) ?? {}) }) };
 }
 
 /** The DETECTION children `detectionHead` reads. */

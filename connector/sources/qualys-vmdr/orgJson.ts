@@ -312,6 +312,22 @@ function attach(target: OrgJsonObject, name: string, value: OrgJsonValue, arrays
   else target[name] = [existing, value];
 }
 
+/**
+ * The values the streaming builder makes of elements taken as text (`rawXml`), in order:
+ * parsed together as children of one wrapper, one parser for a batch rather than one per
+ * element. An element without content gives `''`, as the builder gives it.
+ */
+export function parseElements(xmls: readonly string[]): OrgJsonValue[] {
+  const out: OrgJsonValue[] = [];
+  if (xmls.length === 0) return out;
+  const builder = new OrgJsonBuilder({ onElement: (_name, value, stack) => stack.length === 1 && (out.push(value), true) });
+  builder.write('<ELEMENTS>');
+  for (const xml of xmls) builder.write(xml);
+  builder.write('</ELEMENTS>');
+  builder.end();
+  return out;
+}
+
 /** Parse a small, complete XML document (error bodies, fixtures) into an org.json object. */
 export function parseOrgJson(xml: string): { rootName: string; value: OrgJsonObject } {
   const builder = new OrgJsonBuilder();

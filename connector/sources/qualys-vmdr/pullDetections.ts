@@ -4,7 +4,7 @@ import { PageBuffer } from '../pageBuffer.js';
 import type { PullContext, PullResult } from '../types.js';
 import { detectionToFinding, digestedDetection, HEAD_FIELDS, hostDigestPart, type BuiltRecord, type DetectionRecord } from './detectionToFinding.js';
 import { hldParams, qualysDateTime } from './hldParams.js';
-import { objectOf, type OrgJsonFrame, type OrgJsonObject } from './orgJson.js';
+import { objectOf, parseElements, type OrgJsonFrame, type OrgJsonObject } from './orgJson.js';
 import type { QualysApi } from './qualysApi.js';
 import { qualysPages, type RawPicker, type RecordPicker } from './qualysPages.js';
 import type { QualysVmdrConfig } from './qualysVmdrConfig.js';
@@ -57,10 +57,13 @@ function rawDetections(): RawPicker<DetectionRecord> {
 function* built(records: readonly DetectionRecord[], known: PullContext['known']): Generator<BuiltRecord> {
   const digested = records.filter((r): r is Extract<DetectionRecord, { head: FindingHead }> => 'head' in r);
   const taken = digested.length > 0 && known ? known(digested.map((r) => r.head)) : [];
+  // The batch's detections to build, parsed by one parser.
+  const values = parseElements(digested.filter((_, n) => !taken[n]).map((r) => r.xml));
   let n = 0;
+  let v = 0;
   for (const r of records) {
     if (!('head' in r)) yield r;
-    else if (!taken[n++]) yield { finding: r.build() };
+    else if (!taken[n++]) yield { finding: r.finish(values[v++]) };
   }
 }
 

@@ -1,7 +1,7 @@
 import { QUALYS_SAMPLES } from '../../support/sharedPaths.js';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { OrgJsonBuilder, parseOrgJson, rawXml, textOf, type OrgJsonObject, type OrgJsonValue, type RawElement } from '../../../connector/sources/qualys-vmdr/orgJson.js';
+import { OrgJsonBuilder, parseElements, parseOrgJson, rawXml, textOf, type OrgJsonObject, type OrgJsonValue, type RawElement } from '../../../connector/sources/qualys-vmdr/orgJson.js';
 
 const HLD_SAMPLE = readFileSync(`${QUALYS_SAMPLES}/hld_elastic_qualys_vmdr.xml`, 'utf8');
 
@@ -55,6 +55,8 @@ describe('orgJson: elements taken as text (raw capture)', () => {
       it(`${label} in chunks of ${size}: each capture parses to the value the builder makes, fields read as textOf reads it`, () => {
         const { built, raw } = both(xml, bySize(size));
         expect(raw).to.have.length(built.length);
+        // Parsed together, as the pull builds a batch's detections: the same values, in order.
+        expect(parseElements(raw.map(rawXml))).to.deep.equal(built);
         expect(built.length).to.be.greaterThan(1);
         raw.forEach((e, n) => {
           expect(e.name).to.equal('DETECTION');
