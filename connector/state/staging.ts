@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { dataJsonOf } from '../model/dataJson.js';
 import type { Finding, FindingHead, LookupRef, TemplateContext } from '../model/finding.js';
 import type { Statement } from 'better-sqlite3';
 import { recordedData } from './findingDigests.js';
@@ -322,7 +323,8 @@ export class Staging {
         this.noteLookups(f);
         const first = f.lookups?.[0];
         const sortKey = this.order === 'parent' ? (f.parentKey ?? '') : first ? `${first.ns}\n${first.id}` : '';
-        const data = known ? null : JSON.stringify((f as Finding).data);
+        // The source's own JSON of the data where it made one (model/dataJson.ts).
+        const data = known ? null : dataJsonOf((f as Finding).data);
         const lookups = known ? null : JSON.stringify(f.lookups ?? []);
         const own = this.digests ? (f.sourceDigest ?? ownDigest(f as Finding, data as string, lookups as string)) : null;
         const slim = known || (own !== null && this.recordedOwn(f.key, own));

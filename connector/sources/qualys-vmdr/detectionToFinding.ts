@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { withDataJson } from '../../model/dataJson.js';
 import type { Finding, FindingHead } from '../../model/finding.js';
 import { objectOf, parseElements, rawXml, textOf, type OrgJsonObject, type OrgJsonValue, type RawElement } from './orgJson.js';
 
@@ -22,27 +23,71 @@ export type DetectionRecord = BuiltRecord | { head: FindingHead; xml: string; fi
  * level, as the templates address them (`${ID}`, `${IP}`, `${QID}`, `${QDS.content}`);
  * `ID` stays the host id (the detection's own id is UNIQUE_VULN_ID).
  */
-export function detectionToFinding(host: OrgJsonObject, detection: OrgJsonObject): BuiltRecord {
+export function detectionToFinding(host: OrgJsonObject, detection: OrgJsonObject, hostPart?: HostPart): BuiltRecord {
   const head = detectionHead(host, detection);
   if ('rejected' in head) return head;
-  return { finding: { ...head.head, data: mergedData(host, detection) } };
+  return { finding: { ...head.head, data: dataOf(host, hostPart, detection) } };
+}
+
+/** The finding's data, with its JSON noted (`model/dataJson.ts`) when joined from the host's part. */
+function dataOf(host: OrgJsonObject, hostPart: HostPart | undefined, detection: OrgJsonObject): OrgJsonObject {
+  const data = mergedData(host, detection);
+  const json = hostPart === undefined ? undefined : mergedJson(host, hostPart, detection);
+  return json === undefined ? data : (withDataJson(data, json) as OrgJsonObject);
 }
 
 /**
  * A DETECTION taken as text (`OrgJsonBuilderOptions.raw`): its head from its fields and
  * its digest from its text, its finding parsed and built only if the pipeline asks.
  */
-export function digestedDetection(host: OrgJsonObject, hostPart: string, element: RawElement): DetectionRecord {
+export function digestedDetection(host: OrgJsonObject, hostPart: HostPart, element: RawElement): DetectionRecord {
   const head = detectionHead(host, element.fields);
   if ('rejected' in head) {
     const detection = objectOf(parseElements([rawXml(element)])[0]);
     return detection ? detectionToFinding(host, detection) : { rejected: { reason: 'empty DETECTION', record: rawXml(element).slice(0, 500) } };
   }
   // Two hashes, the text's as sliced from the stream: no copy of the text is made to hash it.
-  const sourceDigest = hash('sha1', `${hostPart}\u0000${element.openTag}\u0000${hash('sha1', element.body, 'base64')}`, 'base64');
+  const sourceDigest = hash('sha1', `${hostPart.digest}\u0000${element.openTag}\u0000${hash('sha1', element.body, 'base64')}`, 'base64');
   // Completed in place: a head per detection of a million-detection pull, not a copy.
   const h: FindingHead = Object.assign(head.head, { sourceDigest });
-  return { head: h, xml: rawXml(element), finish: (detection) => ({ ...h, data: mergedData(host, objectOf(detection) ?? {}) }) };
+  return { head: h, xml: rawXml(element), finish: (detection) => ({ ...h, data: dataOf(host, hostPart, objectOf(detection) ?? {}) }) };
+}
+
+/**
+ * `JSON.stringify(mergedData(host, detection))` from the host fields' JSON (made once per
+ * host) and the detection's own: the host's keys then the detection's, as mergedData
+ * assigns them. Undefined (serialized whole by staging) when joining would differ: a
+ * detection key that mergedData leaves out or puts at the host's position, or an
+ * integer-like key (JSON.stringify puts those first). Tested against JSON.stringify in
+ * tests/sources/qualys-vmdr/pullDetections.test.ts.
+ */
+function mergedJson(host: OrgJsonObject, part: HostPart, detection: OrgJsonObject): string | undefined {
+  if (!sameHost(host, part)) return undefined;
+  const keys = Object.keys(detection);
+  if (keys.length === 0) return part.json;
+  for (const k of keys) {
+    const c = k.charCodeAt(0);
+    if (k === 'ID' || k === 'DETECTION_LIST' || Object.hasOwn(host, k) || (c >= 48 && c <= 57)) return undefined;
+  }
+  const own = JSON.stringify(detection);
+  return part.json === '{}' ? own : `${part.json.slice(0, -1)},${own.slice(1)}`;
+}
+
+/**
+ * The host's fields are still those serialized (a detection is built after its batch is
+ * parsed, and the builder adds to an open HOST): the same keys, the same values, repeated
+ * ones not grown in place; and none integer-like (JSON.stringify puts those first).
+ */
+function sameHost(host: OrgJsonObject, part: HostPart): boolean {
+  let n = 0;
+  for (const k of Object.keys(host)) {
+    if (k === 'DETECTION_LIST') continue;
+    const v = host[k];
+    const c = k.charCodeAt(0);
+    if (part.keys[n] !== k || part.values[n] !== v || (Array.isArray(v) && v.length !== part.lengths[n]) || (c >= 48 && c <= 57)) return false;
+    n++;
+  }
+  return n === part.keys.length;
 }
 
 /** The DETECTION children `detectionHead` reads. */
@@ -90,10 +135,31 @@ const SOURCE_DIGEST_FORMAT = 2;
  * the finding takes) as parsed, and the mapping's format; hashed once per host. A
  * detection's own part is its text as sent (`digestedDetection`).
  */
-export function hostDigestPart(host: OrgJsonObject): string {
+export function hostDigestPart(host: OrgJsonObject): HostPart {
   const fields: OrgJsonObject = {};
-  for (const k of Object.keys(host)) if (k !== 'DETECTION_LIST') fields[k] = host[k]!;
-  return `${SOURCE_DIGEST_FORMAT}\u0000${hash('sha1', JSON.stringify(fields), 'base64')}`;
+  const part: HostPart = { digest: '', json: '', keys: [], values: [], lengths: [] };
+  for (const k of Object.keys(host)) {
+    if (k === 'DETECTION_LIST') continue;
+    const v = host[k]!;
+    fields[k] = v;
+    part.keys.push(k);
+    part.values.push(v);
+    part.lengths.push(Array.isArray(v) ? v.length : 0);
+  }
+  // The JSON is kept: its detections' data JSON starts with it (`mergedJson`).
+  part.json = JSON.stringify(fields);
+  part.digest = `${SOURCE_DIGEST_FORMAT}\u0000${hash('sha1', part.json, 'base64')}`;
+  return part;
+}
+
+/** A host's part of its detections' digests, and its fields as serialized then (the data's host part). */
+export interface HostPart {
+  digest: string;
+  json: string;
+  keys: string[];
+  values: OrgJsonValue[];
+  /** Of each value that is an array (repeated elements), its length. */
+  lengths: number[];
 }
 
 /**

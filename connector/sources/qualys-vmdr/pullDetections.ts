@@ -2,7 +2,7 @@ import { VulnbridgeError } from '../../errors.js';
 import type { FindingHead, FindingPage } from '../../model/finding.js';
 import { PageBuffer } from '../pageBuffer.js';
 import type { PullContext, PullResult } from '../types.js';
-import { detectionToFinding, digestedDetection, HEAD_FIELDS, hostDigestPart, type BuiltRecord, type DetectionRecord } from './detectionToFinding.js';
+import { detectionToFinding, digestedDetection, HEAD_FIELDS, hostDigestPart, type BuiltRecord, type DetectionRecord, type HostPart } from './detectionToFinding.js';
 import { hldParams, qualysDateTime } from './hldParams.js';
 import { objectOf, parseElements, type OrgJsonFrame, type OrgJsonObject } from './orgJson.js';
 import type { QualysApi } from './qualysApi.js';
@@ -17,11 +17,19 @@ const hldPath = (version: string): string => `/api/${version}/fo/asset/host/vm/d
  * complete by then and a host with thousands of detections is never held whole.
  */
 function pickDetections(): RecordPicker<DetectionRecord> {
+  // The host's fields serialized once for its detections' data JSON (`hostDigestPart`).
+  let host: OrgJsonObject | undefined;
+  let hostPart: HostPart | undefined;
   return (name, value, stack, out) => {
     const depth = stack.length;
     if (isDetection(name, stack)) {
       const detection = objectOf(value);
-      out.push(detection ? detectionToFinding(stack[depth - 2]!.obj, detection) : { rejected: { reason: 'empty DETECTION', record: String(value) } });
+      const hostObj = stack[depth - 2]!.obj;
+      if (hostObj !== host || hostPart === undefined) {
+        host = hostObj;
+        hostPart = hostDigestPart(hostObj);
+      }
+      out.push(detection ? detectionToFinding(hostObj, detection, hostPart) : { rejected: { reason: 'empty DETECTION', record: String(value) } });
       return true;
     }
     return name === 'HOST' && stack[depth - 1]?.name === 'HOST_LIST';
@@ -38,13 +46,13 @@ const isDetection = (name: string, stack: readonly OrgJsonFrame[]): boolean =>
  */
 function rawDetections(): RawPicker<DetectionRecord> {
   let host: OrgJsonObject | undefined;
-  let hostPart = '';
+  let hostPart: HostPart | undefined;
   return {
     wants: isDetection,
     fields: HEAD_FIELDS,
     take: (element, stack, out) => {
       const hostObj = stack[stack.length - 2]!.obj;
-      if (hostObj !== host) {
+      if (hostObj !== host || hostPart === undefined) {
         host = hostObj;
         hostPart = hostDigestPart(hostObj);
       }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import nock from 'nock';
 import { SourceError } from '../../../connector/errors.js';
+import { notedDataJson } from '../../../connector/model/dataJson.js';
 import type { FindingHead } from '../../../connector/model/finding.js';
 import type { OrgJsonObject } from '../../../connector/sources/qualys-vmdr/orgJson.js';
 import { captureLogger, form, makeSource, pullAll, pullContext, pullError, TEST_PASSWORD, TEST_USER } from './qualysTestKit.js';
@@ -142,6 +143,39 @@ describe('qualys-vmdr: pulling detections (HLD, nock)', () => {
     const again = (await pullAll(makeSource(), { ...pullContext(), known: (heads: readonly FindingHead[]) => heads.map(() => false) })).pages.flatMap((p) => p.findings);
     expect(again[0]!.sourceDigest).to.not.equal(sourceDigest);
     expect(again[0]!.status).to.equal('Fixed');
+  });
+
+  it('with `known`, a built detection carries its data JSON joined from the host part: exactly JSON.stringify of its data', async () => {
+    const none = { ...pullContext(), known: (heads: readonly FindingHead[]) => heads.map(() => false) };
+    nock(BASE).post(HLD).reply(200, HLD_SAMPLE);
+    const sample = (await pullAll(makeSource(), none)).pages.flatMap((p) => p.findings);
+    expect(sample.length).to.be.greaterThan(1);
+    for (const f of sample) expect(notedDataJson(f.data), f.key).to.equal(JSON.stringify(f.data));
+    // A detection key the host also has (kept at the host's position), and an element after
+    // DETECTION_LIST (the host changed after its fields were serialized): serialized whole, as before.
+    const page = hldPage([{ id: '8', qids: ['1', '2'] }])
+      .replace('<QID>1</QID>', '<QID>1</QID><DNS>own</DNS>')
+      .replace('</DETECTION_LIST></HOST>', '</DETECTION_LIST><DNS>second</DNS></HOST>');
+    nock(BASE).post(HLD).reply(200, page);
+    const odd = (await pullAll(makeSource(), none)).pages.flatMap((p) => p.findings);
+    expect(odd.map((f) => f.data.QID)).to.deep.equal(['1', '2']);
+    expect(odd.map((f) => notedDataJson(f.data))).to.deep.equal([undefined, undefined]);
+    nock(BASE).post(HLD).reply(200, hldPage([{ id: '9', qids: ['5', '6'] }]));
+    for (const f of (await pullAll(makeSource(), none)).pages.flatMap((p) => p.findings)) {
+      expect(notedDataJson(f.data)).to.equal(JSON.stringify(f.data));
+    }
+  });
+
+  it('without `known` (dry runs), the same: data JSON joined from the host part, or none', async () => {
+    nock(BASE).post(HLD).reply(200, HLD_SAMPLE);
+    const sample = (await pullAll(makeSource())).pages.flatMap((p) => p.findings);
+    expect(sample.length).to.be.greaterThan(1);
+    for (const f of sample) expect(notedDataJson(f.data), f.key).to.equal(JSON.stringify(f.data));
+    nock(BASE).post(HLD).reply(200, hldPage([{ id: '8', qids: ['1', '2'] }]).replace('<QID>1</QID>', '<QID>1</QID><DNS>own</DNS>'));
+    const odd = (await pullAll(makeSource())).pages.flatMap((p) => p.findings);
+    expect(odd.map((f) => f.data.DNS)).to.deep.equal(['own', 'h8.example']);
+    expect(notedDataJson(odd[0]!.data)).to.equal(undefined);
+    expect(notedDataJson(odd[1]!.data)).to.equal(JSON.stringify(odd[1]!.data));
   });
 
   it('with `known`, rejects a DETECTION without QID as the plain pull does', async () => {
