@@ -14,6 +14,15 @@ const VERSION_MEMO_SIZE = 65536;
 
 type Statement = BetterStatement<[string, string]>;
 
+/** An entry's name as `putMany` reports a changed one: `ns US id` (a unit separator is never in a namespace or an id). */
+export const lookupName = (ns: string, id: string): string => `${ns}\u001f${id}`;
+
+/** The namespace and id of a `lookupName`. */
+export function splitLookupName(name: string): [ns: string, id: string] {
+  const cut = name.indexOf('\u001f');
+  return [name.slice(0, cut), name.slice(cut + 1)];
+}
+
 /**
  * Reference data by namespace and id (KB entries by QID, host scores by host ID).
  * With an overlay database (dry runs), new entries go there and the state is untouched.
@@ -91,7 +100,7 @@ export class LookupCache {
       for (const e of entries) {
         const data = JSON.stringify(e.data);
         const version = versionOf(data);
-        if (this.versionIn(e.ns, e.id) !== version) changed.push(`${e.ns}\u001f${e.id}`);
+        if (this.versionIn(e.ns, e.id) !== version) changed.push(lookupName(e.ns, e.id));
         this.upsert.run(e.ns, e.id, data, atMs, version);
         this.memo.delete(`${e.ns}\0${e.id}`);
       }

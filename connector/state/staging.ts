@@ -3,6 +3,7 @@ import { dataJsonOf } from '../model/dataJson.js';
 import type { Finding, FindingHead, LookupRef, TemplateContext } from '../model/finding.js';
 import type { Statement } from 'better-sqlite3';
 import { recordedData } from './findingDigests.js';
+import { splitLookupName } from './lookupCache.js';
 import type { Db } from './openState.js';
 
 export interface StagedFinding extends Finding {
@@ -54,7 +55,10 @@ interface RecordedRow {
  * staged after all (`restagePassed`).
  */
 class PassedOver {
+  /** Passed over and not taken since. */
   count = 0;
+  /** Entries in `rows` (taken ones are -1). */
+  private added = 0;
   private rows = new Float64Array(1024);
   private refs = new Int32Array(4096);
   private refsUsed = 0;
@@ -63,8 +67,9 @@ class PassedOver {
   private refCount = 0;
 
   add(rowid: number, lookups: readonly LookupRef[]): void {
-    if (this.count === this.rows.length) this.rows = grown(this.rows);
-    this.rows[this.count++] = rowid;
+    if (this.added === this.rows.length) this.rows = grown(this.rows);
+    this.rows[this.added++] = rowid;
+    this.count++;
     while (this.refsUsed + lookups.length + 1 > this.refs.length) this.refs = grown(this.refs);
     this.refs[this.refsUsed++] = lookups.length;
     for (const l of lookups) {
@@ -76,25 +81,29 @@ class PassedOver {
     }
   }
 
-  /** The digest rows of the findings that name one of `changed` (`ns US id`), taken out of the count. */
+  /** The digest rows of the findings that name one of `changed` (`lookupName`s), taken out of the count. */
   take(changed: ReadonlySet<string>): number[] {
     const hit = new Uint8Array(this.refCount);
     let any = false;
     for (const name of changed) {
-      const cut = name.indexOf(UNIT);
-      const n = this.refIds.get(name.slice(0, cut))?.get(name.slice(cut + 1));
+      const [ns, id] = splitLookupName(name);
+      const n = this.refIds.get(ns)?.get(id);
       if (n === undefined) continue;
       hit[n] = 1;
       any = true;
     }
     if (!any) return [];
     const out: number[] = [];
-    for (let f = 0, at = 0; f < this.count; f++) {
+    for (let f = 0, at = 0; f < this.added; f++) {
       const n = this.refs[at++] as number;
       let named = false;
       for (let k = 0; k < n; k++) if (hit[this.refs[at + k] as number]) named = true;
       at += n;
-      if (named) out.push(this.rows[f] as number);
+      const row = this.rows[f] as number;
+      if (!named || row < 0) continue;
+      out.push(row);
+      // Taken once: a later call does not stage it again.
+      this.rows[f] = -1;
     }
     this.count -= out.length;
     return out;
@@ -274,7 +283,7 @@ export class Staging {
   }
 
   /**
-   * Stage the passed-over findings that name an entry of `changed` (`ns US id`, the
+   * Stage the passed-over findings that name an entry of `changed` (`lookupName`s, the
    * entries this cycle's enrichment changed): without data, from their recorded head, so
    * `checkedPages` plans them with the data recorded with their digest. Returns how many.
    */

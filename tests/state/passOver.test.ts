@@ -57,6 +57,9 @@ describe('state/Staging: findings passed over as they are pulled', () => {
     expect(changed).to.deep.equal(['qualys.host\u001fh2']);
     expect(staging.restagePassed(new Set(changed))).to.equal(1);
     expect(staging.passedOver).to.equal(1);
+    // Taken once: asked again, it is not staged twice.
+    expect(staging.restagePassed(new Set(changed))).to.equal(0);
+    expect(staging.passedOver).to.equal(1);
     const pages = [...staging.checkedPages(10, check())];
     const planned = pages.flatMap((p) => p.findings);
     expect(planned.map((f) => f.key)).to.deep.equal(['f2i']);
