@@ -17,8 +17,10 @@ export function recordedData(db: Db): (job: string, fkey: string) => { data: str
 /**
  * What each finding's ticket in a lane last depended on (`pipeline/findingDigest.ts`),
  * recorded once the finding's ticket work there succeeded: the next cycle passes over a
- * finding whose digest is the same (Staging.checkedPages). A finding waiting for a retry
- * (in `pending`) records nothing, and a ticket row updated after `at` voids the digest.
+ * finding whose digest is the same (Staging.addKnown as it is pulled, Staging.checkedPages
+ * after). A finding waiting for a retry (in `pending`) records nothing; a ticket row
+ * written or a retry queued later sets the digest to '' (migration 16's triggers).
+ * `at` says when it was recorded (for a person reading the state).
  */
 export class FindingDigests {
   private readonly upsert;
@@ -43,7 +45,6 @@ export class FindingDigests {
    */
   record(job: string, entries: ReadonlyArray<{ fkey: string; digest: string; data: string; lookups: string; head: string }>): void {
     if (entries.length === 0) return;
-    // The wall clock, as tickets.updated_at: a row written after this voids the digest.
     const at = new Date().toISOString();
     const stmt = this.upsert;
     this.db.transaction(() => {
