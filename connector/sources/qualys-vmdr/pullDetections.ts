@@ -17,19 +17,13 @@ const hldPath = (version: string): string => `/api/${version}/fo/asset/host/vm/d
  * complete by then and a host with thousands of detections is never held whole.
  */
 function pickDetections(): RecordPicker<DetectionRecord> {
-  // The host's fields serialized once for its detections' data JSON (`hostDigestPart`).
-  let host: OrgJsonObject | undefined;
-  let hostPart: HostPart | undefined;
+  const partOf = hostParts();
   return (name, value, stack, out) => {
     const depth = stack.length;
     if (isDetection(name, stack)) {
       const detection = objectOf(value);
       const hostObj = stack[depth - 2]!.obj;
-      if (hostObj !== host || hostPart === undefined) {
-        host = hostObj;
-        hostPart = hostDigestPart(hostObj);
-      }
-      out.push(detection ? detectionToFinding(hostObj, detection, hostPart) : { rejected: { reason: 'empty DETECTION', record: String(value) } });
+      out.push(detection ? detectionToFinding(hostObj, detection, partOf(hostObj)) : { rejected: { reason: 'empty DETECTION', record: String(value) } });
       return true;
     }
     return name === 'HOST' && stack[depth - 1]?.name === 'HOST_LIST';
@@ -45,19 +39,27 @@ const isDetection = (name: string, stack: readonly OrgJsonFrame[]): boolean =>
  * did not take it as recorded — an unchanged detection never becomes an object.
  */
 function rawDetections(): RawPicker<DetectionRecord> {
-  let host: OrgJsonObject | undefined;
-  let hostPart: HostPart | undefined;
+  const partOf = hostParts();
   return {
     wants: isDetection,
     fields: HEAD_FIELDS,
     take: (element, stack, out) => {
       const hostObj = stack[stack.length - 2]!.obj;
-      if (hostObj !== host || hostPart === undefined) {
-        host = hostObj;
-        hostPart = hostDigestPart(hostObj);
-      }
-      out.push(digestedDetection(hostObj, hostPart, element));
+      out.push(digestedDetection(hostObj, partOf(hostObj), element));
     },
+  };
+}
+
+/** The host's part (`hostDigestPart`: its fields hashed and serialized), made once per host for its detections. */
+function hostParts(): (host: OrgJsonObject) => HostPart {
+  let last: OrgJsonObject | undefined;
+  let part: HostPart | undefined;
+  return (host) => {
+    if (host !== last || part === undefined) {
+      last = host;
+      part = hostDigestPart(host);
+    }
+    return part;
   };
 }
 
