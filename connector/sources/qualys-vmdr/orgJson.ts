@@ -77,7 +77,7 @@ export interface RawElement {
   fields: Readonly<Record<string, string>>;
 }
 
-/** The element's whole text, to parse (`parseOrgJson`) for the value the builder would have made. */
+/** The element's whole text, to parse (`parseElements`) for the value the builder would have made. */
 export const rawXml = (e: RawElement): string => e.openTag + e.body;
 
 export interface OrgJsonBuilderOptions {
@@ -88,7 +88,7 @@ export interface OrgJsonBuilderOptions {
    * Elements to take as text, not objects: `wants` is asked as each element opens (with
    * its still-open ancestors), `take` gets it when it closes. Nothing inside such an
    * element is built, which is what makes passing over known records cheap; parse
-   * `rawXml(element)` (parseOrgJson) for the value the builder would have made.
+   * `rawXml(element)` (parseElements) for the value the builder would have made.
    */
   raw?: {
     wants: (name: string, stack: readonly OrgJsonFrame[]) => boolean;
