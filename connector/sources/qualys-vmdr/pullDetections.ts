@@ -4,9 +4,9 @@ import { PageBuffer } from '../pageBuffer.js';
 import type { PullContext, PullResult } from '../types.js';
 import { detectionToFinding, digestedDetection, HEAD_FIELDS, hostDigestPart, type BuiltRecord, type DetectionRecord, type HostPart } from './detectionToFinding.js';
 import { hldParams, qualysDateTime } from './hldParams.js';
-import { objectOf, parseElements, type OrgJsonFrame, type OrgJsonObject } from './orgJson.js';
+import { objectOf, parseElements, type OrgJsonFrame, type OrgJsonObject, type OrgJsonValue } from './orgJson.js';
 import type { QualysApi } from './qualysApi.js';
-import { qualysPages, type RawPicker, type RecordPicker } from './qualysPages.js';
+import { invalidResponse, qualysPages, type PageContext, type RawPicker, type RecordPicker } from './qualysPages.js';
 import type { QualysVmdrConfig } from './qualysVmdrConfig.js';
 
 const hldPath = (version: string): string => `/api/${version}/fo/asset/host/vm/detection/`;
@@ -43,6 +43,7 @@ function rawDetections(): RawPicker<DetectionRecord> {
   return {
     wants: isDetection,
     fields: HEAD_FIELDS,
+    scan: { list: 'DETECTION_LIST', element: 'DETECTION' },
     take: (element, stack, out) => {
       const hostObj = stack[stack.length - 2]!.obj;
       out.push(digestedDetection(hostObj, partOf(hostObj), element));
@@ -63,12 +64,21 @@ function hostParts(): (host: OrgJsonObject) => HostPart {
   };
 }
 
-/** The batch's findings, those the pipeline did not take by their digest built now. */
-function* built(records: readonly DetectionRecord[], known: PullContext['known']): Generator<BuiltRecord> {
+/**
+ * The batch's findings, those the pipeline did not take by their digest built now. Their
+ * text is parsed here, not while streaming: an element the scanner delimited but the
+ * parser rejects is reported as the streaming parse reports a malformed page.
+ */
+function* built(records: readonly DetectionRecord[], known: PullContext['known'], page: PageContext, label: string): Generator<BuiltRecord> {
   const digested = records.filter((r): r is Extract<DetectionRecord, { head: FindingHead }> => 'head' in r);
   const taken = digested.length > 0 && known ? known(digested.map((r) => r.head)) : [];
   // The batch's detections to build, parsed by one parser.
-  const values = parseElements(digested.filter((_, n) => !taken[n]).map((r) => r.xml));
+  let values: OrgJsonValue[];
+  try {
+    values = parseElements(digested.filter((_, n) => !taken[n]).map((r) => r.xml));
+  } catch (err) {
+    throw invalidResponse(err, page, label);
+  }
   let n = 0;
   let v = 0;
   for (const r of records) {
@@ -88,11 +98,10 @@ export async function* pullDetections(api: QualysApi, config: QualysVmdrConfig, 
 
   const buffer = new PageBuffer(ctx, config.chunkSize);
 
+  const page: PageContext = { api, path: hldPath(config.apiVersion), what: 'Host List Detection', signal: ctx.signal, log: ctx.log };
   const pages = qualysPages({
-    api,
-    path: hldPath(config.apiVersion),
+    ...page,
     params: hldParams(config, since),
-    what: 'Host List Detection',
     root: 'HOST_LIST_VM_DETECTION_OUTPUT',
     pick: pickDetections(),
     ...(ctx.known ? { raw: rawDetections() } : {}),
@@ -100,7 +109,7 @@ export async function* pullDetections(api: QualysApi, config: QualysVmdrConfig, 
     log: ctx.log,
   });
   for await (const batch of pages) {
-    for (const record of built(batch.records, ctx.known)) {
+    for (const record of built(batch.records, ctx.known, page, batch.label)) {
       if ('finding' in record) buffer.findings.push(record.finding);
       else buffer.rejected.push(record.rejected);
       if (buffer.full) yield buffer.flush(batch.label);

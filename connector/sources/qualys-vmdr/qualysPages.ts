@@ -18,6 +18,7 @@ export interface RawPicker<T> {
   wants: (name: string, stack: readonly OrgJsonFrame[]) => boolean;
   take: (element: RawElement, stack: readonly OrgJsonFrame[], out: T[]) => void;
   fields?: ReadonlySet<string>;
+  scan?: { list: string; element: string };
 }
 
 export interface PageBatch<T> {
@@ -43,7 +44,7 @@ export interface QualysPagesRequest<T> {
 }
 
 /** What messages about a page need. */
-type PageContext = Pick<QualysPagesRequest<unknown>, 'api' | 'path' | 'what' | 'signal' | 'log'>;
+export type PageContext = Pick<QualysPagesRequest<unknown>, 'api' | 'path' | 'what' | 'signal' | 'log'>;
 
 /** Qualys's "truncation limit reached, use URL for the next batch" warning (qualys.md §1 "Pagination"). */
 const NEXT_PAGE_CODE = '1980';
@@ -137,7 +138,7 @@ function nextParams(warning: OrgJsonObject | undefined, current: QualysParams, r
   return next;
 }
 
-function invalidResponse(err: unknown, req: PageContext, label: string): VulnbridgeError {
+export function invalidResponse(err: unknown, req: PageContext, label: string): VulnbridgeError {
   if (req.signal.aborted) return new VulnbridgeError('ABORTED', `Qualys ${req.what} ${label} was cancelled`, { host: req.api.host, cause: err });
   if (err instanceof VulnbridgeError) return err;
   const reason = redactString(err instanceof Error ? err.message : String(err));

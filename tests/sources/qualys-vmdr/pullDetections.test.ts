@@ -204,6 +204,16 @@ describe('qualys-vmdr: pulling detections (HLD, nock)', () => {
     expect((err as SourceError).message).to.contain('page 2 (id_min=555)');
   });
 
+  it('with `known`, fails with SOURCE_RESPONSE_INVALID naming host and page when a detection the scanner delimits is not well-formed XML', async () => {
+    // The scanner does not read an unknown entity outside the head's fields: the parser building the detection meets it.
+    nock(BASE).post(HLD).reply(200, hldPage([{ id: '7', qids: ['1', '2'] }]).replace('<TYPE>Confirmed</TYPE>', '<TYPE>&bogus;</TYPE>'));
+    const err = await pullError(makeSource(), { ...pullContext(), known: (heads: readonly FindingHead[]) => heads.map(() => false) });
+    expect(err).to.be.instanceOf(SourceError);
+    expect((err as SourceError).code).to.equal('SOURCE_RESPONSE_INVALID');
+    expect((err as SourceError).host).to.equal('qualysapi.test.example');
+    expect((err as SourceError).message).to.match(/Host List Detection page 1 is not a complete XML document: .*undefined entity/);
+  });
+
   it('fails with the Qualys CODE and TEXT when a 200 carries a SIMPLE_RETURN error', async () => {
     nock(BASE)
       .post(HLD)

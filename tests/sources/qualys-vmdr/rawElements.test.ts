@@ -1,6 +1,7 @@
 import { QUALYS_SAMPLES } from '../../support/sharedPaths.js';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
+import { scanElement } from '../../../connector/sources/qualys-vmdr/elementScanner.js';
 import { OrgJsonBuilder, parseElements, parseOrgJson, rawXml, textOf, type OrgJsonObject, type OrgJsonValue, type RawElement } from '../../../connector/sources/qualys-vmdr/orgJson.js';
 
 const HLD_SAMPLE = readFileSync(`${QUALYS_SAMPLES}/hld_elastic_qualys_vmdr.xml`, 'utf8');
@@ -29,7 +30,7 @@ const TRICKY = `<?xml version="1.0" encoding="UTF-8" ?>
 const isDetection = (name: string, stack: ReadonlyArray<{ name: string }>): boolean => name === 'DETECTION' && stack[stack.length - 1]?.name === 'DETECTION_LIST';
 
 /** The detections as the builder makes them (the reference), and as text captures, writing `xml` in `chunks`. */
-function both(xml: string, chunks: (s: string) => string[]): { built: OrgJsonValue[]; raw: RawElement[]; hosts: OrgJsonObject[] } {
+function both(xml: string, chunks: (s: string) => string[], scan?: { list: string; element: string }): { built: OrgJsonValue[]; raw: RawElement[]; hosts: OrgJsonObject[] } {
   const built: OrgJsonValue[] = [];
   const reference = new OrgJsonBuilder({ onElement: (name, value, stack) => (isDetection(name, stack) ? (built.push(value), true) : false) });
   reference.write(xml);
@@ -37,7 +38,7 @@ function both(xml: string, chunks: (s: string) => string[]): { built: OrgJsonVal
   const raw: RawElement[] = [];
   const hosts: OrgJsonObject[] = [];
   const capturing = new OrgJsonBuilder({
-    raw: { wants: isDetection, take: (e, stack) => (raw.push(e), hosts.push(stack[stack.length - 2]!.obj)) },
+    raw: { wants: isDetection, take: (e, stack) => (raw.push(e), hosts.push(stack[stack.length - 2]!.obj)), ...(scan ? { scan } : {}) },
   });
   for (const c of chunks(xml)) capturing.write(c);
   capturing.end();
@@ -45,6 +46,31 @@ function both(xml: string, chunks: (s: string) => string[]): { built: OrgJsonVal
 }
 
 const bySize = (n: number) => (s: string) => Array.from({ length: Math.ceil(s.length / n) }, (_, i) => s.slice(i * n, (i + 1) * n));
+
+/**
+ * What the scanner must read as the parser does, or leave to it: CDATA holding the list's
+ * and the element's tags, a quoted `>` in an attribute, references in a field, a
+ * comment, a CR, an unknown entity, attributes on the element, an empty list, a second list.
+ */
+const SCANNED = `<?xml version="1.0"?>
+<HOST_LIST_VM_DETECTION_OUTPUT><RESPONSE><HOST_LIST>
+  <HOST><ID>1</ID><DETECTION_LIST>
+    <DETECTION><QID>1</QID><RESULTS><![CDATA[</DETECTION></DETECTION_LIST><DETECTION_LIST> ]]></RESULTS><STATUS>New</STATUS></DETECTION>
+    <DETECTION><QID>2</QID><QDS severity="a > b" x='"'>3</QDS><PORT>&#52;&#x34;3</PORT><FQDN>x&amp;y&lt;&gt;&quot;&apos;</FQDN></DETECTION>
+    <DETECTION><QID><![CDATA[ 3]]> </QID><PROTOCOL/><INSTANCE><A>1</A></INSTANCE><STATUS>Fixed</STATUS><STATUS>Fixed</STATUS></DETECTION>
+    <DETECTION><QID>4</QID><RESULTS>&#160;? ]</RESULTS><STATUS>Active</STATUS></DETECTION>
+  </DETECTION_LIST></HOST>
+  <HOST><ID>2</ID><DETECTION_LIST/></HOST>
+  <HOST><ID>3</ID><DNS><![CDATA[<DETECTION_LIST>]]></DNS><DETECTION_LIST>
+    <DETECTION><QID>5</QID><!-- a comment --><STATUS>New</STATUS></DETECTION>
+    <DETECTION><QID>6</QID></DETECTION>
+  </DETECTION_LIST ></HOST>
+  <HOST><ID>4</ID><DETECTION_LIST><DETECTION><QID>7\r</QID></DETECTION><DETECTION><QID>8</QID></DETECTION></DETECTION_LIST></HOST>
+  <HOST><ID>5</ID><DETECTION_LIST><DETECTION a="1"><QID>9</QID></DETECTION><DETECTION><QID>10</QID></DETECTION><DETECTION/></DETECTION_LIST></HOST>
+  <HOST><ID>6</ID><DETECTION_LIST><DETECTION><QID>11</QID><PORT>1</PORT ></DETECTION><DETECTION><QID>12</QID></DETECTION></DETECTION_LIST></HOST>
+</HOST_LIST></RESPONSE></HOST_LIST_VM_DETECTION_OUTPUT>`.replace('\\r', '\r');
+
+const SCAN = { list: 'DETECTION_LIST', element: 'DETECTION' };
 
 describe('orgJson: elements taken as text (raw capture)', () => {
   for (const [label, xml] of [
@@ -97,5 +123,57 @@ describe('orgJson: elements taken as text (raw capture)', () => {
     const { hosts } = both(TRICKY, bySize(9));
     expect(hosts[0]!.ID).to.equal('7');
     expect(hosts[0]!.DNS).to.equal('h7.example');
+  });
+
+  describe('with the scanner (raw.scan)', () => {
+    for (const [label, xml] of [
+      ['the real HLD sample', HLD_SAMPLE],
+      ['tricky detections', TRICKY],
+      ['what the scanner must read or leave to the parser', SCANNED],
+    ] as const) {
+      for (const size of [1, 7, 64, 100_000]) {
+        it(`${label} in chunks of ${size}: the same elements, fields and hosts as the parser's capture`, () => {
+          const parsed = both(xml, bySize(size));
+          const scanned = both(xml, bySize(size), SCAN);
+          expect(scanned.raw).to.deep.equal(parsed.raw);
+          expect(scanned.hosts).to.deep.equal(parsed.hosts);
+          expect(parseElements(scanned.raw.map(rawXml))).to.deep.equal(parsed.built);
+        });
+      }
+    }
+
+    it('reads every detection of the real sample itself, and the subset it promises', () => {
+      const starts = [...HLD_SAMPLE.matchAll(/<DETECTION>/g)].map((m) => m.index);
+      expect(starts.length).to.be.greaterThan(1);
+      for (const at of starts) expect(scanElement(HLD_SAMPLE, at, 'DETECTION', undefined).kind).to.equal('element');
+      const scan = (x: string) => scanElement(x, 0, 'DETECTION', undefined);
+      const whole = '<DETECTION><QID>1</QID><R><![CDATA[</DETECTION>]]></R></DETECTION>';
+      expect(scan(`${whole} <DETECTION>`)).to.deep.equal({ kind: 'element', end: whole.length, fields: { QID: '1', R: '</DETECTION>' } });
+      expect(scan('<DETECTION><QID>1</QID><R><![CDATA[</DETECTION>')).to.deep.equal({ kind: 'more' });
+      expect(scan('<DETECTION><QID>1</QID')).to.deep.equal({ kind: 'more' });
+      expect(scan('<DETECTION><Q a=">')).to.deep.equal({ kind: 'more' });
+      expect(scan('<DETECTION><QID>1</QUD></DETECTION>')).to.deep.equal({ kind: 'parser' });
+      expect(scan('<DETECTION><!-- x --></DETECTION>')).to.deep.equal({ kind: 'parser' });
+      expect(scan('<DETECTION><?pi x?></DETECTION>')).to.deep.equal({ kind: 'parser' });
+      expect(scan('<DETECTION><QID>&foo;</QID></DETECTION>')).to.deep.equal({ kind: 'parser' });
+      expect(scan('<DETECTION><QID>a & b</QID></DETECTION>')).to.deep.equal({ kind: 'parser' });
+      expect(scan('<DETECTION><QID>&#0;</QID></DETECTION>')).to.deep.equal({ kind: 'parser' });
+      // Text the fields do not ask for is not read: a digest match is what vouches for it.
+      expect(scanElement('<DETECTION><QID>1</QID><R>&foo;</R></DETECTION>', 0, 'DETECTION', new Set(['QID'])).kind).to.equal('element');
+    });
+
+    it('lets the parser report a malformed or cut-off element, as without the scanner', () => {
+      for (const bad of [
+        '<A><HOST><ID>1</ID><DETECTION_LIST><DETECTION><QID>1</QID></DETECTION_LIST></HOST></A>',
+        '<A><HOST><ID>1</ID><DETECTION_LIST><DETECTION><QID>1</QID><R><![CDATA[x',
+        '<A><HOST><ID>1</ID><DETECTION_LIST><DETECTION><QID>1</QID></DETECTION>',
+      ]) {
+        const b = new OrgJsonBuilder({ raw: { wants: isDetection, take: () => undefined, scan: SCAN } });
+        expect(() => {
+          for (const c of bySize(5)(bad)) b.write(c);
+          b.end();
+        }, bad).to.throw();
+      }
+    });
   });
 });
