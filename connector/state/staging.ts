@@ -54,6 +54,13 @@ interface RecordedRow {
  * 8 + 4 per lookup bytes, so those naming an entry the cycle's enrichment changed can be
  * staged after all (`restagePassed`).
  */
+const DOT = 46;
+
+/** `recorded === \`${digest}.${lanePart}\``, without making that string (asked once per finding per lane). */
+function isDigest(recorded: string, digest: string, lanePart: string): boolean {
+  return recorded.length === digest.length + 1 + lanePart.length && recorded.startsWith(digest) && recorded.charCodeAt(digest.length) === DOT && recorded.endsWith(lanePart);
+}
+
 class PassedOver {
   /** Passed over and not taken since. */
   count = 0;
@@ -178,6 +185,8 @@ export class Staging {
   /** The digest check of findings as they are pulled (`passOver`). */
   private check?: DigestCheck;
   private readonly passed = new PassedOver();
+  /** `knownOne`'s rows, one per lane, reused. */
+  private readonly laneRows: Array<RecordedRow | undefined> = [];
 
   /**
    * `parent` order brings a parent's children together (linking schemes); `lookup` order
@@ -256,12 +265,12 @@ export class Staging {
     const recorded = this.recorded;
     const own = h.sourceDigest;
     if (!recorded || own === undefined) return false;
-    // Loops, not closures: this runs for every finding of a million-detection pull.
-    const rows: Array<RecordedRow | undefined> = [];
+    // Loops and a reused array, not closures: this runs for every finding of a million-detection pull.
+    const rows = this.laneRows;
     let allRecorded = true;
     for (let n = 0; n < recorded.length; n++) {
       const row = (recorded[n] as Statement<[string, string], RecordedRow>).get(this.laneJobs[n] as string, h.key);
-      rows.push(row);
+      rows[n] = row;
       if (row === undefined || row.digest === '') allRecorded = false;
     }
     if (!allRecorded) return false;
@@ -269,15 +278,17 @@ export class Staging {
     if (check) {
       const digest = check.digestOf(own, h.lookups ?? []);
       let same = true;
-      for (let n = 0; n < rows.length && same; n++) same = (rows[n] as RecordedRow).digest === `${digest}.${check.laneParts[n]}`;
+      for (let n = 0; n < recorded.length && same; n++) same = isDigest((rows[n] as RecordedRow).digest, digest, check.laneParts[n] as string);
       if (same) {
         this.passed.add((rows[0] as RecordedRow).r, h.lookups ?? []);
         this.noteLookups(h);
         return true;
       }
     }
-    const prefix = `${own}.`;
-    for (const r of rows) if (!(r as RecordedRow).digest.startsWith(prefix)) return false;
+    for (let n = 0; n < recorded.length; n++) {
+      const d = (rows[n] as RecordedRow).digest;
+      if (!(d.startsWith(own) && d.charCodeAt(own.length) === DOT)) return false;
+    }
     this.known.push(h);
     return true;
   }

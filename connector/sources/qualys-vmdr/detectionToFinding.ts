@@ -6,9 +6,11 @@ import { objectOf, parseElements, rawXml, textOf, type OrgJsonObject, type OrgJs
 export type BuiltRecord = { finding: Finding } | { rejected: { reason: string; record?: string } };
 /**
  * Or a detection digested but not built yet: the pipeline is asked first
- * (`PullContext.known`); `finish` builds its finding from the parsed text (`parseElements`).
+ * (`PullContext.known`); `finishDetection` builds its finding from its parsed text
+ * (`parseElements` of `rawXml(element)`). Plain fields, no closure: one per detection of a pull.
  */
-export type DetectionRecord = BuiltRecord | { head: FindingHead; xml: string; finish: (detection: OrgJsonValue | undefined) => Finding };
+export type DigestedDetection = { head: FindingHead; element: RawElement; host: OrgJsonObject; hostPart: HostPart };
+export type DetectionRecord = BuiltRecord | DigestedDetection;
 
 /**
  * One HLD DETECTION with its HOST → one Finding.
@@ -50,7 +52,12 @@ export function digestedDetection(host: OrgJsonObject, hostPart: HostPart, eleme
   const sourceDigest = hash('sha1', `${hostPart.digest}\u0000${element.openTag}\u0000${hash('sha1', element.body, 'base64')}`, 'base64');
   // Completed in place: a head per detection of a million-detection pull, not a copy.
   const h: FindingHead = Object.assign(head.head, { sourceDigest });
-  return { head: h, xml: rawXml(element), finish: (detection) => ({ ...h, data: dataOf(host, hostPart, objectOf(detection) ?? {}) }) };
+  return { head: h, element, host, hostPart };
+}
+
+/** A digested detection's finding, from the value its text parses to. */
+export function finishDetection(r: DigestedDetection, detection: OrgJsonValue | undefined): Finding {
+  return { ...r.head, data: dataOf(r.host, r.hostPart, objectOf(detection) ?? {}) };
 }
 
 /**

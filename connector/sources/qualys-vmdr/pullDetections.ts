@@ -1,10 +1,10 @@
 import { VulnbridgeError } from '../../errors.js';
-import type { FindingHead, FindingPage } from '../../model/finding.js';
+import type { FindingPage } from '../../model/finding.js';
 import { PageBuffer } from '../pageBuffer.js';
 import type { PullContext, PullResult } from '../types.js';
-import { detectionToFinding, digestedDetection, HEAD_FIELDS, hostDigestPart, type BuiltRecord, type DetectionRecord, type HostPart } from './detectionToFinding.js';
+import { detectionToFinding, digestedDetection, finishDetection, HEAD_FIELDS, hostDigestPart, type BuiltRecord, type DetectionRecord, type DigestedDetection, type HostPart } from './detectionToFinding.js';
 import { hldParams, qualysDateTime } from './hldParams.js';
-import { objectOf, parseElements, type OrgJsonFrame, type OrgJsonObject, type OrgJsonValue } from './orgJson.js';
+import { objectOf, parseElements, rawXml, type OrgJsonFrame, type OrgJsonObject, type OrgJsonValue } from './orgJson.js';
 import type { QualysApi } from './qualysApi.js';
 import { invalidResponse, qualysPages, type PageContext, type RawPicker, type RecordPicker } from './qualysPages.js';
 import type { QualysVmdrConfig } from './qualysVmdrConfig.js';
@@ -70,12 +70,12 @@ function hostParts(): (host: OrgJsonObject) => HostPart {
  * parser rejects is reported as the streaming parse reports a malformed page.
  */
 function* built(records: readonly DetectionRecord[], known: PullContext['known'], page: PageContext, label: string): Generator<BuiltRecord> {
-  const digested = records.filter((r): r is Extract<DetectionRecord, { head: FindingHead }> => 'head' in r);
+  const digested = records.filter((r): r is DigestedDetection => 'head' in r);
   const taken = digested.length > 0 && known ? known(digested.map((r) => r.head)) : [];
   // The batch's detections to build, parsed by one parser.
   let values: OrgJsonValue[];
   try {
-    values = parseElements(digested.filter((_, n) => !taken[n]).map((r) => r.xml));
+    values = parseElements(digested.filter((_, n) => !taken[n]).map((r) => rawXml(r.element)));
   } catch (err) {
     throw invalidResponse(err, page, label);
   }
@@ -83,7 +83,7 @@ function* built(records: readonly DetectionRecord[], known: PullContext['known']
   let v = 0;
   for (const r of records) {
     if (!('head' in r)) yield r;
-    else if (!taken[n++]) yield { finding: r.finish(values[v++]) };
+    else if (!taken[n++]) yield { finding: finishDetection(r, values[v++]) };
   }
 }
 

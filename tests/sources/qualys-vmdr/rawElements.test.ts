@@ -152,7 +152,11 @@ describe('orgJson: elements taken as text (raw capture)', () => {
       expect(scan('<DETECTION><QID>1</QID><R><![CDATA[</DETECTION>')).to.deep.equal({ kind: 'more' });
       expect(scan('<DETECTION><QID>1</QID')).to.deep.equal({ kind: 'more' });
       expect(scan('<DETECTION><Q a=">')).to.deep.equal({ kind: 'more' });
-      expect(scan('<DETECTION><QID>1</QUD></DETECTION>')).to.deep.equal({ kind: 'parser' });
+      expect(scan('<DETECTION><QID>1</QIX></DETECTION>')).to.deep.equal({ kind: 'parser' });
+      expect(scan('<DETECTION><QID>1</QID ></DETECTION>')).to.deep.equal({ kind: 'parser' });
+      // Delimited though malformed (names are checked by length and ends): the parser rejects it when it is built.
+      expect(scan('<DETECTION><QID>1</QUD></DETECTION>').kind).to.equal('element');
+      expect(() => parseElements(['<DETECTION><QID>1</QUD></DETECTION>'])).to.throw();
       expect(scan('<DETECTION><!-- x --></DETECTION>')).to.deep.equal({ kind: 'parser' });
       expect(scan('<DETECTION><?pi x?></DETECTION>')).to.deep.equal({ kind: 'parser' });
       expect(scan('<DETECTION><QID>&foo;</QID></DETECTION>')).to.deep.equal({ kind: 'parser' });
