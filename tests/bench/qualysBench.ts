@@ -2,9 +2,9 @@
  * npm run bench -- --detections N [--per-host M] [--json]
  *
  * Figures, not a test: runs the Qualys and Jira simulators in their own processes and
- * measures, in this process, (1) a bare streaming parse of the HLD pages, (2) the
- * pull+diff+plan of a dry run, (3) the real first cycle (Jira calls made vs the
- * minimum), (4) an immediate second, unchanged, full cycle (Jira writes must be 0),
+ * measures, in this process, (1) a bare streaming parse of the HLD pages (the faster of
+ * two runs), (2) the pull+diff+plan of a dry run, (3) the real first cycle (Jira calls
+ * made vs the minimum), (4) an immediate second, unchanged, full cycle (Jira writes must be 0),
  * and the peak RSS of this process. Each cycle's rate is set beside the bare parse of
  * the same run (the machine's speed cancels out), with its CPU seconds and the bytes it
  * wrote to storage (/proc/self/io). (5) The lost-database check's `tickets.hasKey`: 50
@@ -81,12 +81,17 @@ ${jiraSinkYaml(jira.info)}`,
   const expected = hosts * perHost;
   log(`bench: ${expected.toLocaleString('en-US')} detections (${hosts} hosts x ${perHost})`);
 
-  const { value: bare, cpuMs: bareCpuMs } = await measured(() =>
-    bareParse(qualys.info.url, qualys.info, {
-      action: 'list', status: 'New,Active,Re-Opened,Fixed', show_qds: '1', show_qds_factors: '1', show_tags: '1', show_asset_id: '1', show_results: '1', include_ignored: '1', truncation_limit: '1000',
-    }),
-  );
-  log(`bare parse: ${bare.detections} detections in ${(bare.ms / 1000).toFixed(1)} s`);
+  // The faster of two runs: the first also warms up saxes and the simulator, which the
+  // cycles measured later do not pay for. The floor, not a cold run, is what they are set beside.
+  const bareRun = () =>
+    measured(() =>
+      bareParse(qualys.info.url, qualys.info, {
+        action: 'list', status: 'New,Active,Re-Opened,Fixed', show_qds: '1', show_qds_factors: '1', show_tags: '1', show_asset_id: '1', show_results: '1', include_ignored: '1', truncation_limit: '1000',
+      }),
+    );
+  const bareRuns = [await bareRun(), await bareRun()];
+  const { value: bare, cpuMs: bareCpuMs } = bareRuns[0]!.value.ms <= bareRuns[1]!.value.ms ? bareRuns[0]! : bareRuns[1]!;
+  log(`bare parse: ${bare.detections} detections in ${bareRuns.map((r) => (r.value.ms / 1000).toFixed(1)).join(' s and ')} s (the faster is the floor)`);
 
   const plan = await profiled('dry', () => timedCycle(rt, state, 'pull+diff+plan (dry run)', true, log));
   const first = await profiled('first', () => timedCycle(rt, state, 'first cycle (creates)', false, log));
@@ -128,7 +133,7 @@ ${jiraSinkYaml(jira.info)}`,
   const kb = (x: number | null) => (x === null ? 'n/a' : `${x} KB`);
   printFigures(values.json, figures, [
     `detections                     ${n(figures.detections)} (${n(hosts)} hosts)`,
-    `bare streaming parse           ${n(figures.bareParse.detectionsPerSecond)} detections/s (${figures.bareParse.seconds.toFixed(1)} s, CPU ${figures.bareParse.cpuSeconds.toFixed(1)} s)`,
+    `bare streaming parse           ${n(figures.bareParse.detectionsPerSecond)} detections/s, faster of 2 runs (${figures.bareParse.seconds.toFixed(1)} s, CPU ${figures.bareParse.cpuSeconds.toFixed(1)} s)`,
     `pull+diff+plan                 ${n(figures.pullDiffPlan.detectionsPerSecond)} detections/s (${figures.pullDiffPlan.seconds.toFixed(1)} s, CPU ${figures.pullDiffPlan.cpuSeconds.toFixed(1)} s)`,
     `ratio to bare parse            ${figures.ratioToBareParse}, CPU ${figures.cpuRatioToBareParse} (target <= 4)`,
     ...cycleLines(figures.firstCycle, figures.secondCycleUnchanged, figures.callsToMinimum),
