@@ -102,9 +102,14 @@ export interface OrgJsonBuilderOptions {
      * times faster), each still asked `wants`. The parser takes over again at `</list>`,
      * and for the rest of the list at anything the scanner does not read.
      */
-    scan?: { list: string; element: string };
+    scan?: ScanOption;
   };
 }
+
+type ScanOption = { list: string; element: string };
+
+/** The most text (characters) of one unfinished element the scanner holds for the next chunk. */
+const SCAN_HOLD_MAX = 1 << 20;
 
 /** What the builder keeps of an element it takes raw, while it is open. */
 interface RawCapture {
@@ -180,9 +185,34 @@ export class OrgJsonBuilder {
     if (!raw) this.parser.write(chunk);
     else if (!raw.scan) this.feed(chunk);
     else {
-      this.pending = this.pending === '' ? chunk : this.pending + chunk;
-      this.drain(raw.scan, false);
+      this.writeScanned(raw.scan, chunk);
     }
+  }
+
+  /**
+   * `raw.scan`: what the last chunk left unfinished (an element's start, or the tail held
+   * back from the parser) is joined with only as much of this chunk as completes it, then
+   * the chunk itself is read: joining it whole made a copy of all the text of a pull.
+   */
+  private writeScanned(scan: ScanOption, chunk: string): void {
+    let left = this.pending;
+    let from = 0;
+    this.pending = '';
+    for (let head = 2048; left !== ''; head *= 4) {
+      const whole = head >= chunk.length;
+      const joined = left + (whole ? chunk : chunk.slice(0, head));
+      const stop = this.drain(scan, joined, 0, false, left.length);
+      if (stop >= left.length) {
+        from = stop - left.length;
+        break;
+      }
+      if (whole) {
+        this.pending = joined.slice(stop);
+        return;
+      }
+      left = left.slice(stop);
+    }
+    this.pending = chunk.slice(this.drain(scan, chunk, from, false, chunk.length));
   }
 
   /** To the parser, keeping what an open raw element still needs: the stream from its content's start. */
@@ -199,15 +229,14 @@ export class OrgJsonBuilder {
   /**
    * `raw.scan`: the parser reads up to each `<list>`; once it has opened one, the
    * scanner takes its `<element>` children until `</list>`. Blanks between them are
-   * dropped, as the builder drops them. `final`: no more text comes.
+   * dropped, as the builder drops them. Reads `s` from `pos` until it has passed
+   * `stopAt` or needs more text; returns where it stopped. `final`: no more text comes.
    */
-  private drain(scan: { list: string; element: string }, final: boolean): void {
-    const s = this.pending;
+  private drain(scan: ScanOption, s: string, pos: number, final: boolean, stopAt: number): number {
     const listTag = `<${scan.list}>`;
     const listEnd = `</${scan.list}`;
     const elementTag = `<${scan.element}>`;
-    let pos = 0;
-    while (pos < s.length) {
+    while (pos < s.length && pos < stopAt) {
       if (!this.scanning) {
         const at = s.indexOf(listTag, pos);
         // Held back: the start of a `<list>` the next chunk completes.
@@ -227,7 +256,8 @@ export class OrgJsonBuilder {
       }
       if (s.startsWith(elementTag, pos) && this.opts.raw?.wants(scan.element, this.stack)) {
         const r = scanElement(s, pos, scan.element, this.opts.raw.fields);
-        if (r.kind === 'more' && !final) break;
+        // An element longer than that is left to the parser, which reads it once, rather than scanned again per chunk.
+        if (r.kind === 'more' && !final && s.length - pos <= SCAN_HOLD_MAX) break;
         if (r.kind === 'element') {
           const list = this.stack[this.stack.length - 1]!;
           if (!list.hasChildren) {
@@ -238,21 +268,21 @@ export class OrgJsonBuilder {
           pos = r.end;
           continue;
         }
-      } else if (!final && s.length - pos < elementTag.length && (elementTag.startsWith(s.slice(pos)) || listEnd.startsWith(s.slice(pos)))) break;
+      } else if (!final && s.length - pos < listEnd.length && (elementTag.startsWith(s.slice(pos)) || listEnd.startsWith(s.slice(pos)))) break;
       // Not read by the scanner: the parser reads the rest of this list, from here.
       this.scanning = false;
     }
-    this.pending = s.slice(pos);
+    return pos;
   }
 
   /** Ends the document; throws when it is incomplete (a truncated response). */
   end(): OrgJsonObject {
     const scan = this.opts.raw?.scan;
     if (scan) {
-      this.drain(scan, true);
-      // An unfinished element the scanner held: the parser reports it.
-      if (this.pending !== '') this.feed(this.pending);
+      const rest = this.pending;
       this.pending = '';
+      // An unfinished element the scanner held: the parser reports it.
+      this.feed(rest.slice(this.drain(scan, rest, 0, true, rest.length)));
     }
     this.parser.close();
     if (this.rootName_ === undefined) throw new Error('the response contains no XML element');

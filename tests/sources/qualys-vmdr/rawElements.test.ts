@@ -72,6 +72,15 @@ const SCANNED = `<?xml version="1.0"?>
 
 const SCAN = { list: 'DETECTION_LIST', element: 'DETECTION' };
 
+const MANY = "200 copies of the real sample's hosts";
+/** A longer document: the sample's HOST_LIST content 200 times, host ids apart. */
+const MANY_HOSTS = ((): string => {
+  const open = HLD_SAMPLE.indexOf('<HOST_LIST>') + '<HOST_LIST>'.length;
+  const close = HLD_SAMPLE.indexOf('</HOST_LIST>');
+  const hosts = HLD_SAMPLE.slice(open, close);
+  return HLD_SAMPLE.slice(0, open) + Array.from({ length: 200 }, (_, n) => hosts.replaceAll('<ID>', `<ID>${n}`)).join('') + HLD_SAMPLE.slice(close);
+})();
+
 describe('orgJson: elements taken as text (raw capture)', () => {
   for (const [label, xml] of [
     ['the real HLD sample', HLD_SAMPLE],
@@ -130,8 +139,10 @@ describe('orgJson: elements taken as text (raw capture)', () => {
       ['the real HLD sample', HLD_SAMPLE],
       ['tricky detections', TRICKY],
       ['what the scanner must read or leave to the parser', SCANNED],
+      [MANY, MANY_HOSTS],
     ] as const) {
-      for (const size of [1, 7, 64, 100_000]) {
+      // 3,000 and 9,000: elements cut by a chunk's end, completed from a part of the next chunk or from the whole of it.
+      for (const size of label === MANY ? [64, 3000, 9000, 100_000] : [1, 7, 64, 3000, 9000, 100_000]) {
         it(`${label} in chunks of ${size}: the same elements, fields and hosts as the parser's capture`, () => {
           const parsed = both(xml, bySize(size));
           const scanned = both(xml, bySize(size), SCAN);
@@ -141,6 +152,15 @@ describe('orgJson: elements taken as text (raw capture)', () => {
         });
       }
     }
+
+    it('leaves an element longer than it holds (over 1 MiB) to the parser: the same elements', () => {
+      const results = 'x'.repeat(1_200_000);
+      const xml = SCANNED.replace('<RESULTS>&#160;? ]</RESULTS>', `<RESULTS><![CDATA[${results}]]></RESULTS>`);
+      const parsed = both(xml, bySize(65_536));
+      const scanned = both(xml, bySize(65_536), SCAN);
+      expect(scanned.raw).to.deep.equal(parsed.raw);
+      expect(scanned.raw.some((e) => e.body.includes(results))).to.equal(true);
+    });
 
     it('reads every detection of the real sample itself, and the subset it promises', () => {
       const starts = [...HLD_SAMPLE.matchAll(/<DETECTION>/g)].map((m) => m.index);
