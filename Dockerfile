@@ -18,6 +18,11 @@ FROM node:22-bookworm-slim
 # The pipeline's working set is bounded (pulls are staged in SQLite, planned in pages of
 # 500): a heap cap makes V8 collect early instead of growing the heap with garbage.
 ENV NODE_ENV=production VULNBRIDGE_CONFIG=/app/config/vulnbridge.yml NODE_OPTIONS=--max-old-space-size=256
+# glibc gives each thread that allocates (node's workers, V8's helpers) an arena of its
+# own, up to 8 per core, each keeping what it freed; two are plenty for a daemon whose
+# work (SQLite, parsing, zlib) runs on the main thread. A million-detection bench peaks
+# about 8 MB lower (310 -> 302 MB), with no cost seen in its speed ratios.
+ENV MALLOC_ARENA_MAX=2
 # A cycle stages its pull in an SQLite temp file (unlinked, about 2 KB per detection while
 # the cycle runs): on the data volume, not in the container's writable layer.
 ENV SQLITE_TMPDIR=/app/data

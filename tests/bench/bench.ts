@@ -4,10 +4,10 @@
  *                  [--was-findings N] [--cs-images N] [--closes N] [--sla-tickets M] [--json]
  *
  * Figures, not a test. Each part runs in its own process (so each peak RSS is its own)
- * with the daemon's 256 MB heap cap, compiled (`npm run bench` runs tsc first) and run by
- * node as the daemon is: under tsx, node's module hooks run in a thread of their own
- * that adds about 45 MB to the process's RSS, which the daemon does not have. Parts:
- * qualysBench.ts (VMDR detections), xrayBench.ts
+ * as the daemon's image runs node: compiled (`npm run bench` runs tsc first), with the
+ * 256 MB heap cap and MALLOC_ARENA_MAX=2. Not under tsx: node runs its module hooks in a
+ * thread of their own that adds about 45 MB to the process's RSS, which the daemon does
+ * not have. Parts: qualysBench.ts (VMDR detections), xrayBench.ts
  * (Xray violations and webhook latency), incidentBench.ts (the outbox to PagerDuty) and
  * wasCsBench.ts (Qualys WAS findings, CS images and containers) and bulkBench.ts (Jira calls
  * for mass closes and SLA labels, with and without Jira Cloud bulk operations). Options are
@@ -53,7 +53,9 @@ for (const part of parts) {
   if (values.json) args.push('--json');
   if (!values.json) process.stdout.write(`\n== ${part.name}\n`);
   const compiled = path.join('dist', part.script.replace(/\.ts$/, '.js'));
-  const r = spawnSync(process.execPath, ['--max-old-space-size=256', compiled, ...args], { stdio: 'inherit' });
+  // MALLOC_ARENA_MAX as the daemon's image sets it (Dockerfile), unless set here.
+  const env = { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' };
+  const r = spawnSync(process.execPath, ['--max-old-space-size=256', compiled, ...args], { stdio: 'inherit', env });
   if (r.status !== 0) failed = true;
 }
 process.exitCode = failed ? 1 : 0;
