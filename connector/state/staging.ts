@@ -5,6 +5,7 @@ import type { Statement } from 'better-sqlite3';
 import { recordedData } from './findingDigests.js';
 import { splitLookupName } from './lookupCache.js';
 import type { Db } from './openState.js';
+import { BlockArray } from './blockArray.js';
 
 export interface StagedFinding extends Finding {
   seq: number;
@@ -48,12 +49,6 @@ interface RecordedRow {
   digest: string;
 }
 
-/**
- * Findings passed over while they were pulled (`addKnown` with `passOver`): never staged.
- * Kept per finding are its lane-0 digest row (rowid) and the lookups it names (interned),
- * 8 + 4 per lookup bytes, so those naming an entry the cycle's enrichment changed can be
- * staged after all (`restagePassed`).
- */
 const DOT = 46;
 
 /** `recorded === \`${digest}.${lanePart}\``, without making that string (asked once per finding per lane). */
@@ -61,30 +56,33 @@ function isDigest(recorded: string, digest: string, lanePart: string): boolean {
   return recorded.length === digest.length + 1 + lanePart.length && recorded.startsWith(digest) && recorded.charCodeAt(digest.length) === DOT && recorded.endsWith(lanePart);
 }
 
+/**
+ * Findings passed over while they were pulled (`addKnown` with `passOver`): never staged.
+ * Kept per finding are its lane-0 digest row (rowid) and the lookups it names (interned),
+ * 8 bytes and 4 per lookup plus 4, so those naming an entry the cycle's enrichment changed can be
+ * staged after all (`restagePassed`).
+ */
 class PassedOver {
   /** Passed over and not taken since. */
   count = 0;
-  /** Entries in `rows` (taken ones are -1). */
-  private added = 0;
-  private rows = new Float64Array(1024);
-  private refs = new Int32Array(4096);
-  private refsUsed = 0;
+  /** Digest row ids, one per finding (taken ones are -1). */
+  private readonly rows = new BlockArray(Float64Array);
+  /** Per finding: how many lookups it names, then their interned numbers. */
+  private readonly refs = new BlockArray(Int32Array);
   /** Interned lookups: a number by namespace and lookup id (no key string built per finding). */
   private readonly refIds = new Map<string, Map<string, number>>();
   private refCount = 0;
 
   add(rowid: number, lookups: readonly LookupRef[]): void {
-    if (this.added === this.rows.length) this.rows = grown(this.rows);
-    this.rows[this.added++] = rowid;
+    this.rows.push(rowid);
     this.count++;
-    while (this.refsUsed + lookups.length + 1 > this.refs.length) this.refs = grown(this.refs);
-    this.refs[this.refsUsed++] = lookups.length;
+    this.refs.push(lookups.length);
     for (const l of lookups) {
       let ids = this.refIds.get(l.ns);
       if (!ids) this.refIds.set(l.ns, (ids = new Map()));
       let id = ids.get(l.id);
       if (id === undefined) ids.set(l.id, (id = this.refCount++));
-      this.refs[this.refsUsed++] = id;
+      this.refs.push(id);
     }
   }
 
@@ -101,26 +99,20 @@ class PassedOver {
     }
     if (!any) return [];
     const out: number[] = [];
-    for (let f = 0, at = 0; f < this.added; f++) {
-      const n = this.refs[at++] as number;
+    for (let f = 0, at = 0; f < this.rows.length; f++) {
+      const n = this.refs.get(at++);
       let named = false;
-      for (let k = 0; k < n; k++) if (hit[this.refs[at + k] as number]) named = true;
+      for (let k = 0; k < n; k++) if (hit[this.refs.get(at + k)]) named = true;
       at += n;
-      const row = this.rows[f] as number;
+      const row = this.rows.get(f);
       if (!named || row < 0) continue;
       out.push(row);
       // Taken once: a later call does not stage it again.
-      this.rows[f] = -1;
+      this.rows.set(f, -1);
     }
     this.count -= out.length;
     return out;
   }
-}
-
-function grown<T extends Float64Array | Int32Array>(a: T): T {
-  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
-  b.set(a);
-  return b;
 }
 
 /** A page of staged findings to plan, and how many were passed over as unchanged in every lane. */

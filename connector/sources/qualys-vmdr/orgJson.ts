@@ -184,9 +184,7 @@ export class OrgJsonBuilder {
     const raw = this.opts.raw;
     if (!raw) this.parser.write(chunk);
     else if (!raw.scan) this.feed(chunk);
-    else {
-      this.writeScanned(raw.scan, chunk);
-    }
+    else this.writeScanned(raw.scan, chunk);
   }
 
   /**
