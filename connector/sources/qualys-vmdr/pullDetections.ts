@@ -105,8 +105,6 @@ export async function* pullDetections(api: QualysApi, config: QualysVmdrConfig, 
     root: 'HOST_LIST_VM_DETECTION_OUTPUT',
     pick: pickDetections(),
     ...(ctx.known ? { raw: rawDetections() } : {}),
-    signal: ctx.signal,
-    log: ctx.log,
   });
   for await (const batch of pages) {
     for (const record of built(batch.records, ctx.known, page, batch.label)) {
