@@ -42,8 +42,9 @@ export function richValue(pieces: readonly RichPiece[]): TemplateValue {
 }
 
 /**
- * Whether a template value is one `richValue` made (what `richPiecesOf` accepts), without
- * copying its pieces: the renderer reads them in place, twice per ticket per KB text.
+ * Whether a template value is one `richValue` could have made (`content` and `rich`
+ * pieces of text with an optional string href), checked without copying its pieces: the
+ * renderer reads them in place, twice per ticket per KB text.
  */
 export function isRichValue(value: TemplateValue | undefined): value is { content: string; rich: Array<{ text: string; href?: string }> } {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
@@ -54,19 +55,4 @@ export function isRichValue(value: TemplateValue | undefined): value is { conten
     if (p.href !== undefined && typeof p.href !== 'string') return false;
   }
   return true;
-}
-
-/** The pieces of a template value made by `richValue`, or undefined for any other value. */
-export function richPiecesOf(value: TemplateValue | undefined): RichPiece[] | undefined {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  const { content, rich } = value;
-  if (typeof content !== 'string' || !Array.isArray(rich)) return undefined;
-  const pieces: RichPiece[] = [];
-  for (const p of rich) {
-    if (!p || typeof p !== 'object' || Array.isArray(p) || typeof p.text !== 'string') return undefined;
-    if (p.href === undefined) pieces.push({ text: p.text });
-    else if (typeof p.href === 'string') pieces.push({ text: p.text, href: p.href });
-    else return undefined;
-  }
-  return pieces;
 }

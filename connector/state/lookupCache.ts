@@ -112,9 +112,9 @@ export class LookupCache {
    * The version of an entry as stored (overlay first: a short digest of its data, kept
    * with it), `-` for one not there, read as it is asked for: a changed KB entry or
    * TruRisk score changes the digest of every finding that names it. Each reader (one per
-   * cycle) keeps the versions it read in a small LRU, not one per entry the cycle's
-   * findings name: those are one per host, as many as a tenth of the findings. Findings
-   * are checked in parent order, so a host's entry is asked for by its findings in a row.
+   * cycle) keeps at most `memoSize` versions read one by one (host entries: as many as a
+   * tenth of the findings), emptied when full; findings are checked in parent order, so a
+   * host's entry is asked for by its findings in a row.
    */
   versionReader(memoSize = VERSION_MEMO_SIZE): (ns: string, id: string) => string {
     // Per namespace, and emptied when full rather than kept in LRU order: a hit (nearly every

@@ -43,13 +43,24 @@ export function headJson(f: Pick<Finding, 'parentKey' | 'status' | 'ignored' | '
   return JSON.stringify([f.parentKey ?? '', f.status, f.ignored ? 1 : 0, f.scope ?? null]);
 }
 
+/** The head `headJson` recorded. */
+function headOf(json: string): Pick<FindingHead, 'parentKey' | 'status' | 'ignored' | 'scope'> {
+  const [parentKey, status, ignored, scope] = JSON.parse(json) as [string, string, number, string | null];
+  return { parentKey, status, ignored: ignored === 1, ...(scope === null ? {} : { scope }) };
+}
+
+const DOT = 46;
+
+/** Whether a recorded lane digest (`own.versions….lanePart`) starts with this own digest. */
+function startsWithOwn(recorded: string, own: string): boolean {
+  return recorded.startsWith(own) && recorded.charCodeAt(own.length) === DOT;
+}
+
 /** A recorded digest as the pull-time check reads it (covering index only); `''` when voided. */
 interface RecordedRow {
   r: number;
   digest: string;
 }
-
-const DOT = 46;
 
 /** `recorded === \`${digest}.${lanePart}\``, without making that string (asked once per finding per lane). */
 function isDigest(recorded: string, digest: string, lanePart: string): boolean {
@@ -277,10 +288,7 @@ export class Staging {
         return true;
       }
     }
-    for (let n = 0; n < recorded.length; n++) {
-      const d = (rows[n] as RecordedRow).digest;
-      if (!(d.startsWith(own) && d.charCodeAt(own.length) === DOT)) return false;
-    }
+    for (let n = 0; n < recorded.length; n++) if (!startsWithOwn((rows[n] as RecordedRow).digest, own)) return false;
     this.known.push(h);
     return true;
   }
@@ -297,13 +305,9 @@ export class Staging {
     const heads = this.db.transaction(() =>
       rows.map((rowid): FindingHead => {
         const r = read.get(rowid) as { fkey: string; digest: string; lookups: string; head: string };
-        const [parentKey, status, ignored, scope] = JSON.parse(r.head) as [string, string, number, string | null];
         return {
           key: r.fkey,
-          parentKey,
-          status,
-          ignored: ignored === 1,
-          ...(scope === null ? {} : { scope }),
+          ...headOf(r.head),
           lookups: JSON.parse(r.lookups) as LookupRef[],
           // The recorded digest starts with the finding's own: the same as now, or it was not passed over.
           sourceDigest: r.digest.slice(0, r.digest.indexOf('.')),
@@ -360,8 +364,10 @@ export class Staging {
   /** Every lane recorded this own digest for the finding, with its data. */
   private recordedOwn(fkey: string, own: string): boolean {
     if (!this.recorded) return false;
-    const prefix = `${own}.`;
-    return this.recorded.every((stmt, n) => stmt.get(this.laneJobs[n] as string, fkey)?.digest.startsWith(prefix) ?? false);
+    return this.recorded.every((stmt, n) => {
+      const row = stmt.get(this.laneJobs[n] as string, fkey);
+      return row !== undefined && startsWithOwn(row.digest, own);
+    });
   }
 
   /** The lookups a finding names are fetched (or refreshed) before planning, whether it is staged or passed over. */

@@ -91,19 +91,22 @@ export interface OrgJsonBuilderOptions {
    * element is built, which is what makes passing over known records cheap; parse
    * `rawXml(element)` (parseElements) for the value the builder would have made.
    */
-  raw?: {
-    wants: (name: string, stack: readonly OrgJsonFrame[]) => boolean;
-    take: (element: RawElement, stack: readonly OrgJsonFrame[]) => void;
-    /** The children whose text `fields` gives (all of them if absent). */
-    fields?: ReadonlySet<string>;
-    /**
-     * The elements taken are the children of `list`, spelled `<element>`: when `<list>`
-     * opens, its children are delimited by `scanElement` instead of the parser (several
-     * times faster), each still asked `wants`. The parser takes over again at `</list>`,
-     * and for the rest of the list at anything the scanner does not read.
-     */
-    scan?: ScanOption;
-  };
+  raw?: RawCaptureOptions;
+}
+
+/** `OrgJsonBuilderOptions.raw`. */
+export interface RawCaptureOptions {
+  wants: (name: string, stack: readonly OrgJsonFrame[]) => boolean;
+  take: (element: RawElement, stack: readonly OrgJsonFrame[]) => void;
+  /** The children whose text `fields` gives (all of them if absent). */
+  fields?: ReadonlySet<string>;
+  /**
+   * The elements taken are the children of `list`, spelled `<element>`: when `<list>`
+   * opens, its children are delimited by `scanElement` instead of the parser (several
+   * times faster), each still asked `wants`. The parser takes over again at `</list>`,
+   * and for the rest of the list at anything the scanner does not read.
+   */
+  scan?: ScanOption;
 }
 
 type ScanOption = { list: string; element: string };

@@ -3,7 +3,7 @@ import { readWithIdleTimeout } from '../../http/readWithIdleTimeout.js';
 import { redactString } from '../../redact.js';
 import type { Logger } from '../../log.js';
 import type { QualysParams } from './hldParams.js';
-import { objectOf, OrgJsonBuilder, textOf, type OrgJsonFrame, type OrgJsonObject, type OrgJsonValue, type RawElement } from './orgJson.js';
+import { objectOf, OrgJsonBuilder, textOf, type OrgJsonFrame, type OrgJsonObject, type OrgJsonValue, type RawCaptureOptions, type RawElement } from './orgJson.js';
 import type { QualysApi } from './qualysApi.js';
 import { describeSimpleReturn, simpleReturnFrom } from './simpleReturn.js';
 
@@ -14,11 +14,8 @@ import { describeSimpleReturn, simpleReturnFrom } from './simpleReturn.js';
 export type RecordPicker<T> = (name: string, value: OrgJsonValue, stack: readonly OrgJsonFrame[], out: T[]) => boolean;
 
 /** Takes elements as text, not objects (`OrgJsonBuilderOptions.raw`): push what you make of one into `out`. */
-export interface RawPicker<T> {
-  wants: (name: string, stack: readonly OrgJsonFrame[]) => boolean;
+export interface RawPicker<T> extends Omit<RawCaptureOptions, 'take'> {
   take: (element: RawElement, stack: readonly OrgJsonFrame[], out: T[]) => void;
-  fields?: ReadonlySet<string>;
-  scan?: { list: string; element: string };
 }
 
 export interface PageBatch<T> {
