@@ -280,4 +280,8 @@ export const migrations: readonly string[] = [
    CREATE TRIGGER pending_update_voids_digest AFTER UPDATE ON pending BEGIN
      UPDATE finding_digests SET digest = '' WHERE job = NEW.job AND fkey = NEW.fkey AND digest <> '';
    END;`,
+  // 17: every cycle ends by counting the job's open tickets (runs.counts.openTickets, the
+  // status page's chart). From the rows that took a table read per ticket: 0.4 s at 824,000
+  // tickets, 1.5% of an unchanged cycle. From this index of the open ones alone, 20 ms.
+  `CREATE INDEX tickets_open ON tickets(job) WHERE state = 'open';`,
 ];

@@ -1,5 +1,5 @@
 import type { Db } from './openState.js';
-import { JOB_AND_LANES, jobAndLanes } from './ticketStore.js';
+import { countOpen } from './ticketStore.js';
 
 export type RunResult = 'running' | 'ok' | 'partial' | 'failed';
 
@@ -52,9 +52,7 @@ export class RunLog {
    */
   finish(id: number, result: Exclude<RunResult, 'running'>, counts: Record<string, number>, error?: string, at: Date = new Date()): void {
     const run = this.db.prepare(`SELECT job FROM runs WHERE id = ?`).get(id) as { job: string } | undefined;
-    const open = run
-      ? (this.db.prepare(`SELECT COUNT(*) AS n FROM tickets WHERE ${JOB_AND_LANES} AND state = 'open'`).get(...jobAndLanes(run.job)) as { n: number }).n
-      : 0;
+    const open = run ? countOpen(this.db, run.job) : 0;
     this.db
       .prepare(`UPDATE runs SET ended_at = ?, result = ?, counts = ?, error = ? WHERE id = ?`)
       .run(at.toISOString(), result, JSON.stringify({ ...counts, openTickets: open }), error ?? null, id);

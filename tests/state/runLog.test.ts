@@ -42,6 +42,18 @@ describe('state/RunLog', () => {
     const id = runs.start('vmdr', T(0));
     runs.finish(id, 'failed', { findings: 4 }, 'boom', T(1));
     expect(runs.last('vmdr')?.counts).to.deep.equal({ findings: 4, openTickets: 2 });
+    // Counted from the index of open tickets: a ticket closed or reopened moves out of it and back.
+    db.prepare(`UPDATE tickets SET state = 'closed' WHERE job = 'vmdr' AND pk = 'a'`).run();
+    db.prepare(`UPDATE tickets SET state = 'open' WHERE job = 'vmdr' AND pk = 'c'`).run();
+    db.prepare(`UPDATE tickets SET state = 'closed' WHERE job = 'vmdr-1a2b3c'`).run();
+    runs.finish(runs.start('vmdr', T(2)), 'ok', {}, undefined, T(3));
+    expect(runs.last('vmdr')?.counts).to.deep.equal({ openTickets: 1 });
+    // A job whose name has GLOB's special characters: its lanes only, not its look-alikes.
+    add('v[1]*', 'g', 'open');
+    add('v[1]*-9f8e7d', 'h', 'open');
+    add('v1x-9f8e7d', 'i', 'open');
+    runs.finish(runs.start('v[1]*', T(4)), 'ok', {}, undefined, T(5));
+    expect(runs.last('v[1]*')?.counts).to.deep.equal({ openTickets: 2 });
   });
 
   it('last is the newest run of that job, not of another', () => {
