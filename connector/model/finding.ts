@@ -53,6 +53,22 @@ export interface Finding {
 export type FindingHead = Omit<Finding, 'data' | 'sourceDigest'> & { sourceDigest: string };
 
 /**
+ * All the findings of one parent as the source digested them together (a Qualys host's
+ * detections, from the text of its DETECTION_LIST): `key` is their `parentKey`, and the
+ * same digest means the same findings with the same own digests.
+ */
+export interface FindingGroup {
+  key: string;
+  digest: string;
+}
+
+/** A group whose findings are `heads[from..to)` of a `PullContext.known` batch. */
+export interface FindingGroupSpan extends FindingGroup {
+  from: number;
+  to: number;
+}
+
+/**
  * A bounded chunk of a pull (a source splits a large API page into several chunks so
  * memory does not grow with the page). The pipeline stages chunks and applies nothing
  * unless the whole pull completes.

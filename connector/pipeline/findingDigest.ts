@@ -49,6 +49,7 @@ export function digestCheck(rt: JobRuntime, state: State, lookups: LookupCache):
       for (const r of refs) out += `.${version(r.ns, r.id)}`;
       return out;
     },
+    version,
   };
 }
 

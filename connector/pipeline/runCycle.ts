@@ -254,6 +254,8 @@ export async function runCycle(rt: JobRuntime, state: State, opts: CycleOptions 
         if (sla) await sweepSla({ lane, sla, sink: rt.sink, tickets: state.tickets, counts: laneCounts[n] as CycleCounts, log: rt.log, onStep, signal, bulkTasks: state.bulkTasks });
       }
     }
+    // The groups of findings (a host's detections) whose digests this cycle recorded: the next passes over each whole.
+    if (check) staging.recordGroups(check);
     for (const c of laneCounts) addCounts(counts, c);
     // Alerts after tickets: an alert links to the ticket this cycle created for its finding.
     if (incidentWorks.length) {

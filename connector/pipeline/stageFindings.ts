@@ -1,6 +1,6 @@
 import { describeError } from '../errors.js';
 import { isFatalForOptionalWork } from '../http/failurePolicy.js';
-import type { Finding, FindingHead, TemplateContext, TemplateValue } from '../model/finding.js';
+import type { Finding, FindingGroup, FindingGroupSpan, FindingHead, TemplateContext, TemplateValue } from '../model/finding.js';
 import type { PullExpected, PullResult, Source } from '../sources/types.js';
 import type { LookupCache } from '../state/lookupCache.js';
 import type { State } from '../state/stateBundle.js';
@@ -32,7 +32,12 @@ export async function pull(
     log: rt.log,
     progress: (e) => progress({ phase: 'pull', page: e.page, findings: e.totalFindings, ...(e.expected ? { expected: e.expected } : {}) }),
     // A finding whose source digest every lane recorded is staged from its head alone.
-    ...(staging.takesKnown && !rt.source.pullLacks?.length ? { known: (heads: readonly FindingHead[]) => staging.addKnown(heads) } : {}),
+    ...(staging.takesKnown && !rt.source.pullLacks?.length
+      ? {
+          known: (heads: readonly FindingHead[], groups?: readonly FindingGroupSpan[]) => staging.addKnown(heads, groups),
+          knownGroups: (groups: readonly FindingGroup[]) => staging.passGroups(groups),
+        }
+      : {}),
   });
   for (;;) {
     signal.throwIfAborted();
@@ -155,7 +160,8 @@ export async function enrich(rt: JobRuntime, staging: Staging, lookups: LookupCa
   if (wanted.size === 0) return changed;
   let buffer: Array<{ ns: string; id: string; data: TemplateContext }> = [];
   const flush = () => {
-    for (const c of lookups.putMany(buffer)) changed.add(c);
+    // Fetched at the cycle's time, which the next cycle's staleness is measured from (the same clock).
+    for (const c of lookups.putMany(buffer, started.getTime())) changed.add(c);
     buffer = [];
   };
   try {

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Logger } from '../log.js';
-import type { FindingHead, FindingPage } from '../model/finding.js';
+import type { FindingGroup, FindingGroupSpan, FindingHead, FindingPage } from '../model/finding.js';
 import type { TemplateContext } from '../model/finding.js';
 
 /**
@@ -33,8 +33,19 @@ export interface PullContext {
    * the pipeline took the finding as recorded with that digest, and the source builds
    * and yields nothing of it; `false`: it yields the finding as usual, with its
    * `sourceDigest`. Sources that never ask work as before.
+   *
+   * `groups`: spans of `heads` that are all the findings of one parent, with the source's
+   * digest of them together (`knownGroups`): the pipeline records a group once each of
+   * its findings recorded its digest.
    */
-  known?(heads: readonly FindingHead[]): boolean[];
+  known?(heads: readonly FindingHead[], groups?: readonly FindingGroupSpan[]): boolean[];
+  /**
+   * With `known`: a source that digests all the findings of a parent together (a Qualys
+   * host's detections) asks with those digests before digesting any finding alone. For
+   * each, `true`: the pipeline took all of the group's findings as recorded, and the
+   * source builds and digests none of them; `false`: it asks `known` with their heads.
+   */
+  knownGroups?(groups: readonly FindingGroup[]): boolean[];
 }
 
 export interface PullResult {

@@ -284,4 +284,24 @@ export const migrations: readonly string[] = [
   // status page's chart). From the rows that took a table read per ticket: 0.4 s at 824,000
   // tickets, 1.5% of an unchanged cycle. From this index of the open ones alone, 20 ms.
   `CREATE INDEX tickets_open ON tickets(job) WHERE state = 'open';`,
+  // 18: a parent's findings passed over together (a Qualys host's detections: one digest of
+  // its DETECTION_LIST's text, state/groupDigests.ts): one row per lane, recorded once each
+  // of them recorded its own digest. Any change of a member's digest (a new digest, voided
+  // by a ticket row written or a retry queued, forgotten) drops its parent's row; the
+  // member's head names the parent.
+  `CREATE TABLE group_digests (
+     job TEXT NOT NULL,
+     gkey TEXT NOT NULL,
+     digest TEXT NOT NULL,
+     refs TEXT NOT NULL,
+     members TEXT NOT NULL,
+     at TEXT NOT NULL,
+     PRIMARY KEY (job, gkey)
+   );
+   CREATE TRIGGER finding_digest_change_drops_group AFTER UPDATE OF digest ON finding_digests WHEN NEW.digest IS NOT OLD.digest AND OLD.head IS NOT NULL BEGIN
+     DELETE FROM group_digests WHERE job = OLD.job AND gkey = json_extract(OLD.head, '$[0]');
+   END;
+   CREATE TRIGGER finding_digest_delete_drops_group AFTER DELETE ON finding_digests WHEN OLD.head IS NOT NULL BEGIN
+     DELETE FROM group_digests WHERE job = OLD.job AND gkey = json_extract(OLD.head, '$[0]');
+   END;`,
 ];

@@ -1,11 +1,12 @@
 import { hash } from 'node:crypto';
 import { dataJsonOf } from '../model/dataJson.js';
-import type { Finding, FindingHead, LookupRef, TemplateContext } from '../model/finding.js';
+import type { Finding, FindingGroup, FindingGroupSpan, FindingHead, LookupRef, TemplateContext } from '../model/finding.js';
 import type { Statement } from 'better-sqlite3';
 import { recordedData } from './findingDigests.js';
 import { splitLookupName } from './lookupCache.js';
 import type { Db } from './openState.js';
 import { BlockArray } from './blockArray.js';
+import { GroupDigests, groupMembers, refsOf, refsText, unionRefs, versionsDigest, type GroupRecord, type GroupRef } from './groupDigests.js';
 
 export interface StagedFinding extends Finding {
   seq: number;
@@ -20,10 +21,6 @@ export interface StagedFinding extends Finding {
   raw?: { data: string; lookups: string; head: string };
 }
 
-/** Separators of a staged finding's lookup refs (`ns US id RS ns US id`): never in a namespace or an id. */
-const UNIT = '\u001f';
-const RECORD = '\u001e';
-
 /**
  * How a cycle tells an unchanged finding from its staged row alone: the digest its
  * tickets depend on outside each lane (from the row's own digest and lookup refs), and
@@ -36,6 +33,8 @@ export interface DigestCheck {
   laneParts: readonly string[];
   /** The finding's digest outside the lanes: its own digest and the versions of the lookups it names. */
   digestOf(own: string, refs: readonly Pick<LookupRef, 'ns' | 'id'>[]): string;
+  /** The version of one lookup entry, as `digestOf` reads it. */
+  version(ns: string, id: string): string;
 }
 
 /** A finding's head as a lane records it with its digest: what staging it again from the record needs. */
@@ -50,6 +49,11 @@ function headOf(json: string): Pick<FindingHead, 'parentKey' | 'status' | 'ignor
 }
 
 const DOT = 46;
+
+/** `knownOne`: the finding is built and staged as usual. */
+const NOT_TAKEN = -2;
+/** `knownOne`: the finding is staged without its data (its own digest is the one recorded). */
+const STAGED_BARE = -1;
 
 /** Whether a recorded lane digest (`own.versions….lanePart`) starts with this own digest. */
 function startsWithOwn(recorded: string, own: string): boolean {
@@ -78,16 +82,33 @@ class PassedOver {
   count = 0;
   /** Digest row ids, one per finding (taken ones are -1). */
   private readonly rows = new BlockArray(Float64Array);
-  /** Per finding: how many lookups it names, then their interned numbers. */
+  /**
+   * Per finding: how many lookups it names, then their interned numbers. Per group of
+   * findings passed over together: minus one less the number of lookups they name, how
+   * many findings (rows) it holds, then the lookups' numbers.
+   */
   private readonly refs = new BlockArray(Int32Array);
   /** Interned lookups: a number by namespace and lookup id (no key string built per finding). */
   private readonly refIds = new Map<string, Map<string, number>>();
   private refCount = 0;
 
-  add(rowid: number, lookups: readonly LookupRef[]): void {
+  add(rowid: number, lookups: readonly GroupRef[]): void {
     this.rows.push(rowid);
     this.count++;
     this.refs.push(lookups.length);
+    this.pushRefs(lookups);
+  }
+
+  /** Findings passed over together: a lookup one of them names stages them all again if it changes. */
+  addGroup(rowids: readonly number[], lookups: readonly GroupRef[]): void {
+    for (const r of rowids) this.rows.push(r);
+    this.count += rowids.length;
+    this.refs.push(-1 - lookups.length);
+    this.refs.push(rowids.length);
+    this.pushRefs(lookups);
+  }
+
+  private pushRefs(lookups: readonly GroupRef[]): void {
     for (const l of lookups) {
       let ids = this.refIds.get(l.ns);
       if (!ids) this.refIds.set(l.ns, (ids = new Map()));
@@ -110,16 +131,21 @@ class PassedOver {
     }
     if (!any) return [];
     const out: number[] = [];
-    for (let f = 0, at = 0; f < this.rows.length; f++) {
-      const n = this.refs.get(at++);
+    for (let f = 0, at = 0; f < this.rows.length; ) {
+      const head = this.refs.get(at++);
+      const group = head < 0;
+      const n = group ? -1 - head : head;
+      const members = group ? this.refs.get(at++) : 1;
       let named = false;
       for (let k = 0; k < n; k++) if (hit[this.refs.get(at + k)]) named = true;
       at += n;
-      const row = this.rows.get(f);
-      if (!named || row < 0) continue;
-      out.push(row);
-      // Taken once: a later call does not stage it again.
-      this.rows.set(f, -1);
+      for (let m = 0; m < members; m++, f++) {
+        const row = this.rows.get(f);
+        if (!named || row < 0) continue;
+        out.push(row);
+        // Taken once: a later call does not stage it again.
+        this.rows.set(f, -1);
+      }
     }
     this.count -= out.length;
     return out;
@@ -190,6 +216,13 @@ export class Staging {
   private readonly passed = new PassedOver();
   /** `knownOne`'s rows, one per lane, reused. */
   private readonly laneRows: Array<RecordedRow | undefined> = [];
+  /** The lanes' digests of groups of findings (a host's detections), when the lanes' recorded digests are read. */
+  private readonly groups?: GroupDigests;
+  /** `temp.groups_N`: the groups of this pull none of whose findings was passed over alone, for `recordGroups`. */
+  private readonly groupTable?: string;
+  private readonly noteGroup?: Statement<[string, string, number]>;
+  /** `passGroups`' digests of the other lanes, reused. */
+  private readonly otherDigests: string[] = [];
 
   /**
    * `parent` order brings a parent's children together (linking schemes); `lookup` order
@@ -217,9 +250,16 @@ export class Staging {
         db.prepare<[string, string], RecordedRow>(`SELECT rowid AS r, digest FROM finding_digests INDEXED BY finding_digests_digest WHERE job = ? AND fkey = ?`),
       );
       this.laneJobs = digests;
+      this.groups = new GroupDigests(db, digests);
     }
     const name = `staged_${++tables}`;
     this.table = `temp.${name}`;
+    if (this.groups) {
+      this.groupTable = `temp.groups_${tables}`;
+      // A parent seen twice in one pull (n = -1) is never recorded as a group: its findings were not all in one span.
+      db.exec(`CREATE TEMP TABLE groups_${tables} (gkey TEXT PRIMARY KEY, digest TEXT NOT NULL, n INTEGER NOT NULL)`);
+      this.noteGroup = db.prepare(`INSERT INTO ${this.groupTable} (gkey, digest, n) VALUES (?, ?, ?) ON CONFLICT(gkey) DO UPDATE SET n = -1`);
+    }
     // The digest and refs before the data: reading them never walks the data's overflow pages.
     db.exec(
       `CREATE TEMP TABLE ${name} (seq INTEGER PRIMARY KEY, sort_key TEXT NOT NULL, fkey TEXT NOT NULL, parent_key TEXT NOT NULL,
@@ -258,16 +298,138 @@ export class Staging {
    * such a finding). For both `true` says its data need not be built; else `false`, and
    * the source builds it and it comes through `add`. One read transaction for the batch.
    */
-  addKnown(heads: readonly FindingHead[]): boolean[] {
-    const taken = this.db.transaction(() => heads.map((h) => this.knownOne(h)))();
+  addKnown(heads: readonly FindingHead[], groups?: readonly FindingGroupSpan[]): boolean[] {
+    const taken = this.db.transaction(() => {
+      const how = heads.map((h) => this.knownOne(h));
+      if (groups && groups.length > 0) this.noteGroups(heads, how, groups);
+      return how.map((k) => k !== NOT_TAKEN);
+    })();
     if (this.known.length >= 500) this.flushKnown();
     return taken;
   }
 
-  private knownOne(h: FindingHead): boolean {
+  /**
+   * Groups of findings by their source's digest (`PullContext.knownGroups`): a group whose
+   * digest every lane recorded as what it depends on now (the same text, the versions of
+   * the lookups its findings name, the lane's part) is passed over whole, none of its
+   * findings read; `true` says the source need not build or digest them one by one.
+   * One read transaction for the batch.
+   */
+  passGroups(groups: readonly FindingGroup[]): boolean[] {
+    const store = this.groups;
+    const check = this.check;
+    if (!store || !check) return groups.map(() => false);
+    return this.db.transaction(() => groups.map((g) => this.passGroup(g, store, check)))();
+  }
+
+  private passGroup(g: FindingGroup, store: GroupDigests, check: DigestCheck): boolean {
+    const others = this.otherDigests;
+    const row = store.read(g.key, others);
+    if (!row) return false;
+    const refs = refsOf(row.refs);
+    const prefix = `${g.digest}.${versionsDigest(refs, check.version)}.`;
+    if (row.digest !== prefix + (check.laneParts[0] as string)) return false;
+    for (let n = 1; n < check.laneParts.length; n++) if (others[n - 1] !== prefix + (check.laneParts[n] as string)) return false;
+    this.passed.addGroup(groupMembers(row.members), refs);
+    this.noteLookups({ lookups: refs });
+    return true;
+  }
+
+  /**
+   * After `knownOne` of a batch: a group all of whose findings were passed over (their
+   * digests recorded in every lane as what they depend on now) is recorded as a group
+   * now; one none of whose findings was passed over is noted for `recordGroups`, once
+   * the cycle has recorded their digests. A group partly passed over waits for a cycle
+   * that passes over all of it.
+   */
+  private noteGroups(heads: readonly FindingHead[], how: readonly number[], groups: readonly FindingGroupSpan[]): void {
+    const check = this.check;
+    const records: GroupRecord[] = [];
+    for (const g of groups) {
+      if (g.to <= g.from) continue;
+      let passed = 0;
+      let sameParent = true;
+      for (let i = g.from; i < g.to; i++) {
+        if ((how[i] as number) >= 0) passed++;
+        if ((heads[i] as FindingHead).parentKey !== g.key) sameParent = false;
+      }
+      if (!sameParent) continue;
+      if (passed === g.to - g.from && check) {
+        const refs = unionRefs(heads.slice(g.from, g.to).map((h) => h.lookups));
+        const prefix = `${g.digest}.${versionsDigest(refs, check.version)}.`;
+        records.push({ gkey: g.key, digests: check.laneParts.map((p) => prefix + p), refs, members: how.slice(g.from, g.to) });
+      } else if (passed === 0) {
+        this.noteGroup?.run(g.key, g.digest, g.to - g.from);
+      }
+    }
+    if (records.length > 0) this.groups?.record(records);
+  }
+
+  /**
+   * At the end of a cycle whose ticket work is done: record the groups noted while pulling
+   * (none of their findings passed over alone) whose findings were all staged and now
+   * hold, in every lane, the digest `check` gives them (their ticket work there
+   * succeeded). The next cycle passes over such a group whole. Returns how many.
+   */
+  recordGroups(check: DigestCheck): number {
+    const store = this.groups;
+    const recorded = this.recorded;
+    if (!store || !recorded || !this.groupTable || this.order !== 'parent') return 0;
+    this.flushKnown();
+    // In parent order the sort key is the parent's key: a group's findings are read from the sort index.
+    const members = this.db.prepare<[string], { fkey: string; own: string | null; refs: string | null }>(
+      `SELECT fkey, digest AS own, refs FROM ${this.table} WHERE sort_key = ? ORDER BY seq`,
+    );
+    const next = this.db.prepare<[string], { gkey: string; digest: string; n: number }>(
+      `SELECT gkey, digest, n FROM ${this.groupTable} WHERE gkey > ? ORDER BY gkey LIMIT 500`,
+    );
+    let count = 0;
+    for (let last = ''; ; ) {
+      const batch = next.all(last);
+      if (batch.length === 0) return count;
+      last = (batch[batch.length - 1] as { gkey: string }).gkey;
+      this.db.transaction(() => {
+        const records: GroupRecord[] = [];
+        for (const g of batch) {
+          const record = this.groupIfRecorded(g, members.all(g.gkey), recorded, check);
+          if (record) records.push(record);
+        }
+        store.record(records);
+        count += records.length;
+      })();
+    }
+  }
+
+  private groupIfRecorded(
+    g: { gkey: string; digest: string; n: number },
+    members: ReadonlyArray<{ fkey: string; own: string | null; refs: string | null }>,
+    recorded: ReadonlyArray<Statement<[string, string], RecordedRow>>,
+    check: DigestCheck,
+  ): GroupRecord | undefined {
+    if (g.n <= 0 || members.length !== g.n) return undefined;
+    const rowids: number[] = [];
+    const lists: Array<Array<Pick<LookupRef, 'ns' | 'id'>>> = [];
+    for (const m of members) {
+      if (m.own === null) return undefined;
+      const refs = refsOf(m.refs ?? '');
+      const digest = check.digestOf(m.own, refs);
+      for (let n = 0; n < recorded.length; n++) {
+        const row = (recorded[n] as Statement<[string, string], RecordedRow>).get(this.laneJobs[n] as string, m.fkey);
+        if (!row || !isDigest(row.digest, digest, check.laneParts[n] as string)) return undefined;
+        if (n === 0) rowids.push(row.r);
+      }
+      lists.push(refs);
+    }
+    const refs = unionRefs(lists);
+    const prefix = `${g.digest}.${versionsDigest(refs, check.version)}.`;
+    return { gkey: g.gkey, digests: check.laneParts.map((p) => prefix + p), refs, members: rowids };
+  }
+
+  /** What `knownOne` made of a head: `NOT_TAKEN`, `STAGED_BARE` (staged without data), or passed over (its lane-0 digest row id, >= 0). */
+  private knownOne(h: FindingHead): number {
     const recorded = this.recorded;
     const own = h.sourceDigest;
-    if (!recorded || own === undefined) return false;
+    if (!recorded || own === undefined) return NOT_TAKEN;
     // Loops and a reused array, not closures: this runs for every finding of a million-detection pull.
     const rows = this.laneRows;
     let allRecorded = true;
@@ -276,21 +438,22 @@ export class Staging {
       rows[n] = row;
       if (row === undefined || row.digest === '') allRecorded = false;
     }
-    if (!allRecorded) return false;
+    if (!allRecorded) return NOT_TAKEN;
     const check = this.check;
     if (check) {
       const digest = check.digestOf(own, h.lookups ?? []);
       let same = true;
       for (let n = 0; n < recorded.length && same; n++) same = isDigest((rows[n] as RecordedRow).digest, digest, check.laneParts[n] as string);
       if (same) {
-        this.passed.add((rows[0] as RecordedRow).r, h.lookups ?? []);
+        const rowid = (rows[0] as RecordedRow).r;
+        this.passed.add(rowid, h.lookups ?? []);
         this.noteLookups(h);
-        return true;
+        return rowid;
       }
     }
-    for (let n = 0; n < recorded.length; n++) if (!startsWithOwn((rows[n] as RecordedRow).digest, own)) return false;
+    for (let n = 0; n < recorded.length; n++) if (!startsWithOwn((rows[n] as RecordedRow).digest, own)) return NOT_TAKEN;
     this.known.push(h);
-    return true;
+    return STAGED_BARE;
   }
 
   /**
@@ -355,7 +518,7 @@ export class Staging {
           sortKey,
           f.scope ?? null,
           own,
-          this.digests ? (f.lookups ?? []).map((r) => `${r.ns}${UNIT}${r.id}`).join(RECORD) : null,
+          this.digests ? refsText(f.lookups ?? []) : null,
         );
       }
     })();
@@ -506,7 +669,9 @@ export class Staging {
 
   /** Drop the staged findings (the cycle is over, or failed); the Staging is not used again. */
   clear(): void {
-    if (this.db.open) this.db.exec(`DROP TABLE IF EXISTS ${this.table}`);
+    if (!this.db.open) return;
+    this.db.exec(`DROP TABLE IF EXISTS ${this.table}`);
+    if (this.groupTable) this.db.exec(`DROP TABLE IF EXISTS ${this.groupTable}`);
   }
 }
 
@@ -516,13 +681,6 @@ function ownDigest(f: Finding, data: string, lookups: string): string {
   return hash('sha1', `${head}\u0000${lookups}\u0000${data}`, 'base64');
 }
 
-function refsOf(refs: string): Array<Pick<LookupRef, 'ns' | 'id'>> {
-  if (refs === '') return [];
-  return refs.split(RECORD).map((r) => {
-    const cut = r.indexOf(UNIT);
-    return { ns: r.slice(0, cut), id: r.slice(cut + 1) };
-  });
-}
 
 /** Findings whose ticket work failed: kept with their data so the next cycle retries them. */
 export class PendingFindings {

@@ -6,7 +6,9 @@ import { simplifiedWorkflowData } from '../../connector/cli/commands/demoCommand
 import { statusCommand } from '../../connector/cli/commands/statusCommand.js';
 import { syncCommand } from '../../connector/cli/commands/syncCommand.js';
 import { readConfig } from '../../connector/cli/appContext.js';
+import type { FindingGroup } from '../../connector/model/finding.js';
 import type { CycleReport } from '../../connector/pipeline/runCycle.js';
+import { Staging } from '../../connector/state/staging.js';
 import type { JiraSim } from '../sim/jira/startJiraSim.js';
 import type { SimIssue } from '../sim/jira/simStore.js';
 import {
@@ -118,6 +120,85 @@ describe('e2e: Qualys VMDR → Jira Cloud, one ticket per detection (templates/v
     expect(jiraWrites(world.jira, jiraFrom)).to.deep.equal([]);
     expect(world.jira.issues()).to.have.length(expected.size);
     expectNoOpenApiViolations(world.jira);
+  });
+
+  it('a full re-pull passes over each unchanged host whole; a TruRisk score, a detection or a KnowledgeBase entry that changed replans just the tickets it touches', async () => {
+    const { world, app } = t;
+    const data = world.qualys.data;
+    // What the pipeline answered for each host the source asked about, by host key, per cycle.
+    let answers = new Map<string, boolean>();
+    const passGroups = Staging.prototype.passGroups;
+    Staging.prototype.passGroups = function (this: Staging, groups: readonly FindingGroup[]) {
+      const taken = passGroups.call(this, groups);
+      groups.forEach((g, n) => answers.set(g.key, taken[n] as boolean));
+      return taken;
+    };
+    const groups = () => app.state.db.prepare(`SELECT gkey FROM group_digests WHERE job = 'vmdr' ORDER BY gkey`).pluck().all() as string[];
+    const hostKeys = data.hosts.map((h) => `host:${h.ID}`).sort();
+    const rePull = async () => {
+      app.state.cursors.clear('vmdr');
+      answers = new Map();
+      const from = world.jira.requests.length;
+      const report = await t.run();
+      expect(report.result, report.error).to.equal('ok');
+      return { report, from, passed: hostKeys.filter((k) => answers.get(k) === true) };
+    };
+    /** The issues this cycle edited, by detection id. */
+    const edited = (from: number) =>
+      [...byDetection(world.jira)].filter(([, issue]) => editsOf(world.jira, issue.key, from).length > 0).map(([id]) => id).sort();
+    const openOf = (pred: (v: DetectionView) => boolean) => [...detectionsById(data)].filter(([, v]) => v.open && pred(v)).map(([id]) => id).sort();
+    try {
+      const first = await t.run();
+      expect(first.counts.created).to.be.greaterThan(10);
+      // Each host's detections got their tickets (or none, Fixed): every host is recorded as a group.
+      expect(groups()).to.deep.equal(hostKeys);
+
+      const same = await rePull();
+      expect(same.passed).to.deep.equal(hostKeys);
+      expect(same.report.counts).to.include({ unchanged: same.report.counts.findings, updated: 0, created: 0 });
+      expect(jiraWrites(world.jira, same.from)).to.deep.equal([]);
+
+      // TruRisk comes from the Host List, read every cycle: the host is passed over as pulled, then its findings are planned after all.
+      const risky = data.hosts[1]!;
+      risky.TRURISK_SCORE = String(Number(risky.TRURISK_SCORE) + 1);
+      const truRisk = await rePull();
+      const riskyOpen = openOf((v) => v.host.ID === risky.ID);
+      expect(riskyOpen.length).to.be.greaterThan(0);
+      expect(edited(truRisk.from)).to.deep.equal(riskyOpen);
+      expect(truRisk.report.counts).to.include({ updated: riskyOpen.length, created: 0 });
+      // Its findings recorded new digests: its group is gone, and comes back once a cycle passes over each of them.
+      expect(groups()).to.not.include(`host:${risky.ID}`);
+      const settled = await rePull();
+      expect(jiraWrites(world.jira, settled.from)).to.deep.equal([]);
+      expect(settled.passed).to.deep.equal(hostKeys.filter((k) => k !== `host:${risky.ID}`));
+      expect(groups()).to.deep.equal(hostKeys);
+
+      // One detection's QDS moves: its host is asked about one by one, the others are passed over whole.
+      const [moved] = data.moveQds(1);
+      const qds = await rePull();
+      expect(qds.passed).to.deep.equal(hostKeys.filter((k) => k !== `host:${moved!.hostId}`));
+      expect(edited(qds.from)).to.deep.equal(openOf((v) => v.host.ID === moved!.hostId && v.detection.QID === moved!.qid));
+      // Its other detections were passed over one by one: it is a group again once all of them are.
+      expect(groups()).to.not.include(`host:${moved!.hostId}`);
+
+      // A KnowledgeBase entry as stored changed (fetched by an earlier cycle, not stale yet): every host naming it is planned.
+      const open = openOf(() => true);
+      const qid = (detectionsById(data).get(open[0]!) as DetectionView).detection.QID;
+      const entry = app.state.lookups.get('qualys.kb', qid) as Record<string, unknown>;
+      app.state.lookups.putMany([{ ns: 'qualys.kb', id: qid, data: { ...entry, TITLE: 'Retitled by Qualys' } }]);
+      const kb = await rePull();
+      const naming = openOf((v) => v.detection.QID === qid);
+      expect(edited(kb.from)).to.deep.equal(naming);
+      for (const id of naming) expect(byDetection(world.jira).get(id)?.fields.summary).to.match(/^QID \d+: Retitled by Qualys on /);
+      const namingHosts = new Set([...detectionsById(data)].filter(([, v]) => v.detection.QID === qid).map(([, v]) => `host:${v.host.ID}`));
+      expect(kb.passed).to.deep.equal(hostKeys.filter((k) => !namingHosts.has(k) && k !== `host:${moved!.hostId}`));
+      const last = await rePull();
+      expect(jiraWrites(world.jira, last.from)).to.deep.equal([]);
+      expect(groups()).to.deep.equal(hostKeys);
+      expectNoOpenApiViolations(world.jira);
+    } finally {
+      Staging.prototype.passGroups = passGroups;
+    }
   });
 
   it('closes fixed and ignored detections, re-prioritizes moved QDS, creates the new host’s, and moves the cursor', async () => {

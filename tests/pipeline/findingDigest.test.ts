@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { JobConfig } from '../../connector/config/loadConfig.js';
 import { ExternalHostError } from '../../connector/errors.js';
 import { silentLogger } from '../../connector/log.js';
-import type { Finding } from '../../connector/model/finding.js';
+import type { Finding, FindingGroupSpan } from '../../connector/model/finding.js';
 import { digestCheck } from '../../connector/pipeline/findingDigest.js';
 import type { JobRuntime } from '../../connector/pipeline/jobRuntime.js';
 import { buildLanes } from '../../connector/pipeline/lanes.js';
@@ -27,8 +27,12 @@ class Source extends FakeVmdrSource {
   truRisk = new Map<string, string>();
   /** Digest each record before building its finding and ask the pipeline (`PullContext.known`), as the VMDR source does. */
   asksKnown = false;
+  /** And first each host's records together (`PullContext.knownGroups`), as the VMDR source does. */
+  asksGroups = false;
   /** Findings the pipeline took by their source digest, never built. */
   taken: string[] = [];
+  /** Hosts the pipeline took whole. */
+  groupsTaken: string[] = [];
 
   override async *pull(ctx: PullContext): AsyncGenerator<{ label: string; findings: Finding[] }, PullResult, void> {
     const gen = super.pull(ctx);
@@ -40,8 +44,29 @@ class Source extends FakeVmdrSource {
         f.data.SEVERITY = '4';
       }
       if (this.asksKnown && ctx.known) {
-        const findings = next.value.findings.map((f) => ({ ...f, sourceDigest: hash('sha1', JSON.stringify(f), 'base64') }));
-        const taken = ctx.known(findings.map(({ data: _data, ...head }) => head));
+        let findings = next.value.findings.map((f) => ({ ...f, sourceDigest: hash('sha1', JSON.stringify(f), 'base64') }));
+        const spans: FindingGroupSpan[] = [];
+        if (this.asksGroups && ctx.knownGroups) {
+          const byHost = new Map<string, typeof findings>();
+          for (const f of findings) byHost.set(f.parentKey ?? '', [...(byHost.get(f.parentKey ?? '') ?? []), f]);
+          const groups = [...byHost].map(([key, fs]) => ({ key, digest: hash('sha1', fs.map((f) => f.sourceDigest).join(), 'base64') }));
+          const passed = ctx.knownGroups(groups);
+          findings = [];
+          groups.forEach((g, n) => {
+            const fs = byHost.get(g.key) ?? [];
+            if (passed[n]) {
+              this.groupsTaken.push(g.key);
+              this.taken.push(...fs.map((f) => f.key));
+            } else {
+              spans.push({ ...g, from: findings.length, to: findings.length + fs.length });
+              findings.push(...fs);
+            }
+          });
+        }
+        const taken = ctx.known(
+          findings.map(({ data: _data, ...head }) => head),
+          spans,
+        );
         this.taken.push(...findings.filter((_f, n) => taken[n]).map((f) => f.key));
         next.value.findings = findings.filter((_f, n) => !taken[n]);
       }
@@ -83,7 +108,15 @@ function runtime(source: Source, sink: MemorySink, v: Variant = {}): JobRuntime 
   return { config, source, sink, scheme, log: silentLogger(), prepared: false, lanes };
 }
 
-for (const asksKnown of [false, true]) describe(`pipeline: unchanged findings passed over by their digest${asksKnown ? ', the source asking by its own digest before building them' : ''}`, () => {
+const VARIANTS = [
+  { title: '', asksKnown: false, asksGroups: false },
+  { title: ', the source asking by its own digest before building them', asksKnown: true, asksGroups: false },
+  { title: ", the source asking by each host's digest, then by each finding's", asksKnown: true, asksGroups: true },
+];
+/** Keys in order, to compare what was taken whatever order the source asked in. */
+const sorted = (keys: readonly string[]): string[] => [...keys].sort();
+
+for (const { title, asksKnown, asksGroups } of VARIANTS) describe(`pipeline: unchanged findings passed over by their digest${title}`, () => {
   let state: State;
   let source: Source;
   let sink: MemorySink;
@@ -108,6 +141,9 @@ for (const asksKnown of [false, true]) describe(`pipeline: unchanged findings pa
     state = openStateBundle(':memory:');
     source = new Source();
     source.asksKnown = asksKnown;
+    source.asksGroups = asksGroups;
+    // A source's group holds all of a host's findings: the VMDR source reads a host whole.
+    if (asksGroups) source.pageSize = 100;
     sink = new MemorySink();
     dir = mkdtempSync(path.join(os.tmpdir(), 'vb-digest-'));
     source.detections = [
@@ -131,7 +167,7 @@ for (const asksKnown of [false, true]) describe(`pipeline: unchanged findings pa
     // a source that asks by its own digest has them passed over as they are pulled: not staged at all.
     let staged: Array<{ withData: number; all: number }> = [];
     const slim = () => {
-      const table = state.db.prepare(`SELECT name FROM temp.sqlite_master WHERE type = 'table'`).pluck().all() as string[];
+      const table = state.db.prepare(`SELECT name FROM temp.sqlite_master WHERE type = 'table' AND name LIKE 'staged%'`).pluck().all() as string[];
       staged = table.map((t) => state.db.prepare(`SELECT count(data) AS withData, count(*) AS "all" FROM temp.${t}`).get() as { withData: number; all: number });
     };
     const report = await runCycle(rt, state, { onProgress: (p) => p.phase === 'enrich' && slim() });
@@ -141,7 +177,9 @@ for (const asksKnown of [false, true]) describe(`pipeline: unchanged findings pa
     const again = await cycle(rt);
     expect(again.planned).to.deep.equal([]);
     // Asked by its source digest, no finding of the re-pulls was built: the source built each once, in the first cycle.
-    expect(source.taken).to.deep.equal(asksKnown ? [...ALL, ...ALL] : []);
+    expect(sorted(source.taken)).to.deep.equal(sorted(asksKnown ? [...ALL, ...ALL] : []));
+    // Asked by host first: each host's findings were recorded as a group in the first cycle, and taken whole since.
+    expect(source.groupsTaken).to.deep.equal(asksGroups ? ['host:1', 'host:2', 'host:1', 'host:2'] : []);
   });
 
   it('a finding whose own data changed is planned again, alone; a status change (Fixed) closes its ticket', async () => {
@@ -152,7 +190,7 @@ for (const asksKnown of [false, true]) describe(`pipeline: unchanged findings pa
     expect(r.planned).to.deep.equal(['host:1|qid:101|port:22']);
     expect(r.report.counts).to.include({ transitioned: 1, unchanged: 3 });
     // The changed detection's source digest is not the recorded one: it alone is built.
-    expect(source.taken).to.deep.equal(asksKnown ? ALL.filter((k) => k !== 'host:1|qid:101|port:22') : []);
+    expect(sorted(source.taken)).to.deep.equal(sorted(asksKnown ? ALL.filter((k) => k !== 'host:1|qid:101|port:22') : []));
     expect(sink.issues.get(issueOf('1', '101').key)?.status).to.not.equal('Open');
   });
 
@@ -165,7 +203,7 @@ for (const asksKnown of [false, true]) describe(`pipeline: unchanged findings pa
     expect(r.report.counts).to.include({ updated: 2 });
     expect(String(issueOf('1', '100').fields.summary)).to.contain('A new title of 100');
     // Asking by its source digest, the source built none of them: the two planned took the data recorded with their digests.
-    expect(source.taken).to.deep.equal(asksKnown ? ALL : []);
+    expect(sorted(source.taken)).to.deep.equal(sorted(asksKnown ? ALL : []));
   });
 
   it('the data recorded with a digest is kept deflated; rows an earlier version recorded as JSON text serve a lookup-changed finding too', async () => {
@@ -199,7 +237,7 @@ for (const asksKnown of [false, true]) describe(`pipeline: unchanged findings pa
     const after = JSON.stringify(issueOf('2', '100').fields);
     expect(after).to.not.equal(before);
     expect(after).to.contain('777');
-    expect(source.taken).to.deep.equal(asksKnown ? ALL : []);
+    expect(sorted(source.taken)).to.deep.equal(sorted(asksKnown ? ALL : []));
   });
 
   it('a changed template re-plans every finding, and the tickets change', async () => {
@@ -210,7 +248,7 @@ for (const asksKnown of [false, true]) describe(`pipeline: unchanged findings pa
     expect(r.planned).to.deep.equal(ALL);
     expect(r.report.counts).to.include({ updated: 3 });
     expect(String(issueOf('1', '100').fields.summary)).to.match(/^\[changed\] /);
-    expect(source.taken).to.deep.equal(asksKnown ? ALL : []);
+    expect(sorted(source.taken)).to.deep.equal(sorted(asksKnown ? ALL : []));
   });
 
   it('a changed SLA policy re-plans every finding, and the tickets change (breached, then not)', async () => {

@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { withDataJson } from '../../model/dataJson.js';
 import type { Finding, FindingHead } from '../../model/finding.js';
 import { objectOf, parseElements, rawXml, textOf, type OrgJsonObject, type OrgJsonValue, type RawElement } from './orgJson.js';
@@ -157,6 +157,17 @@ export function hostDigestPart(host: OrgJsonObject): HostPart {
   part.json = JSON.stringify(fields);
   part.digest = `${SOURCE_DIGEST_FORMAT}\u0000${hash('sha1', part.json, 'base64')}`;
   return part;
+}
+
+/**
+ * All of a host's detections digested together: its part and each DETECTION's text as
+ * sent, in order. The same digest means the same detections (each key, head and own
+ * digest is made of this text), so the pipeline may pass over all of them at once.
+ */
+export function groupDigest(part: HostPart, elements: readonly RawElement[]): string {
+  const h = createHash('sha1').update(`group\u0000${part.digest}\u0000${elements.length}`);
+  for (const e of elements) h.update('\u0000').update(e.openTag).update('\u0000').update(e.body);
+  return h.digest('base64');
 }
 
 /** A host's part of its detections' digests, and its fields as serialized then (the data's host part). */

@@ -2,9 +2,21 @@ import { VulnbridgeError } from '../../errors.js';
 import type { FindingPage } from '../../model/finding.js';
 import { PageBuffer } from '../pageBuffer.js';
 import type { PullContext, PullResult } from '../types.js';
-import { detectionToFinding, digestedDetection, finishDetection, HEAD_FIELDS, hostDigestPart, type BuiltRecord, type DetectionRecord, type DigestedDetection, type HostPart } from './detectionToFinding.js';
+import type { FindingGroup, FindingGroupSpan } from '../../model/finding.js';
+import {
+  detectionToFinding,
+  digestedDetection,
+  finishDetection,
+  groupDigest,
+  HEAD_FIELDS,
+  hostDigestPart,
+  type BuiltRecord,
+  type DetectionRecord,
+  type DigestedDetection,
+  type HostPart,
+} from './detectionToFinding.js';
 import { hldParams, qualysDateTime } from './hldParams.js';
-import { objectOf, parseElements, rawXml, type OrgJsonFrame, type OrgJsonObject, type OrgJsonValue } from './orgJson.js';
+import { objectOf, parseElements, rawXml, textOf, type OrgJsonFrame, type OrgJsonObject, type OrgJsonValue, type RawElement } from './orgJson.js';
 import type { QualysApi } from './qualysApi.js';
 import { invalidResponse, qualysPages, type PageContext, type RawPicker, type RecordPicker } from './qualysPages.js';
 import type { QualysVmdrConfig } from './qualysVmdrConfig.js';
@@ -16,7 +28,7 @@ const hldPath = (version: string): string => `/api/${version}/fo/asset/host/vm/d
  * puts DETECTION_LIST last in HOST (qualys.md §1 "XML response"), so the host is
  * complete by then and a host with thousands of detections is never held whole.
  */
-function pickDetections(): RecordPicker<DetectionRecord> {
+function pickDetections(hosts?: HostGroups): RecordPicker<PulledRecord> {
   const partOf = hostParts();
   return (name, value, stack, out) => {
     const depth = stack.length;
@@ -26,8 +38,65 @@ function pickDetections(): RecordPicker<DetectionRecord> {
       out.push(detection ? detectionToFinding(hostObj, detection, partOf(hostObj)) : { rejected: { reason: 'empty DETECTION', record: String(value) } });
       return true;
     }
-    return name === 'HOST' && stack[depth - 1]?.name === 'HOST_LIST';
+    if (name !== 'HOST' || stack[depth - 1]?.name !== 'HOST_LIST') return false;
+    hosts?.close(out);
+    return true;
   };
+}
+
+/** A host's detections taken as text, digested together (`groupDigest`) before any of them alone. */
+type HostGroup = { group: FindingGroup; host: OrgJsonObject; hostPart: HostPart; elements: RawElement[] };
+type PulledRecord = DetectionRecord | HostGroup;
+
+/** Held per host at most: a host with more detections has them digested one by one. */
+const GROUP_MAX_ELEMENTS = 2000;
+const GROUP_MAX_CHARS = 4 << 20;
+
+/**
+ * The detections of the host being read, held until it closes (DETECTION_LIST is the last
+ * child of HOST), then handed out as one group. Past the limits, the host's detections go
+ * out one by one, as without groups.
+ */
+class HostGroups {
+  private host: OrgJsonObject | undefined;
+  private hostPart: HostPart | undefined;
+  private elements: RawElement[] = [];
+  private chars = 0;
+  private overflown = false;
+
+  take(host: OrgJsonObject, hostPart: HostPart, element: RawElement, out: PulledRecord[]): void {
+    if (host !== this.host) this.start(host, hostPart, out);
+    if (this.overflown) {
+      out.push(digestedDetection(host, hostPart, element));
+      return;
+    }
+    this.elements.push(element);
+    this.chars += element.openTag.length + element.body.length;
+    if (this.elements.length > GROUP_MAX_ELEMENTS || this.chars > GROUP_MAX_CHARS) {
+      this.overflown = true;
+      for (const e of this.elements) out.push(digestedDetection(host, hostPart, e));
+      this.elements = [];
+    }
+  }
+
+  /** The host closed: its detections as one group. */
+  close(out: PulledRecord[]): void {
+    const { host, hostPart, elements } = this;
+    if (host && hostPart && elements.length > 0) {
+      out.push({ group: { key: parentKeyOf(host), digest: groupDigest(hostPart, elements) }, host, hostPart, elements });
+    }
+    this.host = undefined;
+    this.hostPart = undefined;
+    this.elements = [];
+    this.chars = 0;
+    this.overflown = false;
+  }
+
+  private start(host: OrgJsonObject, hostPart: HostPart, out: PulledRecord[]): void {
+    this.close(out);
+    this.host = host;
+    this.hostPart = hostPart;
+  }
 }
 
 const isDetection = (name: string, stack: readonly OrgJsonFrame[]): boolean =>
@@ -38,7 +107,7 @@ const isDetection = (name: string, stack: readonly OrgJsonFrame[]): boolean =>
  * text: digested and its head read, its finding parsed and built only when the pipeline
  * did not take it as recorded — an unchanged detection never becomes an object.
  */
-function rawDetections(): RawPicker<DetectionRecord> {
+function rawDetections(hosts?: HostGroups): RawPicker<PulledRecord> {
   const partOf = hostParts();
   return {
     wants: isDetection,
@@ -46,7 +115,8 @@ function rawDetections(): RawPicker<DetectionRecord> {
     scan: { list: 'DETECTION_LIST', element: 'DETECTION' },
     take: (element, stack, out) => {
       const hostObj = stack[stack.length - 2]!.obj;
-      out.push(digestedDetection(hostObj, partOf(hostObj), element));
+      if (hosts) hosts.take(hostObj, partOf(hostObj), element, out);
+      else out.push(digestedDetection(hostObj, partOf(hostObj), element));
     },
   };
 }
@@ -69,9 +139,10 @@ function hostParts(): (host: OrgJsonObject) => HostPart {
  * text is parsed here, not while streaming: an element the scanner delimited but the
  * parser rejects is reported as the streaming parse reports a malformed page.
  */
-function* built(records: readonly DetectionRecord[], known: PullContext['known'], page: PageContext, label: string): Generator<BuiltRecord> {
+function* built(pulled: readonly PulledRecord[], ctx: Pick<PullContext, 'known' | 'knownGroups'>, page: PageContext, label: string): Generator<BuiltRecord> {
+  const { records, spans } = ungrouped(pulled, ctx.knownGroups);
   const digested = records.filter((r): r is DigestedDetection => 'head' in r);
-  const taken = digested.length > 0 && known ? known(digested.map((r) => r.head)) : [];
+  const taken = digested.length > 0 && ctx.known ? ctx.known(digested.map((r) => r.head), spans) : [];
   // The batch's detections to build, parsed by one parser.
   let values: OrgJsonValue[];
   try {
@@ -88,6 +159,44 @@ function* built(records: readonly DetectionRecord[], known: PullContext['known']
 }
 
 /**
+ * The batch's records with its host groups asked first (one question for the batch): the
+ * detections of a group the pipeline did not take are digested one by one, and the group
+ * spans their heads (in the order `built` asks `known` with them) when all of them were.
+ */
+function ungrouped(pulled: readonly PulledRecord[], knownGroups: PullContext['knownGroups']): { records: DetectionRecord[]; spans: FindingGroupSpan[] } {
+  const groups = pulled.filter((r): r is HostGroup => 'group' in r);
+  if (groups.length === 0) return { records: pulled as DetectionRecord[], spans: [] };
+  const passed = knownGroups ? knownGroups(groups.map((g) => g.group)) : [];
+  const records: DetectionRecord[] = [];
+  const spans: FindingGroupSpan[] = [];
+  let heads = 0;
+  let g = 0;
+  for (const r of pulled) {
+    if (!('group' in r)) {
+      records.push(r);
+      if ('head' in r) heads++;
+      continue;
+    }
+    if (passed[g++]) continue;
+    const from = heads;
+    let all = true;
+    for (const e of r.elements) {
+      const d = digestedDetection(r.host, r.hostPart, e);
+      records.push(d);
+      if ('head' in d) heads++;
+      else all = false;
+    }
+    if (all) spans.push({ ...r.group, from, to: heads });
+  }
+  return { records, spans };
+}
+
+/** The key a host's findings name as their parent (`detectionToFinding`): the group's key. */
+function parentKeyOf(host: OrgJsonObject): string {
+  return `host:${textOf(host.ID)}`;
+}
+
+/**
  * The HLD pull: incremental by `detection_updated_since` (or `vm_processed_after`) from
  * the stored cursor, all pages, findings handed out in chunks of `chunkSize`.
  */
@@ -99,15 +208,17 @@ export async function* pullDetections(api: QualysApi, config: QualysVmdrConfig, 
   const buffer = new PageBuffer(ctx, config.chunkSize);
 
   const page: PageContext = { api, path: hldPath(config.apiVersion), what: 'Host List Detection', signal: ctx.signal, log: ctx.log };
-  const pages = qualysPages({
+  // A host's detections are digested together when the pipeline can take them so: an unchanged host is one digest.
+  const hosts = ctx.known && ctx.knownGroups ? new HostGroups() : undefined;
+  const pages = qualysPages<PulledRecord>({
     ...page,
     params: hldParams(config, since),
     root: 'HOST_LIST_VM_DETECTION_OUTPUT',
-    pick: pickDetections(),
-    ...(ctx.known ? { raw: rawDetections() } : {}),
+    pick: pickDetections(hosts),
+    ...(ctx.known ? { raw: rawDetections(hosts) } : {}),
   });
   for await (const batch of pages) {
-    for (const record of built(batch.records, ctx.known, page, batch.label)) {
+    for (const record of built(batch.records, ctx, page, batch.label)) {
       if ('finding' in record) buffer.findings.push(record.finding);
       else buffer.rejected.push(record.rejected);
       if (buffer.full) yield buffer.flush(batch.label);

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import nock from 'nock';
 import { SourceError } from '../../../connector/errors.js';
 import { notedDataJson } from '../../../connector/model/dataJson.js';
-import type { FindingHead } from '../../../connector/model/finding.js';
+import type { FindingGroup, FindingGroupSpan, FindingHead } from '../../../connector/model/finding.js';
 import type { OrgJsonObject } from '../../../connector/sources/qualys-vmdr/orgJson.js';
 import { captureLogger, form, makeSource, pullAll, pullContext, pullError, TEST_PASSWORD, TEST_USER } from './qualysTestKit.js';
 
@@ -143,6 +143,72 @@ describe('qualys-vmdr: pulling detections (HLD, nock)', () => {
     const again = (await pullAll(makeSource(), { ...pullContext(), known: (heads: readonly FindingHead[]) => heads.map(() => false) })).pages.flatMap((p) => p.findings);
     expect(again[0]!.sourceDigest).to.not.equal(sourceDigest);
     expect(again[0]!.status).to.equal('Fixed');
+  });
+
+  describe('with `knownGroups`, each host\'s detections digested together first', () => {
+    const hosts = [
+      { id: '1', qids: ['11', '12', '13'] },
+      { id: '2', qids: ['21', null, '23'] },
+      { id: '3', qids: ['31'] },
+    ];
+    /** A pull whose groups the pipeline takes by `passed` (host key → taken), recording what it was asked. */
+    async function pullGrouped(xml: string, passed: (key: string) => boolean) {
+      nock(BASE).post(HLD).reply(200, xml);
+      const asked = { groups: [] as FindingGroup[], heads: [] as string[], spans: [] as Array<{ key: string; keys: string[] }> };
+      const ctx = {
+        ...pullContext(),
+        knownGroups: (groups: readonly FindingGroup[]) => groups.map((g) => (asked.groups.push(g), passed(g.key))),
+        known: (heads: readonly FindingHead[], spans?: readonly FindingGroupSpan[]) => {
+          asked.heads.push(...heads.map((h) => h.key));
+          for (const sp of spans ?? []) asked.spans.push({ key: sp.key, keys: heads.slice(sp.from, sp.to).map((h) => h.key) });
+          return heads.map(() => false);
+        },
+      };
+      const { pages } = await pullAll(makeSource(), ctx);
+      return { asked, findings: pages.flatMap((p) => p.findings), rejected: pages.flatMap((p) => p.rejected ?? []) };
+    }
+
+    it('asks once per host; a host taken whole has none of its detections asked for or built', async () => {
+      const xml = hldPage(hosts);
+      const none = await pullGrouped(xml, () => false);
+      expect(none.asked.groups.map((g) => g.key)).to.deep.equal(['host:1', 'host:2', 'host:3']);
+      // Host 2 has a DETECTION without QID: rejected as without groups, and its other detections form no group to record.
+      expect(none.asked.spans).to.deep.equal([
+        { key: 'host:1', keys: ['host:1|qid:11|port:|proto:', 'host:1|qid:12|port:|proto:', 'host:1|qid:13|port:|proto:'] },
+        { key: 'host:3', keys: ['host:3|qid:31|port:|proto:'] },
+      ]);
+      expect(none.rejected).to.have.length(1);
+      expect(none.findings.map((f) => f.key)).to.deep.equal([...none.asked.heads]);
+      nock(BASE).post(HLD).reply(200, xml);
+      const plain = await pullAll(makeSource(), { ...pullContext(), known: (heads: readonly FindingHead[]) => heads.map(() => false) });
+      expect(none.findings).to.deep.equal(plain.pages.flatMap((p) => p.findings));
+      const some = await pullGrouped(xml, (key) => key === 'host:1');
+      expect(some.asked.heads.filter((k) => k.startsWith('host:1|'))).to.deep.equal([]);
+      expect(some.findings.map((f) => f.key)).to.deep.equal(['host:2|qid:21|port:|proto:', 'host:2|qid:23|port:|proto:', 'host:3|qid:31|port:|proto:']);
+    });
+
+    it('the same text gives each host the same digest; a detection\'s or the host\'s own change gives that host another', async () => {
+      const digests = async (xml: string) => new Map((await pullGrouped(xml, () => false)).asked.groups.map((g) => [g.key, g.digest]));
+      const base = await digests(hldPage(hosts));
+      expect(await digests(hldPage(hosts))).to.deep.equal(base);
+      const statusChanged = await digests(hldPage(hosts).replace('<QID>12</QID><TYPE>Confirmed</TYPE><STATUS>Active</STATUS>', '<QID>12</QID><TYPE>Confirmed</TYPE><STATUS>Fixed</STATUS>'));
+      expect([...statusChanged].filter(([k, d]) => base.get(k) !== d).map(([k]) => k)).to.deep.equal(['host:1']);
+      const ipChanged = await digests(hldPage(hosts).replace('<IP>10.0.0.3</IP>', '<IP>10.0.9.3</IP>'));
+      expect([...ipChanged].filter(([k, d]) => base.get(k) !== d).map(([k]) => k)).to.deep.equal(['host:3']);
+      const oneLess = await digests(hldPage([hosts[0]!, hosts[1]!, { id: '3', qids: [] }]));
+      expect(oneLess.has('host:3')).to.equal(false);
+      const oneMore = await digests(hldPage([{ id: '1', qids: ['11', '12', '13', '14'] }, hosts[1]!, hosts[2]!]));
+      expect(oneMore.get('host:1')).to.not.equal(base.get('host:1'));
+    });
+
+    it('a host with more detections than a group holds has them asked for one by one, with no group', async () => {
+      const many = Array.from({ length: 2001 }, (_, n) => String(100000 + n));
+      const r = await pullGrouped(hldPage([{ id: '7', qids: many }, hosts[2]!]), () => true);
+      expect(r.asked.groups.map((g) => g.key)).to.deep.equal(['host:3']);
+      expect(r.asked.heads).to.have.length(2001);
+      expect(r.asked.spans).to.deep.equal([]);
+      expect(r.findings).to.have.length(2001);
+    });
   });
 
   it('with `known`, a built detection carries its data JSON joined from the host part: exactly JSON.stringify of its data', async () => {
