@@ -16,8 +16,11 @@ RUN npm run build && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 FROM node:22-bookworm-slim
 # The pipeline's working set is bounded (pulls are staged in SQLite, planned in pages of
-# 500): a heap cap makes V8 collect early instead of growing the heap with garbage.
-ENV NODE_ENV=production VULNBRIDGE_CONFIG=/app/config/vulnbridge.yml NODE_OPTIONS=--max-old-space-size=256
+# 500): a heap cap makes V8 collect early instead of growing the heap with garbage. The
+# young generation is two semi-spaces of 16 MB by default, touched whole between
+# collections: 8 MB each keeps about 10 MB less resident, with no cost seen in the bench
+# (a cycle's objects live for a page, not across collections).
+ENV NODE_ENV=production VULNBRIDGE_CONFIG=/app/config/vulnbridge.yml NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=8"
 # glibc gives each thread that allocates (node's workers, V8's helpers) an arena of its
 # own, up to 8 per core, each keeping what it freed; two are plenty for a daemon whose
 # work (SQLite, parsing, zlib) runs on the main thread. A million-detection bench peaks

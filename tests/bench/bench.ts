@@ -55,7 +55,8 @@ for (const part of parts) {
   const compiled = path.join('dist', part.script.replace(/\.ts$/, '.js'));
   // MALLOC_ARENA_MAX as the daemon's image sets it (Dockerfile), unless set here.
   const env = { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' };
-  const r = spawnSync(process.execPath, ['--max-old-space-size=256', compiled, ...args], { stdio: 'inherit', env });
+  // The heap settings of the image's NODE_OPTIONS and `npm start`.
+  const r = spawnSync(process.execPath, ['--max-old-space-size=256', '--max-semi-space-size=8', compiled, ...args], { stdio: 'inherit', env });
   if (r.status !== 0) failed = true;
 }
 process.exitCode = failed ? 1 : 0;
