@@ -14,13 +14,24 @@ export function refsText(refs: readonly GroupRef[]): string {
   return refs.map((r) => `${r.ns}${UNIT}${r.id}`).join(RECORD);
 }
 
-/** The lookup refs `refsText` wrote. */
+/**
+ * The lookup refs `refsText` wrote. Refs of one namespace share one string for it: maps
+ * keyed by namespace (versions, interned ids, the ids to fetch) then hash it once, not once
+ * per ref (a host's group names a dozen).
+ */
 export function refsOf(text: string): GroupRef[] {
-  if (text === '') return [];
-  return text.split(RECORD).map((r) => {
-    const cut = r.indexOf(UNIT);
-    return { ns: r.slice(0, cut), id: r.slice(cut + 1) };
-  });
+  const out: GroupRef[] = [];
+  let ns = '';
+  for (let at = 0; at < text.length; ) {
+    const cut = text.indexOf(UNIT, at);
+    if (cut < 0) break;
+    let end = text.indexOf(RECORD, cut);
+    if (end < 0) end = text.length;
+    if (cut - at !== ns.length || !text.startsWith(ns, at)) ns = text.slice(at, cut);
+    out.push({ ns, id: text.slice(cut + 1, end) });
+    at = end + 1;
+  }
+  return out;
 }
 
 /** The lane-0 row of a group: what passing over its findings needs. */

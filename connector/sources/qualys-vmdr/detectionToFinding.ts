@@ -170,6 +170,15 @@ export function groupDigest(part: HostPart, elements: readonly RawElement[]): st
   return h.digest('base64');
 }
 
+/**
+ * All of a host's detections digested together from its DETECTION_LIST's content as sent
+ * (taken whole): the same text means the same detections, as for `groupDigest` (not
+ * comparable with it: another prefix).
+ */
+export function listDigest(part: HostPart, content: string): string {
+  return createHash('sha1').update(`list\u0000${part.digest}\u0000`).update(content).digest('base64');
+}
+
 /** A host's part of its detections' digests, and its fields as serialized then (the data's host part). */
 export interface HostPart {
   digest: string;

@@ -109,7 +109,14 @@ export interface RawCaptureOptions {
   scan?: ScanOption;
 }
 
-type ScanOption = { list: string; element: string };
+/**
+ * `list` and `element` as above. With `takeList`, each `<list>`'s content is first taken
+ * whole, as text (a slice of the stream), when its `</list>` is found: no child is read
+ * or delimited (`listElements` does that later, if asked). A list whose end the stream
+ * does not show within SCAN_HOLD_MAX, or that holds a comment or a processing
+ * instruction, is read child by child as without it.
+ */
+export type ScanOption = { list: string; element: string; takeList?: (content: string, stack: readonly OrgJsonFrame[]) => void };
 
 /** The most text (characters) of one unfinished element the scanner holds for the next chunk. */
 const SCAN_HOLD_MAX = 1 << 20;
@@ -169,6 +176,9 @@ export class OrgJsonBuilder {
   private scanning = false;
   /** Where the last `raw.scan.list` element's content starts (parser position). */
   private listOpenedAt = -1;
+  /** With `raw.scan.takeList`: the open list is taken whole (until it turns out it cannot be). */
+  private listWhole = false;
+  private readonly bangMemo = { s: '', from: 0, at: -1 };
 
   constructor(private readonly opts: OrgJsonBuilderOptions = {}) {
     this.arrays = opts.arrays ?? QUALYS_ARRAY_ELEMENTS;
@@ -199,7 +209,10 @@ export class OrgJsonBuilder {
     let left = this.pending;
     let from = 0;
     this.pending = '';
-    for (let head = 2048; left !== ''; head *= 4) {
+    // A list held whole most likely ends at the first close tag in this chunk: joined up to
+    // there at once, not grown in steps, each of which copies the held part again.
+    const listEnds = this.listWhole ? chunk.indexOf(`</${scan.list}>`) : -1;
+    for (let head = listEnds >= 0 ? listEnds + scan.list.length + 4 : 2048; left !== ''; head *= 4) {
       const whole = head >= chunk.length;
       const joined = left + (whole ? chunk : chunk.slice(0, head));
       const stop = this.drain(scan, joined, 0, false, left.length);
@@ -247,7 +260,27 @@ export class OrgJsonBuilder {
         // A real open tag, not those characters in a CDATA section or a comment: the parser opened the list just there.
         if (at >= 0) this.scanning = this.listOpenedAt === this.bufferStart + this.buffer.length && !this.capture;
         else break;
+        this.listWhole = this.scanning && scan.takeList !== undefined;
         continue;
+      }
+      if (this.listWhole) {
+        const end = this.listEndAt(s, pos, listEnd);
+        if (end >= 0) {
+          const content = s.slice(pos, end);
+          const list = this.stack[this.stack.length - 1]!;
+          if (!isBlank(content) && !list.hasChildren) {
+            list.hasChildren = true;
+            if (list.obj === NO_OBJ) list.obj = {};
+          }
+          (scan.takeList as NonNullable<ScanOption['takeList']>)(content, this.stack);
+          pos = end;
+          this.listWhole = false;
+          this.scanning = false;
+          continue;
+        }
+        // Held for the next chunk, as an unfinished element is.
+        if (end === NEEDS_MORE && !final && s.length - pos <= SCAN_HOLD_MAX) break;
+        this.listWhole = false;
       }
       while (pos < s.length && s.charCodeAt(pos) <= 32) pos++;
       if (pos === s.length) break;
@@ -274,6 +307,39 @@ export class OrgJsonBuilder {
       this.scanning = false;
     }
     return pos;
+  }
+
+  /**
+   * Where the list whose content starts at `from` closes (the index of its close tag): the
+   * first one outside CDATA sections (in well-formed XML `<` stands for nothing else in text
+   * or attribute values). `NEEDS_MORE`, or `NOT_WHOLE` for a comment or a DOCTYPE-like
+   * `<!` before it (a comment may hold anything).
+   */
+  private listEndAt(s: string, from: number, closeTag: string): number {
+    let end = s.indexOf(closeTag, from);
+    for (let q = from; ; ) {
+      const bang = this.nextBang(s, q);
+      if (bang < 0 || (end >= 0 && bang > end)) break;
+      if (!s.startsWith(CDATA_OPEN, bang)) return s.length - bang < CDATA_OPEN.length && CDATA_OPEN.startsWith(s.slice(bang)) ? NEEDS_MORE : NOT_WHOLE;
+      const closes = s.indexOf(']]>', bang + 9);
+      if (closes < 0) return NEEDS_MORE;
+      q = closes + 3;
+      if (end >= 0 && end < q) end = s.indexOf(closeTag, q);
+    }
+    return end < 0 ? NEEDS_MORE : end;
+  }
+
+  /**
+   * `s.indexOf('<!', q)`, remembered: a list with no CDATA section would otherwise search
+   * on to the end of the chunk for each list (lists come in increasing `q` over one `s`).
+   */
+  private nextBang(s: string, q: number): number {
+    const m = this.bangMemo;
+    if (m.s === s && q >= m.from && (m.at < 0 || q <= m.at)) return m.at;
+    m.s = s;
+    m.from = q;
+    m.at = s.indexOf('<!', q);
+    return m.at;
   }
 
   /** Ends the document; throws when it is incomplete (a truncated response). */
@@ -433,6 +499,45 @@ export function parseElements(xmls: readonly string[]): OrgJsonValue[] {
   builder.write('<ELEMENTS>');
   for (const xml of xmls) builder.write(xml);
   builder.write('</ELEMENTS>');
+  builder.end();
+  return out;
+}
+
+const CDATA_OPEN = '<![CDATA[';
+/** `listEndAt`: the text ends before the list does. */
+const NEEDS_MORE = -1;
+/** `listEndAt`: a comment (or other `<!` markup) comes first; the list is read child by child. */
+const NOT_WHOLE = -2;
+
+/**
+ * The `element` children of a list's content taken whole (`ScanOption.takeList`), as the
+ * builder would have taken them child by child: by the scanner, or by the parser where the
+ * scanner does not read the text. Throws on malformed XML.
+ */
+export function listElements(content: string, list: string, element: string, fields?: ReadonlySet<string>): RawElement[] {
+  const out: RawElement[] = [];
+  const tag = `<${element}>`;
+  let pos = 0;
+  for (;;) {
+    while (pos < content.length && content.charCodeAt(pos) <= 32) pos++;
+    if (pos === content.length) return out;
+    if (!content.startsWith(tag, pos)) break;
+    const r = scanElement(content, pos, element, fields);
+    if (r.kind !== 'element') break;
+    out.push({ name: element, openTag: tag, body: content.slice(pos + tag.length, r.end), fields: r.fields });
+    pos = r.end;
+  }
+  // The rest as the parser reads it.
+  const builder = new OrgJsonBuilder({
+    raw: {
+      wants: (name, stack) => name === element && stack[stack.length - 1]?.name === list && stack.length === 1,
+      take: (e) => out.push(e),
+      ...(fields ? { fields } : {}),
+    },
+  });
+  builder.write(`<${list}>`);
+  builder.write(content.slice(pos));
+  builder.write(`</${list}>`);
   builder.end();
   return out;
 }

@@ -9,6 +9,7 @@ import {
   finishDetection,
   groupDigest,
   HEAD_FIELDS,
+  listDigest,
   hostDigestPart,
   type BuiltRecord,
   type DetectionRecord,
@@ -16,7 +17,7 @@ import {
   type HostPart,
 } from './detectionToFinding.js';
 import { hldParams, qualysDateTime } from './hldParams.js';
-import { objectOf, parseElements, rawXml, textOf, type OrgJsonFrame, type OrgJsonObject, type OrgJsonValue, type RawElement } from './orgJson.js';
+import { listElements, objectOf, parseElements, rawXml, textOf, type OrgJsonFrame, type OrgJsonObject, type OrgJsonValue, type RawElement } from './orgJson.js';
 import type { QualysApi } from './qualysApi.js';
 import { invalidResponse, qualysPages, type PageContext, type RawPicker, type RecordPicker } from './qualysPages.js';
 import type { QualysVmdrConfig } from './qualysVmdrConfig.js';
@@ -44,8 +45,12 @@ function pickDetections(hosts?: HostGroups): RecordPicker<PulledRecord> {
   };
 }
 
-/** A host's detections taken as text, digested together (`groupDigest`) before any of them alone. */
-type HostGroup = { group: FindingGroup; host: OrgJsonObject; hostPart: HostPart; elements: RawElement[] };
+/**
+ * A host's detections taken as text, digested together (`groupDigest`) before any of them
+ * alone: its DETECTION_LIST's content whole, or (a list the builder read child by child)
+ * its detections.
+ */
+type HostGroup = { group: FindingGroup; host: OrgJsonObject; hostPart: HostPart } & ({ list: string } | { elements: RawElement[] });
 type PulledRecord = DetectionRecord | HostGroup;
 
 /** Held per host at most: a host with more detections has them digested one by one. */
@@ -60,9 +65,16 @@ const GROUP_MAX_CHARS = 4 << 20;
 class HostGroups {
   private host: OrgJsonObject | undefined;
   private hostPart: HostPart | undefined;
+  private list: string | undefined;
   private elements: RawElement[] = [];
   private chars = 0;
   private overflown = false;
+
+  /** The host's DETECTION_LIST content, whole (the builder's `takeList`). */
+  takeList(host: OrgJsonObject, hostPart: HostPart, content: string, out: PulledRecord[]): void {
+    if (host !== this.host) this.start(host, hostPart, out);
+    this.list = content;
+  }
 
   take(host: OrgJsonObject, hostPart: HostPart, element: RawElement, out: PulledRecord[]): void {
     if (host !== this.host) this.start(host, hostPart, out);
@@ -81,12 +93,15 @@ class HostGroups {
 
   /** The host closed: its detections as one group. */
   close(out: PulledRecord[]): void {
-    const { host, hostPart, elements } = this;
-    if (host && hostPart && elements.length > 0) {
+    const { host, hostPart, elements, list } = this;
+    if (host && hostPart && list !== undefined && !isBlank(list)) {
+      out.push({ group: { key: parentKeyOf(host), digest: listDigest(hostPart, list) }, host, hostPart, list });
+    } else if (host && hostPart && elements.length > 0) {
       out.push({ group: { key: parentKeyOf(host), digest: groupDigest(hostPart, elements) }, host, hostPart, elements });
     }
     this.host = undefined;
     this.hostPart = undefined;
+    this.list = undefined;
     this.elements = [];
     this.chars = 0;
     this.overflown = false;
@@ -109,10 +124,18 @@ const isDetection = (name: string, stack: readonly OrgJsonFrame[]): boolean =>
  */
 function rawDetections(hosts?: HostGroups): RawPicker<PulledRecord> {
   const partOf = hostParts();
+  // With groups, each host's list is taken whole: its detections are delimited only if the pipeline asks for them.
+  const takeList = hosts
+    ? (content: string, stack: readonly OrgJsonFrame[], out: PulledRecord[]) => {
+        const host = stack[stack.length - 2];
+        if (host?.name !== 'HOST' || stack[stack.length - 3]?.name !== 'HOST_LIST') throw new Error('a DETECTION_LIST outside HOST_LIST/HOST');
+        hosts.takeList(host.obj, partOf(host.obj), content, out);
+      }
+    : undefined;
   return {
     wants: isDetection,
     fields: HEAD_FIELDS,
-    scan: { list: 'DETECTION_LIST', element: 'DETECTION' },
+    scan: { list: 'DETECTION_LIST', element: 'DETECTION', ...(takeList ? { takeList } : {}) },
     take: (element, stack, out) => {
       const hostObj = stack[stack.length - 2]!.obj;
       if (hosts) hosts.take(hostObj, partOf(hostObj), element, out);
@@ -140,7 +163,13 @@ function hostParts(): (host: OrgJsonObject) => HostPart {
  * parser rejects is reported as the streaming parse reports a malformed page.
  */
 function* built(pulled: readonly PulledRecord[], ctx: Pick<PullContext, 'known' | 'knownGroups'>, page: PageContext, label: string): Generator<BuiltRecord> {
-  const { records, spans } = ungrouped(pulled, ctx.knownGroups);
+  let grouped: ReturnType<typeof ungrouped>;
+  try {
+    grouped = ungrouped(pulled, ctx.knownGroups);
+  } catch (err) {
+    throw invalidResponse(err, page, label);
+  }
+  const { records, spans } = grouped;
   const digested = records.filter((r): r is DigestedDetection => 'head' in r);
   const taken = digested.length > 0 && ctx.known ? ctx.known(digested.map((r) => r.head), spans) : [];
   // The batch's detections to build, parsed by one parser.
@@ -180,7 +209,7 @@ function ungrouped(pulled: readonly PulledRecord[], knownGroups: PullContext['kn
     if (passed[g++]) continue;
     const from = heads;
     let all = true;
-    for (const e of r.elements) {
+    for (const e of 'list' in r ? listElements(r.list, 'DETECTION_LIST', 'DETECTION', HEAD_FIELDS) : r.elements) {
       const d = digestedDetection(r.host, r.hostPart, e);
       records.push(d);
       if ('head' in d) heads++;
@@ -189,6 +218,11 @@ function ungrouped(pulled: readonly PulledRecord[], knownGroups: PullContext['kn
     if (all) spans.push({ ...r.group, from, to: heads });
   }
   return { records, spans };
+}
+
+function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 32) return false;
+  return true;
 }
 
 /** The key a host's findings name as their parent (`detectionToFinding`): the group's key. */

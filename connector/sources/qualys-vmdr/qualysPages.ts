@@ -3,7 +3,7 @@ import { readWithIdleTimeout } from '../../http/readWithIdleTimeout.js';
 import { redactString } from '../../redact.js';
 import type { Logger } from '../../log.js';
 import type { QualysParams } from './hldParams.js';
-import { objectOf, OrgJsonBuilder, textOf, type OrgJsonFrame, type OrgJsonObject, type OrgJsonValue, type RawCaptureOptions, type RawElement } from './orgJson.js';
+import { objectOf, OrgJsonBuilder, textOf, type OrgJsonFrame, type OrgJsonObject, type OrgJsonValue, type RawCaptureOptions, type RawElement, type ScanOption } from './orgJson.js';
 import type { QualysApi } from './qualysApi.js';
 import { describeSimpleReturn, simpleReturnFrom } from './simpleReturn.js';
 
@@ -13,9 +13,10 @@ import { describeSimpleReturn, simpleReturnFrom } from './simpleReturn.js';
  */
 export type RecordPicker<T> = (name: string, value: OrgJsonValue, stack: readonly OrgJsonFrame[], out: T[]) => boolean;
 
-/** Takes elements as text, not objects (`OrgJsonBuilderOptions.raw`): push what you make of one into `out`. */
-export interface RawPicker<T> extends Omit<RawCaptureOptions, 'take'> {
+/** Takes elements as text, not objects (`OrgJsonBuilderOptions.raw`): push what you make of one (or of a whole list) into `out`. */
+export interface RawPicker<T> extends Omit<RawCaptureOptions, 'take' | 'scan'> {
   take: (element: RawElement, stack: readonly OrgJsonFrame[], out: T[]) => void;
+  scan?: Omit<ScanOption, 'takeList'> & { takeList?: (content: string, stack: readonly OrgJsonFrame[], out: T[]) => void };
 }
 
 export interface PageBatch<T> {
@@ -62,7 +63,7 @@ export async function* qualysPages<T>(req: QualysPagesRequest<T>): AsyncGenerato
         if (name !== req.root && name !== 'SIMPLE_RETURN') throw new Error(`unexpected root element <${name}>, expected <${req.root}>`);
       },
       onElement: (name, value, stack) => req.pick(name, value, stack, out),
-      ...(req.raw ? { raw: { ...req.raw, take: (element: RawElement, stack: readonly OrgJsonFrame[]) => req.raw?.take(element, stack, out) } } : {}),
+      ...(req.raw ? { raw: rawOptions(req.raw, out) } : {}),
     });
     let doc: OrgJsonObject;
     try {
@@ -96,6 +97,17 @@ export async function* qualysPages<T>(req: QualysPagesRequest<T>): AsyncGenerato
     if (!next) return;
     params = next;
   }
+}
+
+/** A picker's raw options as the builder takes them: what it takes goes to `out`. */
+function rawOptions<T>(raw: RawPicker<T>, out: T[]): RawCaptureOptions {
+  const { scan, take, ...rest } = raw;
+  const takeList = scan?.takeList;
+  return {
+    ...rest,
+    take: (element, stack) => take(element, stack, out),
+    ...(scan ? { scan: { list: scan.list, element: scan.element, ...(takeList ? { takeList: (content: string, stack: readonly OrgJsonFrame[]) => takeList(content, stack, out) } : {}) } } : {}),
+  };
 }
 
 function pageLabel(page: number, params: QualysParams): string {

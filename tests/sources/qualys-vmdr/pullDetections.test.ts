@@ -201,13 +201,18 @@ describe('qualys-vmdr: pulling detections (HLD, nock)', () => {
       expect(oneMore.get('host:1')).to.not.equal(base.get('host:1'));
     });
 
-    it('a host with more detections than a group holds has them asked for one by one, with no group', async () => {
+    it('a host whose list is read child by child (a comment in it) and holds more detections than a group does has them asked for one by one', async () => {
       const many = Array.from({ length: 2001 }, (_, n) => String(100000 + n));
-      const r = await pullGrouped(hldPage([{ id: '7', qids: many }, hosts[2]!]), () => true);
+      const xml = hldPage([{ id: '7', qids: many }, hosts[2]!]).replace('<ID>7</ID><IP>10.0.0.7</IP><DNS><![CDATA[ h7.example ]]></DNS><DETECTION_LIST>', '$&<!-- read child by child -->');
+      const r = await pullGrouped(xml, () => true);
       expect(r.asked.groups.map((g) => g.key)).to.deep.equal(['host:3']);
       expect(r.asked.heads).to.have.length(2001);
       expect(r.asked.spans).to.deep.equal([]);
       expect(r.findings).to.have.length(2001);
+      // Without the comment the list is taken whole, however long, and asked about as one group.
+      const whole = await pullGrouped(hldPage([{ id: '7', qids: many }, hosts[2]!]), (key) => key === 'host:7');
+      expect(whole.asked.groups.map((g) => g.key)).to.deep.equal(['host:7', 'host:3']);
+      expect(whole.findings.map((f) => f.key)).to.deep.equal(['host:3|qid:31|port:|proto:']);
     });
   });
 

@@ -2,7 +2,7 @@ import { QUALYS_SAMPLES } from '../../support/sharedPaths.js';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { scanElement } from '../../../connector/sources/qualys-vmdr/elementScanner.js';
-import { OrgJsonBuilder, parseElements, parseOrgJson, rawXml, textOf, type OrgJsonObject, type OrgJsonValue, type RawElement } from '../../../connector/sources/qualys-vmdr/orgJson.js';
+import { listElements, OrgJsonBuilder, parseElements, parseOrgJson, rawXml, textOf, type OrgJsonObject, type OrgJsonValue, type RawElement } from '../../../connector/sources/qualys-vmdr/orgJson.js';
 
 const HLD_SAMPLE = readFileSync(`${QUALYS_SAMPLES}/hld_elastic_qualys_vmdr.xml`, 'utf8');
 
@@ -81,6 +81,20 @@ const MANY_HOSTS = ((): string => {
   return HLD_SAMPLE.slice(0, open) + Array.from({ length: 200 }, (_, n) => hosts.replaceAll('<ID>', `<ID>${n}`)).join('') + HLD_SAMPLE.slice(close);
 })();
 
+/**
+ * The documents the scanner is checked on, each in chunks of several sizes. 3,000 and
+ * 9,000: elements (and lists) cut by a chunk's end, completed from a part of the next
+ * chunk or from the whole of it.
+ */
+const SCAN_CASES = (
+  [
+    ['the real HLD sample', HLD_SAMPLE],
+    ['tricky detections', TRICKY],
+    ['what the scanner must read or leave to the parser', SCANNED],
+    [MANY, MANY_HOSTS],
+  ] as const
+).flatMap(([label, xml]) => (label === MANY ? [64, 3000, 9000, 100_000] : [1, 7, 64, 3000, 9000, 100_000]).map((size) => [label, xml, size] as const));
+
 describe('orgJson: elements taken as text (raw capture)', () => {
   for (const [label, xml] of [
     ['the real HLD sample', HLD_SAMPLE],
@@ -135,22 +149,14 @@ describe('orgJson: elements taken as text (raw capture)', () => {
   });
 
   describe('with the scanner (raw.scan)', () => {
-    for (const [label, xml] of [
-      ['the real HLD sample', HLD_SAMPLE],
-      ['tricky detections', TRICKY],
-      ['what the scanner must read or leave to the parser', SCANNED],
-      [MANY, MANY_HOSTS],
-    ] as const) {
-      // 3,000 and 9,000: elements cut by a chunk's end, completed from a part of the next chunk or from the whole of it.
-      for (const size of label === MANY ? [64, 3000, 9000, 100_000] : [1, 7, 64, 3000, 9000, 100_000]) {
-        it(`${label} in chunks of ${size}: the same elements, fields and hosts as the parser's capture`, () => {
-          const parsed = both(xml, bySize(size));
-          const scanned = both(xml, bySize(size), SCAN);
-          expect(scanned.raw).to.deep.equal(parsed.raw);
-          expect(scanned.hosts).to.deep.equal(parsed.hosts);
-          expect(parseElements(scanned.raw.map(rawXml))).to.deep.equal(parsed.built);
-        });
-      }
+    for (const [label, xml, size] of SCAN_CASES) {
+      it(`${label} in chunks of ${size}: the same elements, fields and hosts as the parser's capture`, () => {
+        const parsed = both(xml, bySize(size));
+        const scanned = both(xml, bySize(size), SCAN);
+        expect(scanned.raw).to.deep.equal(parsed.raw);
+        expect(scanned.hosts).to.deep.equal(parsed.hosts);
+        expect(parseElements(scanned.raw.map(rawXml))).to.deep.equal(parsed.built);
+      });
     }
 
     it('leaves an element longer than it holds (over 1 MiB) to the parser: the same elements', () => {
@@ -184,6 +190,70 @@ describe('orgJson: elements taken as text (raw capture)', () => {
       expect(scan('<DETECTION><QID>&#0;</QID></DETECTION>')).to.deep.equal({ kind: 'parser' });
       // Text the fields do not ask for is not read: a digest match is what vouches for it.
       expect(scanElement('<DETECTION><QID>1</QID><R>&foo;</R></DETECTION>', 0, 'DETECTION', new Set(['QID'])).kind).to.equal('element');
+    });
+
+    describe('each list taken whole first (raw.scan.takeList)', () => {
+      /** The detections, lists expanded with listElements in document order, and which hosts' lists came whole. */
+      function listed(xml: string, chunks: (s: string) => string[]): { raw: RawElement[]; whole: string[] } {
+        const raw: RawElement[] = [];
+        const whole: string[] = [];
+        const b = new OrgJsonBuilder({
+          raw: {
+            wants: isDetection,
+            take: (e) => raw.push(e),
+            scan: {
+              ...SCAN,
+              takeList: (content, stack) => {
+                whole.push(textOf(stack[stack.length - 2]!.obj.ID));
+                raw.push(...listElements(content, 'DETECTION_LIST', 'DETECTION'));
+              },
+            },
+          },
+        });
+        for (const c of chunks(xml)) b.write(c);
+        b.end();
+        return { raw, whole };
+      }
+
+      for (const [label, xml, size] of SCAN_CASES) {
+        it(`${label} in chunks of ${size}: the same elements as the parser's capture`, () => {
+          expect(listed(xml, bySize(size)).raw).to.deep.equal(both(xml, bySize(size)).raw);
+        });
+      }
+
+      it('takes whole a list whose CDATA holds its close tag; not one with a comment (nor one spelled `</DETECTION_LIST >`)', () => {
+        for (const size of [1, 64, 100_000]) expect(listed(SCANNED, bySize(size)).whole, `chunks of ${size}`).to.deep.equal(['1', '4', '5', '6']);
+        // Host 1's text as taken: up to the real close tag, past the one in its first detection's CDATA.
+        const content = ((): string => {
+          let got = '';
+          const b = new OrgJsonBuilder({ raw: { wants: isDetection, take: () => undefined, scan: { ...SCAN, takeList: (c) => (got ||= c) } } });
+          b.write(SCANNED);
+          b.end();
+          return got;
+        })();
+        expect(content).to.contain('<![CDATA[</DETECTION></DETECTION_LIST><DETECTION_LIST> ]]>');
+        expect(content.trimEnd().endsWith('<STATUS>Active</STATUS></DETECTION>')).to.equal(true);
+      });
+
+      it('reads a list longer than it holds (over 1 MiB) child by child: the same elements', () => {
+        const results = 'x'.repeat(1_200_000);
+        const xml = SCANNED.replace('<RESULTS>&#160;? ]</RESULTS>', `<RESULTS><![CDATA[${results}]]></RESULTS>`);
+        const r = listed(xml, bySize(65_536));
+        expect(r.whole).to.not.include('1');
+        expect(r.raw).to.deep.equal(both(xml, bySize(65_536)).raw);
+      });
+
+      it('a malformed or cut-off list fails where it is read: by the builder, or by listElements when its detections are asked for', () => {
+        for (const bad of [
+          '<A><HOST><ID>1</ID><DETECTION_LIST><DETECTION><QID>1</QID></DETECTION_LIST></HOST></A>',
+          '<A><HOST><ID>1</ID><DETECTION_LIST><DETECTION><QID>1</QID><R><![CDATA[x',
+          '<A><HOST><ID>1</ID><DETECTION_LIST><DETECTION><QID>1</QID></DETECTION>',
+          '<A><HOST><ID>1</ID><DETECTION_LIST><DETECTION><QID>1</QUD></DETECTION></DETECTION_LIST></HOST></A>',
+        ]) {
+          // As the pull builds them: each detection asked for is parsed.
+          expect(() => parseElements(listed(bad, bySize(5)).raw.map(rawXml)), bad).to.throw();
+        }
+      });
     });
 
     it('lets the parser report a malformed or cut-off element, as without the scanner', () => {
