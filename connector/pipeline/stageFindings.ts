@@ -159,9 +159,11 @@ export async function enrich(rt: JobRuntime, staging: Staging, lookups: LookupCa
   }
   if (wanted.size === 0) return changed;
   let buffer: Array<{ ns: string; id: string; data: TemplateContext }> = [];
+  // Which entries changed matters only to findings passed over as they were pulled.
+  const changes = staging.passedOver > 0;
   const flush = () => {
     // Fetched at the cycle's time, which the next cycle's staleness is measured from (the same clock).
-    for (const c of lookups.putMany(buffer, started.getTime())) changed.add(c);
+    for (const c of lookups.putMany(buffer, started.getTime(), changes)) changed.add(c);
     buffer = [];
   };
   try {

@@ -93,14 +93,16 @@ export class LookupCache {
   /**
    * Store fetched entries; returns those whose version this changed (new ones too), as
    * `ns US id`: findings passed over before the fetch that name one must be planned.
+   * With `changes: false` (nothing was passed over: a first cycle, a dry run) the stored
+   * versions are not read and nothing is returned.
    */
-  putMany(entries: ReadonlyArray<{ ns: string; id: string; data: TemplateContext }>, atMs: number = Date.now()): string[] {
+  putMany(entries: ReadonlyArray<{ ns: string; id: string; data: TemplateContext }>, atMs: number = Date.now(), changes = true): string[] {
     const changed: string[] = [];
     this.writeDb.transaction(() => {
       for (const e of entries) {
         const data = JSON.stringify(e.data);
         const version = versionOf(data);
-        if (this.versionIn(e.ns, e.id) !== version) changed.push(lookupName(e.ns, e.id));
+        if (changes && this.versionIn(e.ns, e.id) !== version) changed.push(lookupName(e.ns, e.id));
         this.upsert.run(e.ns, e.id, data, atMs, version);
         this.memo.delete(`${e.ns}\0${e.id}`);
       }

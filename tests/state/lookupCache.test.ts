@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { LookupCache } from '../../connector/state/lookupCache.js';
+import { LookupCache, lookupName } from '../../connector/state/lookupCache.js';
 import { openState, type Db } from '../../connector/state/openState.js';
 
 const CYCLE = Date.UTC(2026, 0, 1, 12);
@@ -20,6 +20,16 @@ describe('state/LookupCache', () => {
     cache.putMany([{ ns: 'kb', id: '1', data: { TITLE: 'one, revised' } }, { ns: 'kb', id: '2', data: { TITLE: 'two' } }], CYCLE);
     expect(cache.get('kb', '1')).to.deep.equal({ TITLE: 'one, revised' });
     expect(cache.get('kb', '2')).to.deep.equal({ TITLE: 'two' });
+  });
+
+  it('putMany says which entries it changed (new ones too), unless told nobody asks', () => {
+    const cache = new LookupCache(db);
+    expect(cache.putMany([{ ns: 'kb', id: '1', data: { TITLE: 'one' } }], CYCLE)).to.deep.equal([lookupName('kb', '1')]);
+    expect(cache.putMany([{ ns: 'kb', id: '1', data: { TITLE: 'one' } }, { ns: 'kb', id: '2', data: {} }], CYCLE)).to.deep.equal([lookupName('kb', '2')]);
+    expect(cache.putMany([{ ns: 'kb', id: '1', data: { TITLE: 'uno' } }, { ns: 'kb', id: '3', data: {} }], CYCLE, false)).to.deep.equal([]);
+    // Stored all the same, with their versions.
+    expect(cache.get('kb', '1')).to.deep.equal({ TITLE: 'uno' });
+    expect(cache.putMany([{ ns: 'kb', id: '1', data: { TITLE: 'uno' } }, { ns: 'kb', id: '3', data: {} }], CYCLE)).to.deep.equal([]);
   });
 
   it('stale: missing ids and ids older than the TTL (TTL 0: fetched before this cycle), in key order', () => {
