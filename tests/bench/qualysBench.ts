@@ -5,6 +5,7 @@
  * measures, in this process, (1) a bare streaming parse of the HLD pages (the faster of
  * two runs), (2) the pull+diff+plan of a dry run, (3) the real first cycle (Jira calls
  * made vs the minimum), (4) an immediate second, unchanged, full cycle (Jira writes must be 0),
+ * then the same unchanged cycle once more (the steady state of a daemon that keeps running),
  * and the peak RSS of this process. Each cycle's rate is set beside the bare parse of
  * the same run (the machine's speed cancels out), with its CPU seconds and the bytes it
  * wrote to storage (/proc/self/io). (5) The lost-database check's `tickets.hasKey`: 50
@@ -100,6 +101,9 @@ ${jiraSinkYaml(jira.info)}`,
   // The second cycle re-pulls everything (cursor cleared), so "unchanged" is checked on every detection.
   state.cursors.clear('bench');
   const second = await profiled('unchanged', () => timedCycle(rt, state, 'second cycle, nothing changed', false, log));
+  // And once more: the daemon's steady state, its code warm and the first cycle's garbage collected (the target is the one above).
+  state.cursors.clear('bench');
+  const third = await timedCycle(rt, state, 'third cycle, nothing changed', false, log);
   // The cycles' peak, before the hasKey measurement's own 400,000-ticket database.
   const cyclesPeakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   const hasKey = hasKeyTiming(path.join(dir, 'haskey'), 400_000, 50);
@@ -120,6 +124,7 @@ ${jiraSinkYaml(jira.info)}`,
     firstCpuToDryRunCpu: Math.round((first.cpuMs / plan.cpuMs) * 100) / 100,
     secondCycleUnchanged: { ...cycleFigures(second), detectionsPerSecond: rate(second), cpuSeconds: second.cpuMs / 1000 },
     unchangedRatioToBareParse: ratio(second.ms),
+    thirdCycleUnchanged: { seconds: third.ms / 1000, writes: third.report.writes, cpuSeconds: third.cpuMs / 1000, ratioToBareParse: ratio(third.ms), cpuRatioToBareParse: cpuRatio(third.cpuMs) },
     unchangedCpuRatioToBareParse: cpuRatio(second.cpuMs),
     kbWrittenPerDetection: { dryRun: kbPerFinding(plan), firstCycle: kbPerFinding(first), unchangedCycle: kbPerFinding(second) },
     kbWrittenPerDetectionNet: { dryRun: kbPerFinding(plan, true), firstCycle: kbPerFinding(first, true), unchangedCycle: kbPerFinding(second, true) },
@@ -138,6 +143,7 @@ ${jiraSinkYaml(jira.info)}`,
     `ratio to bare parse            ${figures.ratioToBareParse}, CPU ${figures.cpuRatioToBareParse} (target <= 4)`,
     ...cycleLines(figures.firstCycle, figures.secondCycleUnchanged, figures.callsToMinimum),
     `unchanged cycle                ${n(figures.secondCycleUnchanged.detectionsPerSecond)} detections/s, ratio to bare parse ${figures.unchangedRatioToBareParse}, CPU ${figures.unchangedCpuRatioToBareParse} (target <= 1.5)`,
+    `  once more (steady state)     ${figures.thirdCycleUnchanged.seconds.toFixed(1)} s, ratio ${figures.thirdCycleUnchanged.ratioToBareParse}, CPU ${figures.thirdCycleUnchanged.cpuRatioToBareParse}, ${n(figures.thirdCycleUnchanged.writes)} Jira writes`,
     `CPU first cycle / dry run      ${figures.firstCycle.cpuSeconds.toFixed(1)} s / ${figures.pullDiffPlan.cpuSeconds.toFixed(1)} s = ${figures.firstCpuToDryRunCpu} (target <= 1.5)`,
     `written per detection          dry run ${kb(figures.kbWrittenPerDetection.dryRun)}, first cycle ${kb(figures.kbWrittenPerDetection.firstCycle)} (target <= 10), unchanged ${kb(figures.kbWrittenPerDetection.unchangedCycle)} (target <= 2)`,
     `  less cancelled (never on disk) dry run ${kb(figures.kbWrittenPerDetectionNet.dryRun)}, first cycle ${kb(figures.kbWrittenPerDetectionNet.firstCycle)}, unchanged ${kb(figures.kbWrittenPerDetectionNet.unchangedCycle)}`,

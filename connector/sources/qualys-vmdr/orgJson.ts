@@ -110,8 +110,9 @@ export interface RawCaptureOptions {
 }
 
 /**
- * `list` and `element` as above. With `takeList`, each `<list>`'s content is first taken
- * whole, as text (a slice of the stream), when its `</list>` is found: no child is read
+ * `list` and `element` as above. With `takeList`, each `<list>` whose `<element>` children
+ * `wants` would take has its content first taken whole, as text (a slice of the stream),
+ * when its `</list>` is found: no child is read
  * or delimited (`listElements` does that later, if asked). A list whose end the stream
  * does not show within SCAN_HOLD_MAX, or that holds a comment or a processing
  * instruction, is read child by child as without it.
@@ -138,7 +139,7 @@ interface RawCapture {
 }
 
 /** Hot path (called for every text node): cheaper than a regex. */
-function isBlank(text: string): boolean {
+export function isBlank(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 32) return false;
   return true;
 }
@@ -260,7 +261,8 @@ export class OrgJsonBuilder {
         // A real open tag, not those characters in a CDATA section or a comment: the parser opened the list just there.
         if (at >= 0) this.scanning = this.listOpenedAt === this.bufferStart + this.buffer.length && !this.capture;
         else break;
-        this.listWhole = this.scanning && scan.takeList !== undefined;
+        // Taken whole only where its children would be taken (`wants`, asked of the list's frame).
+        this.listWhole = this.scanning && scan.takeList !== undefined && this.opts.raw?.wants(scan.element, this.stack) === true;
         continue;
       }
       if (this.listWhole) {

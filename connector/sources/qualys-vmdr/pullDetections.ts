@@ -1,8 +1,7 @@
 import { VulnbridgeError } from '../../errors.js';
-import type { FindingPage } from '../../model/finding.js';
+import type { FindingGroup, FindingGroupSpan, FindingPage } from '../../model/finding.js';
 import { PageBuffer } from '../pageBuffer.js';
 import type { PullContext, PullResult } from '../types.js';
-import type { FindingGroup, FindingGroupSpan } from '../../model/finding.js';
 import {
   detectionToFinding,
   digestedDetection,
@@ -17,7 +16,7 @@ import {
   type HostPart,
 } from './detectionToFinding.js';
 import { hldParams, qualysDateTime } from './hldParams.js';
-import { listElements, objectOf, parseElements, rawXml, textOf, type OrgJsonFrame, type OrgJsonObject, type OrgJsonValue, type RawElement } from './orgJson.js';
+import { isBlank, listElements, objectOf, parseElements, rawXml, textOf, type OrgJsonFrame, type OrgJsonObject, type OrgJsonValue, type RawElement } from './orgJson.js';
 import type { QualysApi } from './qualysApi.js';
 import { invalidResponse, qualysPages, type PageContext, type RawPicker, type RecordPicker } from './qualysPages.js';
 import type { QualysVmdrConfig } from './qualysVmdrConfig.js';
@@ -127,9 +126,9 @@ function rawDetections(hosts?: HostGroups): RawPicker<PulledRecord> {
   // With groups, each host's list is taken whole: its detections are delimited only if the pipeline asks for them.
   const takeList = hosts
     ? (content: string, stack: readonly OrgJsonFrame[], out: PulledRecord[]) => {
-        const host = stack[stack.length - 2];
-        if (host?.name !== 'HOST' || stack[stack.length - 3]?.name !== 'HOST_LIST') throw new Error('a DETECTION_LIST outside HOST_LIST/HOST');
-        hosts.takeList(host.obj, partOf(host.obj), content, out);
+        // A list whose DETECTIONs `wants` takes: in a HOST.
+        const hostObj = stack[stack.length - 2]!.obj;
+        hosts.takeList(hostObj, partOf(hostObj), content, out);
       }
     : undefined;
   return {
@@ -218,11 +217,6 @@ function ungrouped(pulled: readonly PulledRecord[], knownGroups: PullContext['kn
     if (all) spans.push({ ...r.group, from, to: heads });
   }
   return { records, spans };
-}
-
-function isBlank(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 32) return false;
-  return true;
 }
 
 /** The key a host's findings name as their parent (`detectionToFinding`): the group's key. */

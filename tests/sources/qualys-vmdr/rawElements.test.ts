@@ -235,6 +235,17 @@ describe('orgJson: elements taken as text (raw capture)', () => {
         expect(content.trimEnd().endsWith('<STATUS>Active</STATUS></DETECTION>')).to.equal(true);
       });
 
+      it('takes whole only a list whose children `wants` would take: another is built into the tree as before', () => {
+        const xml = '<A><OTHER><DETECTION_LIST><DETECTION><QID>1</QID></DETECTION></DETECTION_LIST></OTHER><HOST><ID>9</ID><DETECTION_LIST><DETECTION><QID>2</QID></DETECTION></DETECTION_LIST></HOST></A>';
+        const lists: string[] = [];
+        const inHost = (name: string, stack: ReadonlyArray<{ name: string }>) => isDetection(name, stack) && stack[stack.length - 2]?.name === 'HOST';
+        const b = new OrgJsonBuilder({ raw: { wants: inHost, take: () => undefined, scan: { ...SCAN, takeList: (c) => lists.push(c) } } });
+        for (const c of bySize(3)(xml)) b.write(c);
+        const doc = b.end();
+        expect(lists).to.deep.equal(['<DETECTION><QID>2</QID></DETECTION>']);
+        expect(doc.A).to.deep.include({ OTHER: { DETECTION_LIST: { DETECTION: [{ QID: '1' }] } } });
+      });
+
       it('reads a list longer than it holds (over 1 MiB) child by child: the same elements', () => {
         const results = 'x'.repeat(1_200_000);
         const xml = SCANNED.replace('<RESULTS>&#160;? ]</RESULTS>', `<RESULTS><![CDATA[${results}]]></RESULTS>`);
