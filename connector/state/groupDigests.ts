@@ -1,38 +1,6 @@
 import { hash } from 'node:crypto';
-import type { LookupRef } from '../model/finding.js';
+import { refsText, type LookupRefKey } from './lookupRefs.js';
 import type { Db } from './openState.js';
-
-/** A lookup as a group row names it: namespace and id. */
-export type GroupRef = Pick<LookupRef, 'ns' | 'id'>;
-
-/** Separators of lookup refs as rows keep them (`ns US id RS ns US id`): never in a namespace or an id. */
-const UNIT = '\u001f';
-const RECORD = '\u001e';
-
-/** Lookup refs as a row keeps them (a staged finding's, a group's). */
-export function refsText(refs: readonly GroupRef[]): string {
-  return refs.map((r) => `${r.ns}${UNIT}${r.id}`).join(RECORD);
-}
-
-/**
- * The lookup refs `refsText` wrote. Refs of one namespace share one string for it: maps
- * keyed by namespace (versions, interned ids, the ids to fetch) then hash it once, not once
- * per ref (a host's group names a dozen).
- */
-export function refsOf(text: string): GroupRef[] {
-  const out: GroupRef[] = [];
-  let ns = '';
-  for (let at = 0; at < text.length; ) {
-    const cut = text.indexOf(UNIT, at);
-    if (cut < 0) break;
-    let end = text.indexOf(RECORD, cut);
-    if (end < 0) end = text.length;
-    if (cut - at !== ns.length || !text.startsWith(ns, at)) ns = text.slice(at, cut);
-    out.push({ ns, id: text.slice(cut + 1, end) });
-    at = end + 1;
-  }
-  return out;
-}
 
 /** The lane-0 row of a group: what passing over its findings needs. */
 export interface GroupRow {
@@ -46,7 +14,7 @@ export interface GroupRecord {
   gkey: string;
   /** One per lane, in the order of the lanes' jobs. */
   digests: readonly string[];
-  refs: readonly GroupRef[];
+  refs: readonly LookupRefKey[];
   /** The lane-0 finding_digests row id of each of its findings. */
   members: readonly number[];
 }
@@ -108,23 +76,8 @@ export function groupMembers(members: string): number[] {
 }
 
 /** A digest of the versions of a group's lookups, in order. */
-export function versionsDigest(refs: readonly GroupRef[], version: (ns: string, id: string) => string): string {
+export function versionsDigest(refs: readonly LookupRefKey[], version: (ns: string, id: string) => string): string {
   let all = '';
   for (const r of refs) all += `${version(r.ns, r.id)}.`;
   return hash('sha1', all, 'base64');
-}
-
-/** The lookups of several findings, each once, in the order they are first named. */
-export function unionRefs(lists: Iterable<readonly GroupRef[] | undefined>): GroupRef[] {
-  const seen = new Set<string>();
-  const out: GroupRef[] = [];
-  for (const list of lists) {
-    for (const r of list ?? []) {
-      const k = `${r.ns}${UNIT}${r.id}`;
-      if (seen.has(k)) continue;
-      seen.add(k);
-      out.push({ ns: r.ns, id: r.id });
-    }
-  }
-  return out;
 }

@@ -6,7 +6,8 @@ import { recordedData } from './findingDigests.js';
 import { splitLookupName } from './lookupCache.js';
 import type { Db } from './openState.js';
 import { BlockArray } from './blockArray.js';
-import { GroupDigests, groupMembers, refsOf, refsText, unionRefs, versionsDigest, type GroupRecord, type GroupRef } from './groupDigests.js';
+import { GroupDigests, groupMembers, versionsDigest, type GroupRecord } from './groupDigests.js';
+import { refsOf, refsText, unionRefs, type LookupRefKey } from './lookupRefs.js';
 
 export interface StagedFinding extends Finding {
   seq: number;
@@ -32,7 +33,7 @@ export interface DigestCheck {
   /** Each lane's part of the digest, in the order of `laneJobs`. */
   laneParts: readonly string[];
   /** The finding's digest outside the lanes: its own digest and the versions of the lookups it names. */
-  digestOf(own: string, refs: readonly Pick<LookupRef, 'ns' | 'id'>[]): string;
+  digestOf(own: string, refs: readonly LookupRefKey[]): string;
   /** The version of one lookup entry, as `digestOf` reads it. */
   version(ns: string, id: string): string;
 }
@@ -58,6 +59,12 @@ const STAGED_BARE = -1;
 /** Whether a recorded lane digest (`own.versions….lanePart`) starts with this own digest. */
 function startsWithOwn(recorded: string, own: string): boolean {
   return recorded.startsWith(own) && recorded.charCodeAt(own.length) === DOT;
+}
+
+/** A group's digest in each lane: its source digest, the versions of the lookups its findings name, the lane's part. */
+function groupLaneDigests(source: string, refs: readonly LookupRefKey[], check: DigestCheck): string[] {
+  const prefix = `${source}.${versionsDigest(refs, check.version)}.`;
+  return check.laneParts.map((p) => prefix + p);
 }
 
 /** A recorded digest as the pull-time check reads it (covering index only); `''` when voided. */
@@ -92,7 +99,7 @@ class PassedOver {
   private readonly refIds = new Map<string, Map<string, number>>();
   private refCount = 0;
 
-  add(rowid: number, lookups: readonly GroupRef[]): void {
+  add(rowid: number, lookups: readonly LookupRefKey[]): void {
     this.rows.push(rowid);
     this.count++;
     this.refs.push(lookups.length);
@@ -100,7 +107,7 @@ class PassedOver {
   }
 
   /** Findings passed over together: a lookup one of them names stages them all again if it changes. */
-  addGroup(rowids: readonly number[], lookups: readonly GroupRef[]): void {
+  addGroup(rowids: readonly number[], lookups: readonly LookupRefKey[]): void {
     for (const r of rowids) this.rows.push(r);
     this.count += rowids.length;
     this.refs.push(-1 - lookups.length);
@@ -108,7 +115,7 @@ class PassedOver {
     this.pushRefs(lookups);
   }
 
-  private pushRefs(lookups: readonly GroupRef[]): void {
+  private pushRefs(lookups: readonly LookupRefKey[]): void {
     for (const l of lookups) {
       let ids = this.refIds.get(l.ns);
       if (!ids) this.refIds.set(l.ns, (ids = new Map()));
@@ -327,9 +334,9 @@ export class Staging {
     const row = store.read(g.key, others);
     if (!row) return false;
     const refs = refsOf(row.refs);
-    const prefix = `${g.digest}.${versionsDigest(refs, check.version)}.`;
-    if (row.digest !== prefix + (check.laneParts[0] as string)) return false;
-    for (let n = 1; n < check.laneParts.length; n++) if (others[n - 1] !== prefix + (check.laneParts[n] as string)) return false;
+    const digests = groupLaneDigests(g.digest, refs, check);
+    if (row.digest !== digests[0]) return false;
+    for (let n = 1; n < digests.length; n++) if (others[n - 1] !== digests[n]) return false;
     this.passed.addGroup(groupMembers(row.members), refs);
     this.noteLookups({ lookups: refs });
     return true;
@@ -356,8 +363,7 @@ export class Staging {
       if (!sameParent) continue;
       if (passed === g.to - g.from && check) {
         const refs = unionRefs(heads.slice(g.from, g.to).map((h) => h.lookups));
-        const prefix = `${g.digest}.${versionsDigest(refs, check.version)}.`;
-        records.push({ gkey: g.key, digests: check.laneParts.map((p) => prefix + p), refs, members: how.slice(g.from, g.to) });
+        records.push({ gkey: g.key, digests: groupLaneDigests(g.digest, refs, check), refs, members: how.slice(g.from, g.to) });
       } else if (passed === 0) {
         this.noteGroup?.run(g.key, g.digest, g.to - g.from);
       }
@@ -408,7 +414,7 @@ export class Staging {
   ): GroupRecord | undefined {
     if (g.n <= 0 || members.length !== g.n) return undefined;
     const rowids: number[] = [];
-    const lists: Array<Array<Pick<LookupRef, 'ns' | 'id'>>> = [];
+    const lists: LookupRefKey[][] = [];
     for (const m of members) {
       if (m.own === null) return undefined;
       const refs = refsOf(m.refs ?? '');
@@ -421,8 +427,7 @@ export class Staging {
       lists.push(refs);
     }
     const refs = unionRefs(lists);
-    const prefix = `${g.digest}.${versionsDigest(refs, check.version)}.`;
-    return { gkey: g.gkey, digests: check.laneParts.map((p) => prefix + p), refs, members: rowids };
+    return { gkey: g.gkey, digests: groupLaneDigests(g.digest, refs, check), refs, members: rowids };
   }
 
   /** What `knownOne` made of a head: `NOT_TAKEN`, `STAGED_BARE` (staged without data), or passed over (its lane-0 digest row id, >= 0). */

@@ -97,6 +97,14 @@ describe('state/Staging: findings passed over as they are pulled', () => {
       return st;
     };
 
+    /** h1's findings recorded, then passed over alone by a cycle: which records them as a group. */
+    const groupRecorded = () => {
+      record(members());
+      const first = staging();
+      first.addKnown(members(), span());
+      first.clear();
+    };
+
     beforeEach(() => {
       lookups.putMany(['100', '101', '102'].map((id) => ({ ns: 'qualys.kb', id, data: { TITLE: `QID ${id}` } })));
     });
@@ -117,10 +125,7 @@ describe('state/Staging: findings passed over as they are pulled', () => {
     });
 
     it('is not passed over when its text, a lookup its findings name or the lane changed, nor once a finding\'s ticket row was written', () => {
-      record(members());
-      const first = staging();
-      first.addKnown(members(), span());
-      first.clear();
+      groupRecorded();
       expect(staging().passGroups([{ ...H1, digest: 'TEXT1-changed' }])).to.deep.equal([false]);
       lookups.putMany([{ ns: 'qualys.kb', id: '101', data: { TITLE: 'changed' } }]);
       expect(staging().passGroups([H1])).to.deep.equal([false]);
@@ -153,10 +158,7 @@ describe('state/Staging: findings passed over as they are pulled', () => {
     });
 
     it('a change of one finding\'s recorded digest, or its digest forgotten, drops the group', () => {
-      record(members());
-      const first = staging();
-      first.addKnown(members(), span());
-      first.clear();
+      groupRecorded();
       expect(groupRows()).to.have.length(1);
       // Recorded again as it was: the group stays.
       record(members());
@@ -172,10 +174,7 @@ describe('state/Staging: findings passed over as they are pulled', () => {
     });
 
     it('a group passed over whose lookup the enrichment then changes has all its findings staged again from their records', () => {
-      record(members());
-      const first = staging();
-      first.addKnown(members(), span());
-      first.clear();
+      groupRecorded();
       const st = staging();
       expect(st.passGroups([H1])).to.deep.equal([true]);
       const changed = lookups.putMany([{ ns: 'qualys.kb', id: '102', data: { TITLE: 'changed' } }]);

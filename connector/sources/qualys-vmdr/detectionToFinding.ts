@@ -97,6 +97,9 @@ function sameHost(host: OrgJsonObject, part: HostPart): boolean {
   return n === part.keys.length;
 }
 
+/** A host's key: its detections' parent key, and the start of each of their keys. */
+export const hostKey = (hostId: string): string => `host:${hostId}`;
+
 /** The DETECTION children `detectionHead` reads. */
 export const HEAD_FIELDS: ReadonlySet<string> = new Set(['QID', 'PORT', 'PROTOCOL', 'FQDN', 'INSTANCE', 'STATUS', 'IS_IGNORED']);
 
@@ -112,14 +115,14 @@ function detectionHead(host: OrgJsonObject, detection: OrgJsonObject): { head: O
   const proto = textOf(detection.PROTOCOL);
   const fqdn = textOf(detection.FQDN);
   const instance = textOf(detection.INSTANCE);
-  let key = `host:${hostId}|qid:${qid}|port:${port}|proto:${proto}`;
+  let key = `${hostKey(hostId)}|qid:${qid}|port:${port}|proto:${proto}`;
   if (fqdn) key += `|fqdn:${fqdn}`;
   if (instance) key += `|instance:${instance}`;
 
   return {
     head: {
       key,
-      parentKey: `host:${hostId}`,
+      parentKey: hostKey(hostId),
       status: textOf(detection.STATUS),
       ignored: textOf(detection.IS_IGNORED) === '1',
       lookups: [

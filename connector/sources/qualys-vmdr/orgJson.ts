@@ -112,10 +112,9 @@ export interface RawCaptureOptions {
 /**
  * `list` and `element` as above. With `takeList`, each `<list>` whose `<element>` children
  * `wants` would take has its content first taken whole, as text (a slice of the stream),
- * when its `</list>` is found: no child is read
- * or delimited (`listElements` does that later, if asked). A list whose end the stream
- * does not show within SCAN_HOLD_MAX, or that holds a comment or a processing
- * instruction, is read child by child as without it.
+ * when its `</list>` is found: no child is read or delimited (`listElements` does that
+ * later, if asked). A list whose end the stream does not show within SCAN_HOLD_MAX, or
+ * that holds a comment (any `<!` markup but CDATA), is read child by child as without it.
  */
 export type ScanOption = { list: string; element: string; takeList?: (content: string, stack: readonly OrgJsonFrame[]) => void };
 

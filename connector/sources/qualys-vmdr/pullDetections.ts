@@ -8,8 +8,9 @@ import {
   finishDetection,
   groupDigest,
   HEAD_FIELDS,
-  listDigest,
   hostDigestPart,
+  hostKey,
+  listDigest,
   type BuiltRecord,
   type DetectionRecord,
   type DigestedDetection,
@@ -94,9 +95,9 @@ class HostGroups {
   close(out: PulledRecord[]): void {
     const { host, hostPart, elements, list } = this;
     if (host && hostPart && list !== undefined && !isBlank(list)) {
-      out.push({ group: { key: parentKeyOf(host), digest: listDigest(hostPart, list) }, host, hostPart, list });
+      out.push({ group: { key: hostKey(textOf(host.ID)), digest: listDigest(hostPart, list) }, host, hostPart, list });
     } else if (host && hostPart && elements.length > 0) {
-      out.push({ group: { key: parentKeyOf(host), digest: groupDigest(hostPart, elements) }, host, hostPart, elements });
+      out.push({ group: { key: hostKey(textOf(host.ID)), digest: groupDigest(hostPart, elements) }, host, hostPart, elements });
     }
     this.host = undefined;
     this.hostPart = undefined;
@@ -112,6 +113,9 @@ class HostGroups {
     this.hostPart = hostPart;
   }
 }
+
+/** Where the detections are: each HOST's DETECTION_LIST, spelled `<DETECTION>` (the scanner's and `listElements`' subset). */
+const DETECTIONS = { list: 'DETECTION_LIST', element: 'DETECTION' } as const;
 
 const isDetection = (name: string, stack: readonly OrgJsonFrame[]): boolean =>
   name === 'DETECTION' && stack[stack.length - 1]?.name === 'DETECTION_LIST' && stack[stack.length - 2]?.name === 'HOST';
@@ -134,7 +138,7 @@ function rawDetections(hosts?: HostGroups): RawPicker<PulledRecord> {
   return {
     wants: isDetection,
     fields: HEAD_FIELDS,
-    scan: { list: 'DETECTION_LIST', element: 'DETECTION', ...(takeList ? { takeList } : {}) },
+    scan: { ...DETECTIONS, ...(takeList ? { takeList } : {}) },
     take: (element, stack, out) => {
       const hostObj = stack[stack.length - 2]!.obj;
       if (hosts) hosts.take(hostObj, partOf(hostObj), element, out);
@@ -208,7 +212,7 @@ function ungrouped(pulled: readonly PulledRecord[], knownGroups: PullContext['kn
     if (passed[g++]) continue;
     const from = heads;
     let all = true;
-    for (const e of 'list' in r ? listElements(r.list, 'DETECTION_LIST', 'DETECTION', HEAD_FIELDS) : r.elements) {
+    for (const e of 'list' in r ? listElements(r.list, DETECTIONS.list, DETECTIONS.element, HEAD_FIELDS) : r.elements) {
       const d = digestedDetection(r.host, r.hostPart, e);
       records.push(d);
       if ('head' in d) heads++;
@@ -217,11 +221,6 @@ function ungrouped(pulled: readonly PulledRecord[], knownGroups: PullContext['kn
     if (all) spans.push({ ...r.group, from, to: heads });
   }
   return { records, spans };
-}
-
-/** The key a host's findings name as their parent (`detectionToFinding`): the group's key. */
-function parentKeyOf(host: OrgJsonObject): string {
-  return `host:${textOf(host.ID)}`;
 }
 
 /**

@@ -285,6 +285,23 @@ describe('qualys-vmdr: pulling detections (HLD, nock)', () => {
     expect((err as SourceError).message).to.match(/Host List Detection page 1 is not a complete XML document: .*undefined entity/);
   });
 
+  it('with `knownGroups`, a host list taken whole and not well-formed fails the same way when its detections are read', async () => {
+    const groups = { known: (heads: readonly FindingHead[]) => heads.map(() => false), knownGroups: (g: readonly FindingGroup[]) => g.map(() => false) };
+    for (const [bad, why] of [
+      // Delimited by the scanner, rejected by the parser building the detection.
+      [hldPage([{ id: '7', qids: ['1', '2'] }]).replace('<TYPE>Confirmed</TYPE>', '<TYPE>&bogus;</TYPE>'), /undefined entity/],
+      // Not read by the scanner (attributes on DETECTION): the parser reads the list and meets the error itself.
+      [hldPage([{ id: '7', qids: ['1', '2'] }]).replace('<DETECTION><QID>2</QID>', '<DETECTION a="1"><QID>2</QQD>'), /./],
+    ] as const) {
+      nock(BASE).post(HLD).reply(200, bad);
+      const err = await pullError(makeSource(), { ...pullContext(), ...groups });
+      expect(err, bad).to.be.instanceOf(SourceError);
+      expect((err as SourceError).code).to.equal('SOURCE_RESPONSE_INVALID');
+      expect((err as SourceError).host).to.equal('qualysapi.test.example');
+      expect((err as SourceError).message).to.match(/Host List Detection page 1 is not a complete XML document: /).and.to.match(why);
+    }
+  });
+
   it('fails with the Qualys CODE and TEXT when a 200 carries a SIMPLE_RETURN error', async () => {
     nock(BASE)
       .post(HLD)
