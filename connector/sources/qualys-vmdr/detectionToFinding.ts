@@ -182,6 +182,15 @@ export function listDigest(part: HostPart, content: string): string {
   return createHash('sha1').update(`list\u0000${part.digest}\u0000`).update(content).digest('base64');
 }
 
+/**
+ * All of a host's detections digested together from the HOST element's text as sent
+ * (taken whole, its fields and DETECTION_LIST with it): the same text means the same
+ * host fields and detections, as for `listDigest` (not comparable with it: another prefix).
+ */
+export function hostTextDigest(xml: string): string {
+  return createHash('sha1').update(`host\u0000${SOURCE_DIGEST_FORMAT}\u0000`).update(xml).digest('base64');
+}
+
 /** A host's part of its detections' digests, and its fields as serialized then (the data's host part). */
 export interface HostPart {
   digest: string;

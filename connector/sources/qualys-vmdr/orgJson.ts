@@ -116,7 +116,21 @@ export interface RawCaptureOptions {
  * later, if asked). A list whose end the stream does not show within SCAN_HOLD_MAX, or
  * that holds a comment (any `<!` markup but CDATA), is read child by child as without it.
  */
-export type ScanOption = { list: string; element: string; takeList?: (content: string, stack: readonly OrgJsonFrame[]) => void };
+export type ScanOption = { list: string; element: string; takeList?: (content: string, stack: readonly OrgJsonFrame[]) => void; record?: WholeRecordOption };
+
+/**
+ * Records taken whole, before the parser reads any of them: each `<element>` child of a
+ * `<parent>` (open tag to close tag, as sent) goes to `take` as one slice of the stream
+ * once its `</element>` is found (the first outside CDATA). `take` answers `false` to
+ * have it read as usual; so is one whose end the stream does not show within
+ * SCAN_HOLD_MAX, one that holds a comment, or one the parser would not open just there.
+ * What is taken is not checked for well-formedness: the caller parses what it keeps.
+ */
+export interface WholeRecordOption {
+  parent: string;
+  element: string;
+  take: (xml: string, stack: readonly OrgJsonFrame[]) => boolean;
+}
 
 /** The most text (characters) of one unfinished element the scanner holds for the next chunk. */
 const SCAN_HOLD_MAX = 1 << 20;
@@ -179,6 +193,12 @@ export class OrgJsonBuilder {
   /** With `raw.scan.takeList`: the open list is taken whole (until it turns out it cannot be). */
   private listWhole = false;
   private readonly bangMemo = { s: '', from: 0, at: -1 };
+  /** The close tag of what is held whole for the next chunk (a list or a record), `''` if nothing. */
+  private holding = '';
+  /** Where (parser position) the last open or close tag the parser read ends. */
+  private lastTagEnd = -1;
+  /** The fed length at which a `raw.scan.record` was last found to start where the parser would open it. */
+  private recordBoundaryAt = -1;
 
   constructor(private readonly opts: OrgJsonBuilderOptions = {}) {
     this.arrays = opts.arrays ?? QUALYS_ARRAY_ELEMENTS;
@@ -211,8 +231,10 @@ export class OrgJsonBuilder {
     this.pending = '';
     // A list held whole most likely ends at the first close tag in this chunk: joined up to
     // there at once, not grown in steps, each of which copies the held part again.
-    const listEnds = this.listWhole ? chunk.indexOf(`</${scan.list}>`) : -1;
-    for (let head = listEnds >= 0 ? listEnds + scan.list.length + 4 : 2048; left !== ''; head *= 4) {
+    const listEnds = this.holding !== '' ? chunk.indexOf(this.holding) : -1;
+    const holdEnd = this.holding.length;
+    this.holding = '';
+    for (let head = listEnds >= 0 ? listEnds + holdEnd : 2048; left !== ''; head *= 4) {
       const whole = head >= chunk.length;
       const joined = left + (whole ? chunk : chunk.slice(0, head));
       const stop = this.drain(scan, joined, 0, false, left.length);
@@ -250,9 +272,39 @@ export class OrgJsonBuilder {
     const listTag = `<${scan.list}>`;
     const listEnd = `</${scan.list}`;
     const elementTag = `<${scan.element}>`;
+    const record = scan.record;
+    const recordTag = record ? `<${record.element}>` : '';
+    const recordClose = record ? `</${record.element}>` : '';
     while (pos < s.length && pos < stopAt) {
       if (!this.scanning) {
         const at = s.indexOf(listTag, pos);
+        const recordAt = record ? s.indexOf(recordTag, pos) : -1;
+        if (record && recordAt >= 0 && (at < 0 || recordAt < at)) {
+          this.feed(s.slice(pos, recordAt));
+          pos = recordAt;
+          const end = this.atRecordBoundary(record, s, recordAt) ? this.listEndAt(s, recordAt + recordTag.length, recordClose) : NOT_WHOLE;
+          if (end >= 0) {
+            const close = end + recordClose.length;
+            if (record.take(s.slice(recordAt, close), this.stack)) {
+              const parent = this.stack[this.stack.length - 1]!;
+              if (!parent.hasChildren) {
+                parent.hasChildren = true;
+                if (parent.obj === NO_OBJ) parent.obj = {};
+              }
+              pos = close;
+              // For the next record's check, where this one was is where the parser last read a tag.
+              this.lastTagEnd = this.bufferStart + this.buffer.length;
+              continue;
+            }
+          } else if (end === NEEDS_MORE && !final && s.length - recordAt <= SCAN_HOLD_MAX) {
+            this.holding = recordClose;
+            break;
+          }
+          // Read as usual: the parser opens it.
+          this.feed(recordTag);
+          pos += recordTag.length;
+          continue;
+        }
         // Held back: the start of a `<list>` the next chunk completes.
         const upTo = at >= 0 ? at + listTag.length : final ? s.length : Math.max(pos, s.length - listTag.length + 1);
         this.feed(s.slice(pos, upTo));
@@ -280,7 +332,10 @@ export class OrgJsonBuilder {
           continue;
         }
         // Held for the next chunk, as an unfinished element is.
-        if (end === NEEDS_MORE && !final && s.length - pos <= SCAN_HOLD_MAX) break;
+        if (end === NEEDS_MORE && !final && s.length - pos <= SCAN_HOLD_MAX) {
+          this.holding = `${listEnd}>`;
+          break;
+        }
         this.listWhole = false;
       }
       while (pos < s.length && s.charCodeAt(pos) <= 32) pos++;
@@ -331,6 +386,24 @@ export class OrgJsonBuilder {
   }
 
   /**
+   * Whether the parser, fed up to `at` of `s`, is between the children of a `record.parent`
+   * there, so `<element>` at `at` is an open tag it would read (not text of a CDATA
+   * section or a comment): only blanks were fed since the last tag it read.
+   */
+  private atRecordBoundary(record: WholeRecordOption, s: string, at: number): boolean {
+    const top = this.stack[this.stack.length - 1];
+    if (!top || top.name !== record.parent || this.capture) return false;
+    const fed = this.bufferStart + this.buffer.length;
+    // A record held for the next chunk was checked when it was found.
+    if (fed === this.recordBoundaryAt) return true;
+    const gap = fed - this.lastTagEnd;
+    if (this.lastTagEnd < 0 || gap < 0 || gap > at) return false;
+    for (let i = at - gap; i < at; i++) if (s.charCodeAt(i) > 32) return false;
+    this.recordBoundaryAt = fed;
+    return true;
+  }
+
+  /**
    * `s.indexOf('<!', q)`, remembered: a list with no CDATA section would otherwise search
    * on to the end of the chunk for each list (lists come in increasing `q` over one `s`).
    */
@@ -358,6 +431,7 @@ export class OrgJsonBuilder {
   }
 
   private open(tag: SaxesTagPlain): void {
+    this.lastTagEnd = this.parser.position;
     const capture = this.capture;
     if (capture) {
       if (++capture.depth === 1) {
@@ -432,6 +506,7 @@ export class OrgJsonBuilder {
   }
 
   private close(_tag: SaxesTagPlain): void {
+    this.lastTagEnd = this.parser.position;
     const capture = this.capture;
     if (capture) {
       if (capture.depth === 0) {

@@ -10,6 +10,7 @@ import {
   HEAD_FIELDS,
   hostDigestPart,
   hostKey,
+  hostTextDigest,
   listDigest,
   type BuiltRecord,
   type DetectionRecord,
@@ -17,9 +18,9 @@ import {
   type HostPart,
 } from './detectionToFinding.js';
 import { hldParams, qualysDateTime } from './hldParams.js';
-import { isBlank, listElements, objectOf, parseElements, rawXml, textOf, type OrgJsonFrame, type OrgJsonObject, type OrgJsonValue, type RawElement } from './orgJson.js';
+import { isBlank, listElements, objectOf, OrgJsonBuilder, parseElements, rawXml, textOf, type OrgJsonFrame, type OrgJsonObject, type OrgJsonValue, type RawElement } from './orgJson.js';
 import type { QualysApi } from './qualysApi.js';
-import { invalidResponse, qualysPages, type PageContext, type RawPicker, type RecordPicker } from './qualysPages.js';
+import { invalidResponse, qualysPages, rawOptions, type PageContext, type RawPicker, type RecordPicker } from './qualysPages.js';
 import type { QualysVmdrConfig } from './qualysVmdrConfig.js';
 
 const hldPath = (version: string): string => `/api/${version}/fo/asset/host/vm/detection/`;
@@ -51,7 +52,9 @@ function pickDetections(hosts?: HostGroups): RecordPicker<PulledRecord> {
  * its detections.
  */
 type HostGroup = { group: FindingGroup; host: OrgJsonObject; hostPart: HostPart } & ({ list: string } | { elements: RawElement[] });
-type PulledRecord = DetectionRecord | HostGroup;
+/** A HOST taken whole, as text (`hostTextDigest`): read only if the pipeline does not pass over its detections. */
+type HostText = { group: FindingGroup; xml: string };
+type PulledRecord = DetectionRecord | HostGroup | HostText;
 
 /** Held per host at most: a host with more detections has them digested one by one. */
 const GROUP_MAX_ELEMENTS = 2000;
@@ -63,6 +66,9 @@ const GROUP_MAX_CHARS = 4 << 20;
  * out one by one, as without groups.
  */
 class HostGroups {
+  /** `digests: false`: the groups' digests are not made (a host taken whole has its own). */
+  constructor(private readonly digests = true) {}
+
   private host: OrgJsonObject | undefined;
   private hostPart: HostPart | undefined;
   private list: string | undefined;
@@ -95,9 +101,9 @@ class HostGroups {
   close(out: PulledRecord[]): void {
     const { host, hostPart, elements, list } = this;
     if (host && hostPart && list !== undefined && !isBlank(list)) {
-      out.push({ group: { key: hostKey(textOf(host.ID)), digest: listDigest(hostPart, list) }, host, hostPart, list });
+      out.push({ group: { key: hostKey(textOf(host.ID)), digest: this.digests ? listDigest(hostPart, list) : '' }, host, hostPart, list });
     } else if (host && hostPart && elements.length > 0) {
-      out.push({ group: { key: hostKey(textOf(host.ID)), digest: groupDigest(hostPart, elements) }, host, hostPart, elements });
+      out.push({ group: { key: hostKey(textOf(host.ID)), digest: this.digests ? groupDigest(hostPart, elements) : '' }, host, hostPart, elements });
     }
     this.host = undefined;
     this.hostPart = undefined;
@@ -125,8 +131,21 @@ const isDetection = (name: string, stack: readonly OrgJsonFrame[]): boolean =>
  * text: digested and its head read, its finding parsed and built only when the pipeline
  * did not take it as recorded — an unchanged detection never becomes an object.
  */
-function rawDetections(hosts?: HostGroups): RawPicker<PulledRecord> {
+function rawDetections(hosts?: HostGroups, whole = false): RawPicker<PulledRecord> {
   const partOf = hostParts();
+  // With `whole`, each HOST is taken as text first: an unchanged host is one digest of its text, nothing parsed.
+  const record = whole
+    ? {
+        parent: 'HOST_LIST',
+        element: 'HOST',
+        take: (xml: string, _stack: readonly OrgJsonFrame[], out: PulledRecord[]) => {
+          const id = leadingId(xml);
+          if (id === undefined) return false;
+          out.push({ group: { key: hostKey(id), digest: hostTextDigest(xml) }, xml });
+          return true;
+        },
+      }
+    : undefined;
   // With groups, each host's list is taken whole: its detections are delimited only if the pipeline asks for them.
   const takeList = hosts
     ? (content: string, stack: readonly OrgJsonFrame[], out: PulledRecord[]) => {
@@ -138,13 +157,54 @@ function rawDetections(hosts?: HostGroups): RawPicker<PulledRecord> {
   return {
     wants: isDetection,
     fields: HEAD_FIELDS,
-    scan: { ...DETECTIONS, ...(takeList ? { takeList } : {}) },
+    scan: { ...DETECTIONS, ...(takeList ? { takeList } : {}), ...(record ? { record } : {}) },
     take: (element, stack, out) => {
       const hostObj = stack[stack.length - 2]!.obj;
       if (hosts) hosts.take(hostObj, partOf(hostObj), element, out);
       else out.push(digestedDetection(hostObj, partOf(hostObj), element));
     },
   };
+}
+
+/**
+ * The id of a HOST taken whole, from its first child when that is a plain `<ID>` (the HLD
+ * DTD puts ID first): what `textOf(host.ID)` reads of it. Anything else: undefined, and
+ * the host is read as usual.
+ */
+function leadingId(xml: string): string | undefined {
+  let p = HOST_TAG.length;
+  while (p < xml.length && xml.charCodeAt(p) <= 32) p++;
+  if (!xml.startsWith('<ID>', p)) return undefined;
+  const end = xml.indexOf('</ID>', p + 4);
+  if (end < 0) return undefined;
+  const id = xml.slice(p + 4, end).trim();
+  return id !== '' && !id.includes('<') && !id.includes('&') ? id : undefined;
+}
+
+const HOST_TAG = '<HOST>';
+
+/**
+ * A host taken whole that the pipeline did not pass over, read as the stream would have
+ * been read: its group (list or elements) or its detections one by one. `single`: the
+ * text held exactly one HOST.
+ */
+function readHost(xml: string): { records: PulledRecord[]; single: boolean } {
+  const records: PulledRecord[] = [];
+  const hosts = new HostGroups(false);
+  const pick = pickDetections(hosts);
+  let count = 0;
+  const builder = new OrgJsonBuilder({
+    onElement: (name, value, stack) => {
+      if (name === 'HOST' && stack.length === 1) count++;
+      return pick(name, value, stack, records);
+    },
+    raw: rawOptions(rawDetections(hosts), records),
+  });
+  builder.write('<HOST_LIST>');
+  builder.write(xml);
+  builder.write('</HOST_LIST>');
+  builder.end();
+  return { records, single: count === 1 };
 }
 
 /** The host's part (`hostDigestPart`: its fields hashed and serialized), made once per host for its detections. */
@@ -212,15 +272,33 @@ function ungrouped(pulled: readonly PulledRecord[], knownGroups: PullContext['kn
     if (passed[g++]) continue;
     const from = heads;
     let all = true;
-    for (const e of 'list' in r ? listElements(r.list, DETECTIONS.list, DETECTIONS.element, HEAD_FIELDS) : r.elements) {
-      const d = digestedDetection(r.host, r.hostPart, e);
+    const push = (d: DetectionRecord): void => {
       records.push(d);
       if ('head' in d) heads++;
       else all = false;
-    }
-    if (all) spans.push({ ...r.group, from, to: heads });
+    };
+    if ('xml' in r) {
+      const host = readHost(r.xml);
+      // Recorded as a group only as the text's one host, under the key its detections have as parent.
+      all = host.single;
+      for (const sub of host.records) {
+        if (!('group' in sub)) push(sub);
+        // (Never a HOST taken whole: `readHost` takes none.)
+        else if (!('xml' in sub)) {
+          // Two IDs, say: its detections are rejected or named otherwise, never recorded as this group.
+          if (sub.group.key !== r.group.key) all = false;
+          for (const d of groupDetections(sub)) push(d);
+        }
+      }
+    } else for (const d of groupDetections(r)) push(d);
+    if (all && heads > from) spans.push({ ...r.group, from, to: heads });
   }
   return { records, spans };
+}
+
+/** A host group's detections, digested one by one. */
+function groupDetections(r: HostGroup): DetectionRecord[] {
+  return ('list' in r ? listElements(r.list, DETECTIONS.list, DETECTIONS.element, HEAD_FIELDS) : r.elements).map((e) => digestedDetection(r.host, r.hostPart, e));
 }
 
 /**
@@ -242,7 +320,7 @@ export async function* pullDetections(api: QualysApi, config: QualysVmdrConfig, 
     params: hldParams(config, since),
     root: 'HOST_LIST_VM_DETECTION_OUTPUT',
     pick: pickDetections(hosts),
-    ...(ctx.known ? { raw: rawDetections(hosts) } : {}),
+    ...(ctx.known ? { raw: rawDetections(hosts, hosts !== undefined) } : {}),
   });
   for await (const batch of pages) {
     for (const record of built(batch.records, ctx, page, batch.label)) {

@@ -3,7 +3,7 @@ import { readWithIdleTimeout } from '../../http/readWithIdleTimeout.js';
 import { redactString } from '../../redact.js';
 import type { Logger } from '../../log.js';
 import type { QualysParams } from './hldParams.js';
-import { objectOf, OrgJsonBuilder, textOf, type OrgJsonFrame, type OrgJsonObject, type OrgJsonValue, type RawCaptureOptions, type RawElement, type ScanOption } from './orgJson.js';
+import { objectOf, OrgJsonBuilder, textOf, type OrgJsonFrame, type OrgJsonObject, type OrgJsonValue, type RawCaptureOptions, type RawElement, type ScanOption, type WholeRecordOption } from './orgJson.js';
 import type { QualysApi } from './qualysApi.js';
 import { describeSimpleReturn, simpleReturnFrom } from './simpleReturn.js';
 
@@ -16,7 +16,10 @@ export type RecordPicker<T> = (name: string, value: OrgJsonValue, stack: readonl
 /** Takes elements as text, not objects (`OrgJsonBuilderOptions.raw`): push what you make of one (or of a whole list) into `out`. */
 export interface RawPicker<T> extends Omit<RawCaptureOptions, 'take' | 'scan'> {
   take: (element: RawElement, stack: readonly OrgJsonFrame[], out: T[]) => void;
-  scan?: Omit<ScanOption, 'takeList'> & { takeList?: (content: string, stack: readonly OrgJsonFrame[], out: T[]) => void };
+  scan?: Omit<ScanOption, 'takeList' | 'record'> & {
+    takeList?: (content: string, stack: readonly OrgJsonFrame[], out: T[]) => void;
+    record?: Omit<WholeRecordOption, 'take'> & { take: (xml: string, stack: readonly OrgJsonFrame[], out: T[]) => boolean };
+  };
 }
 
 export interface PageBatch<T> {
@@ -100,13 +103,23 @@ export async function* qualysPages<T>(req: QualysPagesRequest<T>): AsyncGenerato
 }
 
 /** A picker's raw options as the builder takes them: what it takes goes to `out`. */
-function rawOptions<T>(raw: RawPicker<T>, out: T[]): RawCaptureOptions {
+export function rawOptions<T>(raw: RawPicker<T>, out: T[]): RawCaptureOptions {
   const { scan, take, ...rest } = raw;
   const takeList = scan?.takeList;
+  const record = scan?.record;
   return {
     ...rest,
     take: (element, stack) => take(element, stack, out),
-    ...(scan ? { scan: { list: scan.list, element: scan.element, ...(takeList ? { takeList: (content: string, stack: readonly OrgJsonFrame[]) => takeList(content, stack, out) } : {}) } } : {}),
+    ...(scan
+      ? {
+          scan: {
+            list: scan.list,
+            element: scan.element,
+            ...(takeList ? { takeList: (content: string, stack: readonly OrgJsonFrame[]) => takeList(content, stack, out) } : {}),
+            ...(record ? { record: { parent: record.parent, element: record.element, take: (xml: string, stack: readonly OrgJsonFrame[]) => record.take(xml, stack, out) } } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -195,10 +195,30 @@ describe('qualys-vmdr: pulling detections (HLD, nock)', () => {
       expect([...statusChanged].filter(([k, d]) => base.get(k) !== d).map(([k]) => k)).to.deep.equal(['host:1']);
       const ipChanged = await digests(hldPage(hosts).replace('<IP>10.0.0.3</IP>', '<IP>10.0.9.3</IP>'));
       expect([...ipChanged].filter(([k, d]) => base.get(k) !== d).map(([k]) => k)).to.deep.equal(['host:3']);
-      const oneLess = await digests(hldPage([hosts[0]!, hosts[1]!, { id: '3', qids: [] }]));
-      expect(oneLess.has('host:3')).to.equal(false);
+      // A host without detections is asked about (its text is all there is to go by) but never spans a group.
+      const oneLess = await pullGrouped(hldPage([hosts[0]!, hosts[1]!, { id: '3', qids: [] }]), () => false);
+      expect(oneLess.asked.groups.find((g) => g.key === 'host:3')?.digest).to.not.equal(base.get('host:3'));
+      expect(oneLess.asked.spans.map((sp) => sp.key)).to.deep.equal(['host:1']);
       const oneMore = await digests(hldPage([{ id: '1', qids: ['11', '12', '13', '14'] }, hosts[1]!, hosts[2]!]));
       expect(oneMore.get('host:1')).to.not.equal(base.get('host:1'));
+    });
+
+    it('a HOST is taken whole by its text; one whose first child is not a plain <ID> is read as usual, its list taken whole: asked once, the same findings', async () => {
+      const xml = hldPage(hosts).replace('<HOST><ID>3</ID><IP>10.0.0.3</IP>', '<HOST><IP>10.0.0.3</IP><ID>3</ID>');
+      const r = await pullGrouped(xml, () => false);
+      expect(r.asked.groups.map((g) => g.key)).to.deep.equal(['host:1', 'host:2', 'host:3']);
+      expect(r.asked.spans.map((sp) => sp.key)).to.deep.equal(['host:1', 'host:3']);
+      nock(BASE).post(HLD).reply(200, xml);
+      const plain = await pullAll(makeSource(), { ...pullContext(), known: (heads: readonly FindingHead[]) => heads.map(() => false) });
+      expect(r.findings).to.deep.equal(plain.pages.flatMap((p) => p.findings));
+      // Host 3's digest is its list's (with its fields as parsed): not moved by its text's layout, unlike a host taken whole.
+      const spaced = await pullGrouped(xml.replace('<DNS>', '\n  <DNS>').replaceAll('<IP>', ' <IP>'), () => false);
+      const digest = (p: typeof r, key: string) => p.asked.groups.find((g) => g.key === key)?.digest;
+      expect(digest(spaced, 'host:3')).to.equal(digest(r, 'host:3'));
+      expect(digest(spaced, 'host:1')).to.not.equal(digest(r, 'host:1'));
+      // Passed over whole, either way.
+      const passed = await pullGrouped(xml, (key) => key !== 'host:2');
+      expect(passed.findings.map((f) => f.key)).to.deep.equal(['host:2|qid:21|port:|proto:', 'host:2|qid:23|port:|proto:']);
     });
 
     it('a host whose list is read child by child (a comment in it) and holds more detections than a group does has them asked for one by one', async () => {

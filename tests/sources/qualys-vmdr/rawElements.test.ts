@@ -2,7 +2,7 @@ import { QUALYS_SAMPLES } from '../../support/sharedPaths.js';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { scanElement } from '../../../connector/sources/qualys-vmdr/elementScanner.js';
-import { listElements, OrgJsonBuilder, parseElements, parseOrgJson, rawXml, textOf, type OrgJsonObject, type OrgJsonValue, type RawElement } from '../../../connector/sources/qualys-vmdr/orgJson.js';
+import { listElements, OrgJsonBuilder, parseElements, parseOrgJson, rawXml, textOf, type OrgJsonObject, type OrgJsonValue, type RawElement, type ScanOption } from '../../../connector/sources/qualys-vmdr/orgJson.js';
 
 const HLD_SAMPLE = readFileSync(`${QUALYS_SAMPLES}/hld_elastic_qualys_vmdr.xml`, 'utf8');
 
@@ -71,6 +71,10 @@ const SCANNED = `<?xml version="1.0"?>
 </HOST_LIST></RESPONSE></HOST_LIST_VM_DETECTION_OUTPUT>`.replace('\\r', '\r');
 
 const SCAN = { list: 'DETECTION_LIST', element: 'DETECTION' };
+
+/** A builder whose detections, delimited by the scanner (with `scan`'s options besides), go to `raw`. */
+const scanning = (raw: RawElement[], scan: Omit<ScanOption, 'list' | 'element'>): OrgJsonBuilder =>
+  new OrgJsonBuilder({ raw: { wants: isDetection, take: (e) => raw.push(e), scan: { ...SCAN, ...scan } } });
 
 const MANY = "200 copies of the real sample's hosts";
 /** A longer document: the sample's HOST_LIST content 200 times, host ids apart. */
@@ -197,17 +201,10 @@ describe('orgJson: elements taken as text (raw capture)', () => {
       function listed(xml: string, chunks: (s: string) => string[]): { raw: RawElement[]; whole: string[] } {
         const raw: RawElement[] = [];
         const whole: string[] = [];
-        const b = new OrgJsonBuilder({
-          raw: {
-            wants: isDetection,
-            take: (e) => raw.push(e),
-            scan: {
-              ...SCAN,
-              takeList: (content, stack) => {
-                whole.push(textOf(stack[stack.length - 2]!.obj.ID));
-                raw.push(...listElements(content, 'DETECTION_LIST', 'DETECTION'));
-              },
-            },
+        const b = scanning(raw, {
+          takeList: (content, stack) => {
+            whole.push(textOf(stack[stack.length - 2]!.obj.ID));
+            raw.push(...listElements(content, 'DETECTION_LIST', 'DETECTION'));
           },
         });
         for (const c of chunks(xml)) b.write(c);
@@ -263,6 +260,87 @@ describe('orgJson: elements taken as text (raw capture)', () => {
         ]) {
           // As the pull builds them: each detection asked for is parsed.
           expect(() => parseElements(listed(bad, bySize(5)).raw.map(rawXml)), bad).to.throw();
+        }
+      });
+    });
+
+    describe('each record taken whole first (raw.scan.record)', () => {
+      /** A HOST's detections, read as the pull reads a host it was not told to pass over. */
+      function expand(host: string): RawElement[] {
+        const out: RawElement[] = [];
+        const b = scanning(out, {});
+        b.write('<HOST_LIST>');
+        b.write(host);
+        b.write('</HOST_LIST>');
+        b.end();
+        return out;
+      }
+
+      /** The detections in document order (hosts taken whole expanded), the hosts' text as taken, and the document around them. */
+      function recorded(xml: string, chunks: (s: string) => string[], take: (host: string) => boolean = () => true) {
+        const raw: RawElement[] = [];
+        const hosts: string[] = [];
+        const b = scanning(raw, {
+          record: {
+            parent: 'HOST_LIST',
+            element: 'HOST',
+            take: (host, stack) => {
+              expect(stack[stack.length - 1]!.name).to.equal('HOST_LIST');
+              if (!take(host)) return false;
+              hosts.push(host);
+              raw.push(...expand(host));
+              return true;
+            },
+          },
+        });
+        for (const c of chunks(xml)) b.write(c);
+        const doc = b.end();
+        return { raw, hosts, doc };
+      }
+      const idOf = (host: string) => /<ID>([^<]*)<\/ID>/.exec(host)?.[1];
+
+      for (const [label, xml, size] of SCAN_CASES) {
+        it(`${label} in chunks of ${size}: the same elements as the parser's capture`, () => {
+          expect(recorded(xml, bySize(size)).raw).to.deep.equal(both(xml, bySize(size)).raw);
+        });
+      }
+
+      it('takes each HOST exactly as sent, up to its real close tag (not one in CDATA); not one with a comment in it', () => {
+        const xml = SCANNED.replace('<QID>4</QID>', '<QID>4</QID><R><![CDATA[</HOST><HOST>]]></R>');
+        for (const size of [1, 7, 64, 100_000]) {
+          const { hosts, doc } = recorded(xml, bySize(size));
+          expect(hosts.map(idOf), `chunks of ${size}`).to.deep.equal(['1', '2', '4', '5', '6']);
+          for (const h of hosts) expect(xml).to.contain(h);
+          expect(hosts[0]!.startsWith('<HOST><ID>1</ID>') && hosts[0]!.endsWith('</DETECTION_LIST></HOST>')).to.equal(true);
+          expect(hosts[0]).to.contain('<![CDATA[</HOST><HOST>]]>');
+          // Not in the tree: the parser never read them. Host 3 (a comment in its list) it did.
+          const response = (doc.HOST_LIST_VM_DETECTION_OUTPUT as OrgJsonObject).RESPONSE as OrgJsonObject;
+          expect(((response.HOST_LIST as OrgJsonObject).HOST as OrgJsonObject[]).map((h) => h.ID)).to.deep.equal(['3']);
+        }
+      });
+
+      it('not a HOST the parser would not open there (in a comment or CDATA), nor one `take` declines: those are read as usual', () => {
+        const xml = SCANNED.replace('<HOST_LIST>', '<HOST_LIST><!-- <HOST><ID>0</ID></HOST> --> ');
+        for (const size of [1, 64, 100_000]) {
+          const r = recorded(xml, bySize(size), (h) => idOf(h) !== '5');
+          // Host 1 after the comment is read by the parser (a comment since its last tag), host 2 after it is taken again.
+          expect(r.hosts.map(idOf), `chunks of ${size}`).to.deep.equal(['2', '4', '6']);
+          expect(r.raw).to.deep.equal(both(xml, bySize(size)).raw);
+        }
+        const cdata = '<A><HOST_LIST><X><![CDATA[<HOST><ID>1</ID></HOST>]]></X><HOST><ID>2</ID><DETECTION_LIST><DETECTION><QID>1</QID></DETECTION></DETECTION_LIST></HOST></HOST_LIST></A>';
+        for (const size of [1, 5, 1000]) expect(recorded(cdata, bySize(size)).hosts.map(idOf), `chunks of ${size}`).to.deep.equal(['2']);
+      });
+
+      it('reads a HOST longer than it holds (over 1 MiB) as usual: the same elements', () => {
+        const xml = SCANNED.replace('<RESULTS>&#160;? ]</RESULTS>', `<RESULTS><![CDATA[${'x'.repeat(1_200_000)}]]></RESULTS>`);
+        const r = recorded(xml, bySize(65_536));
+        expect(r.hosts.map(idOf)).to.deep.equal(['2', '4', '5', '6']);
+        expect(r.raw).to.deep.equal(both(xml, bySize(65_536)).raw);
+      });
+
+      it('a cut-off document still fails: a HOST whose end never comes is left to the parser', () => {
+        for (const bad of ['<A><HOST_LIST><HOST><ID>1</ID><DETECTION_LIST><DETECTION><QID>1</QID></DETECTION>', '<A><HOST_LIST><HOST><ID>1</ID><R><![CDATA[</HOST>']) {
+          expect(() => recorded(bad, bySize(5)), bad).to.throw();
         }
       });
     });
