@@ -201,7 +201,6 @@ let tables = 0;
  */
 export class Staging {
   private seq = 0;
-  private indexed = false;
   /** `temp.staged_N`. */
   private readonly table: string;
   private readonly laneJobs: readonly string[] = [];
@@ -271,22 +270,12 @@ export class Staging {
     // The digest and refs before the data: reading them never walks the data's overflow pages.
     db.exec(
       `CREATE TEMP TABLE ${name} (seq INTEGER PRIMARY KEY, sort_key TEXT NOT NULL, fkey TEXT NOT NULL, parent_key TEXT NOT NULL,
-         status TEXT NOT NULL, ignored INTEGER NOT NULL, scope TEXT, digest TEXT, refs TEXT, data TEXT, lookups TEXT)`,
+         status TEXT NOT NULL, ignored INTEGER NOT NULL, scope TEXT, digest TEXT, refs TEXT, data TEXT, lookups TEXT);
+       CREATE INDEX temp.${name}_sort ON ${name} (sort_key, seq);`,
     );
     this.insert = db.prepare(
       `INSERT INTO ${this.table} (seq, fkey, parent_key, status, ignored, data, lookups, sort_key, scope, digest, refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-  }
-
-  /**
-   * The sort index, made when the pull has staged its findings and they are first read in
-   * order: one sort of the keys, not an index page rewritten per finding as they are
-   * staged (QIDs come at random). A finding staged later (restaged) goes into it as usual.
-   */
-  private sorted(): void {
-    if (this.indexed) return;
-    this.db.exec(`CREATE INDEX IF NOT EXISTS ${this.table}_sort ON ${this.table.slice('temp.'.length)} (sort_key, seq)`);
-    this.indexed = true;
   }
 
   add(findings: readonly Finding[]): void {
@@ -393,7 +382,6 @@ export class Staging {
     const recorded = this.recorded;
     if (!store || !recorded || !this.groupTable || this.order !== 'parent') return 0;
     this.flushKnown();
-    this.sorted();
     // In parent order the sort key is the parent's key: a group's findings are read from the sort index.
     const members = this.db.prepare<[string], { fkey: string; own: string | null; refs: string | null }>(
       `SELECT fkey, digest AS own, refs FROM ${this.table} WHERE sort_key = ? ORDER BY seq`,
@@ -613,7 +601,6 @@ export class Staging {
    */
   *pages(pageSize = 2000): Generator<StagedFinding[]> {
     this.flushKnown();
-    this.sorted();
     const stmt = this.db.prepare(
       `SELECT seq, fkey, parent_key, status, ignored, data, lookups, scope, sort_key AS k FROM ${this.table}
        WHERE (sort_key, seq) > (?, ?)
@@ -641,7 +628,6 @@ export class Staging {
    */
   *checkedPages(pageSize: number, check: DigestCheck): Generator<CheckedPage> {
     this.flushKnown();
-    this.sorted();
     const lanes = check.laneJobs.map((_, n) => `d${n}`);
     const stmt = this.db.prepare(
       `SELECT s.seq, s.sort_key AS k, s.digest AS own, s.refs${lanes.map((d) => `, ${d}.digest AS ${d}`).join('')} FROM ${this.table} s

@@ -35,20 +35,6 @@ describe('state/Staging', () => {
     });
   });
 
-  it('makes its sort index once the pull is staged, when pages are first read; findings staged after go into it, in order', () => {
-    const indexes = () => db.prepare(`SELECT name FROM temp.sqlite_master WHERE type = 'index' AND name LIKE 'staged_%_sort'`).pluck().all() as string[];
-    const before = indexes().length;
-    const staging = new Staging(db, 1);
-    staging.add([finding('a1', { parentKey: 'host-b' }), finding('b1', { parentKey: 'host-a' })]);
-    expect(indexes()).to.have.length(before);
-    const pages = staging.pages(1);
-    expect(pages.next().value?.map((f) => f.key)).to.deep.equal(['b1']);
-    expect(indexes()).to.have.length(before + 1);
-    staging.add([finding('b2', { parentKey: 'host-a' })]);
-    expect([...pages].flat().map((f) => f.key)).to.deep.equal(['b2', 'a1']);
-    expect([...staging.pages()].flat().map((f) => f.key)).to.deep.equal(['b1', 'b2', 'a1']);
-  });
-
   it('keeps runs apart in TEMP tables of the connection (nothing in the state), and clear drops one run only', () => {
     const temp = () => db.prepare(`SELECT name FROM temp.sqlite_master WHERE type = 'table'`).pluck().all() as string[];
     const before = temp().length;
