@@ -184,7 +184,9 @@ describe('e2e: mass closes in bulk on Jira Cloud (bulk/issues/transition, polled
     expect(polls(calls)).to.equal(3);
     expect(countOf(calls, ONE_TRANSITION)).to.equal(0);
     expect(countOf(calls, ONE_READ)).to.equal(0);
-    expect(permissionChecks(t.world.jira, from)).to.equal(1);
+    // Asked once, at the first run's Jira setup: not in the cycle that needs it.
+    expect(permissionChecks(t.world.jira, from)).to.equal(0);
+    expect(permissionChecks(t.world.jira)).to.equal(1);
     for (const id of ids) expect(t.statusOf(id), id).to.equal('Done');
     expect(closedRows()).to.have.length(ids.length);
     for (const row of closedRows()) expect(row.status).to.equal('Done');
@@ -193,14 +195,29 @@ describe('e2e: mass closes in bulk on Jira Cloud (bulk/issues/transition, polled
     expect(t.world.jira.responseViolations).to.deep.equal([]);
   });
 
-  it('below the threshold the closes go one step each (no permission check, no bulk task)', async () => {
+  it('below the threshold the closes go one step each (no bulk task; the permission was asked once, at setup)', async () => {
     await t.run();
+    expect(permissionChecks(t.world.jira)).to.equal(1);
     const ids = t.fix(5);
     const { r, calls } = await t.measured();
     expect(r.counts).to.include({ transitioned: ids.length, failed: 0 });
     expect(countOf(calls, BULK_TRANSITION)).to.equal(0);
     expect(countOf(calls, ONE_TRANSITION)).to.equal(ids.length);
-    expect(permissionChecks(t.world.jira)).to.equal(0);
+    expect(permissionChecks(t.world.jira)).to.equal(1);
+  });
+
+  it('a permission check that fails (Jira answers 500) rules bulk out only until it can be asked again: the next mass change asks and goes in bulk', async () => {
+    const lines = withLogLines(t.rt);
+    t.world.jira.failNext(500, { match: /GET .*\/mypermissions/, times: 3 });
+    await t.run();
+    expect(lines.filter((l) => l.includes('could not be checked')), lines.join('\n')).to.have.length(1);
+    const asked = permissionChecks(t.world.jira);
+    const ids = t.fix(24);
+    const { r, calls } = await t.measured();
+    expect(r.counts).to.include({ transitioned: ids.length, failed: 0 });
+    expect(countOf(calls, BULK_TRANSITION)).to.equal(1);
+    expect(countOf(calls, ONE_TRANSITION)).to.equal(0);
+    expect(permissionChecks(t.world.jira)).to.equal(asked + 1);
   });
 
   it('without the Bulk Change permission: one transition per ticket, the permission asked once, and said once in the log', async () => {

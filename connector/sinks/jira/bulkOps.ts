@@ -116,7 +116,9 @@ export class JiraBulk implements TicketBulk {
       );
       return false;
     } catch (err) {
-      this.o.log.info('Jira bulk changes are not used this run: the Bulk Change permission could not be checked; mass changes go one issue per call', { host: this.o.host, error: describeError(err) });
+      // Asked again at the next mass change: an unreachable Jira at startup does not rule bulk out for the daemon's life.
+      this.permitted = undefined;
+      this.o.log.info('Jira bulk changes are not used for now: the Bulk Change permission could not be checked; mass changes go one issue per call until it can be', { host: this.o.host, error: describeError(err) });
       return false;
     }
   }

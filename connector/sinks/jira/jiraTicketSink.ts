@@ -100,6 +100,8 @@ export class JiraTicketSink implements TicketSink {
       this.linkTypeId = result.linkType.id;
     }
     if (req.dueDate && !this.warnings.has(result.project.key)) await this.checkDueDate(result.project, req.schemes, req.signal);
+    // Cloud: whether mass changes may go in bulk is found (and a missing permission said) now, once per sink, not at the first mass change.
+    await this.bulk()?.available();
     this.log.debug('jira setup checked', { project: req.project, calls: this.calls() });
   }
 
