@@ -166,6 +166,8 @@ function rawDetections(hosts?: HostGroups, whole = false): RawPicker<PulledRecor
   };
 }
 
+const HOST_TAG = '<HOST>';
+
 /**
  * The id of a HOST taken whole, from its first child when that is a plain `<ID>` (the HLD
  * DTD puts ID first): what `textOf(host.ID)` reads of it. Anything else: undefined, and
@@ -180,8 +182,6 @@ function leadingId(xml: string): string | undefined {
   const id = xml.slice(p + 4, end).trim();
   return id !== '' && !id.includes('<') && !id.includes('&') ? id : undefined;
 }
-
-const HOST_TAG = '<HOST>';
 
 /**
  * A host taken whole that the pipeline did not pass over, read as the stream would have

@@ -221,6 +221,18 @@ describe('qualys-vmdr: pulling detections (HLD, nock)', () => {
       expect(passed.findings.map((f) => f.key)).to.deep.equal(['host:2|qid:21|port:|proto:', 'host:2|qid:23|port:|proto:']);
     });
 
+    it('a HOST closed as `</HOST >` is taken with the next one (up to its `</HOST>`): both read, the same findings, never recorded as a group', async () => {
+      // Hosts 1 and 3 have no rejected detection: only the one-host rule keeps host 3's detection out of a group keyed host:1.
+      const xml = hldPage([hosts[0]!, hosts[2]!, { id: '4', qids: ['41'] }]).replace('</DETECTION_LIST></HOST><HOST><ID>3</ID>', '</DETECTION_LIST></HOST ><HOST><ID>3</ID>');
+      const r = await pullGrouped(xml, () => false);
+      expect(r.asked.groups.map((g) => g.key)).to.deep.equal(['host:1', 'host:4']);
+      expect(r.asked.spans.map((sp) => sp.key)).to.deep.equal(['host:4']);
+      nock(BASE).post(HLD).reply(200, xml);
+      const plain = await pullAll(makeSource(), { ...pullContext(), known: (heads: readonly FindingHead[]) => heads.map(() => false) });
+      expect(r.findings).to.deep.equal(plain.pages.flatMap((p) => p.findings));
+      expect(r.findings.map((f) => f.parentKey)).to.deep.equal(['host:1', 'host:1', 'host:1', 'host:3', 'host:4']);
+    });
+
     it('a host whose list is read child by child (a comment in it) and holds more detections than a group does has them asked for one by one', async () => {
       const many = Array.from({ length: 2001 }, (_, n) => String(100000 + n));
       const xml = hldPage([{ id: '7', qids: many }, hosts[2]!]).replace('<ID>7</ID><IP>10.0.0.7</IP><DNS><![CDATA[ h7.example ]]></DNS><DETECTION_LIST>', '$&<!-- read child by child -->');
