@@ -278,7 +278,7 @@ function ungrouped(pulled: readonly PulledRecord[], knownGroups: PullContext['kn
       else all = false;
     };
     if ('xml' in r) {
-      const host = readHost(r.xml);
+      const host = within(`HOST ${r.group.key.slice(hostKey('').length)}`, () => readHost(r.xml));
       // Recorded as a group only as the text's one host, under the key its detections have as parent.
       all = host.single;
       for (const sub of host.records) {
@@ -298,7 +298,20 @@ function ungrouped(pulled: readonly PulledRecord[], knownGroups: PullContext['kn
 
 /** A host group's detections, digested one by one. */
 function groupDetections(r: HostGroup): DetectionRecord[] {
-  return ('list' in r ? listElements(r.list, DETECTIONS.list, DETECTIONS.element, HEAD_FIELDS) : r.elements).map((e) => digestedDetection(r.host, r.hostPart, e));
+  const elements = 'list' in r ? within(`the DETECTION_LIST of HOST ${textOf(r.host.ID)}`, () => listElements(r.list, DETECTIONS.list, DETECTIONS.element, HEAD_FIELDS)) : r.elements;
+  return elements.map((e) => digestedDetection(r.host, r.hostPart, e));
+}
+
+/**
+ * `read`, a parse of part of a page on its own: its parser's error says where in the page
+ * (its line and column count from the part's start, not the page's).
+ */
+function within<T>(part: string, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    throw new Error(`in ${part} (read on its own: positions count from its start): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
 }
 
 /**

@@ -317,20 +317,24 @@ describe('qualys-vmdr: pulling detections (HLD, nock)', () => {
     expect((err as SourceError).message).to.match(/Host List Detection page 1 is not a complete XML document: .*undefined entity/);
   });
 
-  it('with `knownGroups`, a host list taken whole and not well-formed fails the same way when its detections are read', async () => {
+  it('with `knownGroups`, a host or a list taken whole and not well-formed fails the same way when it is read, naming the host', async () => {
     const groups = { known: (heads: readonly FindingHead[]) => heads.map(() => false), knownGroups: (g: readonly FindingGroup[]) => g.map(() => false) };
     for (const [bad, why] of [
       // Delimited by the scanner, rejected by the parser building the detection.
       [hldPage([{ id: '7', qids: ['1', '2'] }]).replace('<TYPE>Confirmed</TYPE>', '<TYPE>&bogus;</TYPE>'), /undefined entity/],
-      // Not read by the scanner (attributes on DETECTION): the parser reads the list and meets the error itself.
-      [hldPage([{ id: '7', qids: ['1', '2'] }]).replace('<DETECTION><QID>2</QID>', '<DETECTION a="1"><QID>2</QQD>'), /./],
+      // Not read by the scanner (attributes on DETECTION): the list's own parse meets the error, and says which host.
+      [hldPage([{ id: '7', qids: ['1', '2'] }]).replace('<DETECTION><QID>2</QID>', '<DETECTION a="1"><QID>2</QQD>'), /in the DETECTION_LIST of HOST 7 \(read on its own/],
+      // In the host's fields: the host's own parse meets it.
+      [hldPage([{ id: '7', qids: ['1', '2'] }]).replace('<IP>10.0.0.7</IP>', '<IP>10.0.0.7</IQ>'), /in HOST 7 \(read on its own: positions count from its start\): .*unexpected close tag/],
+      // A host without a leading <ID> is read as it streams, its list taken whole: the list's own parse says which host.
+      [hldPage([{ id: '7', qids: ['1', '2'] }]).replace('<ID>7</ID><IP>10.0.0.7</IP>', '<IP>10.0.0.7</IP><ID>7</ID>').replace('<DETECTION><QID>2</QID>', '<DETECTION a="1"><QID>2</QQD>'), /in the DETECTION_LIST of HOST 7/],
     ] as const) {
       nock(BASE).post(HLD).reply(200, bad);
       const err = await pullError(makeSource(), { ...pullContext(), ...groups });
       expect(err, bad).to.be.instanceOf(SourceError);
       expect((err as SourceError).code).to.equal('SOURCE_RESPONSE_INVALID');
       expect((err as SourceError).host).to.equal('qualysapi.test.example');
-      expect((err as SourceError).message).to.match(/Host List Detection page 1 is not a complete XML document: /).and.to.match(why);
+      expect((err as SourceError).message, (err as SourceError).message).to.match(/Host List Detection page 1 is not a complete XML document: /).and.to.match(why);
     }
   });
 
