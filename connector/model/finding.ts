@@ -54,8 +54,8 @@ export type FindingHead = Omit<Finding, 'data' | 'sourceDigest'> & { sourceDiges
 
 /**
  * All the findings of one parent as the source digested them together (a Qualys host's
- * detections, from the text of its DETECTION_LIST): `key` is their `parentKey`, and the
- * same digest means the same findings with the same own digests.
+ * detections, from the text of its HOST element or of its DETECTION_LIST): `key` is their
+ * `parentKey`, and the same digest means the same findings with the same own digests.
  */
 export interface FindingGroup {
   key: string;

@@ -285,7 +285,7 @@ export const migrations: readonly string[] = [
   // tickets, 1.5% of an unchanged cycle. From this index of the open ones alone, 20 ms.
   `CREATE INDEX tickets_open ON tickets(job) WHERE state = 'open';`,
   // 18: a parent's findings passed over together (a Qualys host's detections: one digest of
-  // its DETECTION_LIST's text, state/groupDigests.ts): one row per lane, recorded once each
+  // its text, state/groupDigests.ts): one row per lane, recorded once each
   // of them recorded its own digest. Any change of a member's digest (a new digest, voided
   // by a ticket row written or a retry queued, forgotten) drops its parent's row; the
   // member's head names the parent.

@@ -686,7 +686,6 @@ function ownDigest(f: Finding, data: string, lookups: string): string {
   return hash('sha1', `${head}\u0000${lookups}\u0000${data}`, 'base64');
 }
 
-
 /** Findings whose ticket work failed: kept with their data so the next cycle retries them. */
 export class PendingFindings {
   private readonly deleteStmt;

@@ -229,12 +229,12 @@ export class OrgJsonBuilder {
     let left = this.pending;
     let from = 0;
     this.pending = '';
-    // A list held whole most likely ends at the first close tag in this chunk: joined up to
-    // there at once, not grown in steps, each of which copies the held part again.
-    const listEnds = this.holding !== '' ? chunk.indexOf(this.holding) : -1;
-    const holdEnd = this.holding.length;
+    // What is held whole (a list or a record) most likely ends at the first close tag in this
+    // chunk: joined up to there at once, not grown in steps, each of which copies the held part again.
+    const heldEnds = this.holding !== '' ? chunk.indexOf(this.holding) : -1;
+    const head0 = heldEnds >= 0 ? heldEnds + this.holding.length : 2048;
     this.holding = '';
-    for (let head = listEnds >= 0 ? listEnds + holdEnd : 2048; left !== ''; head *= 4) {
+    for (let head = head0; left !== ''; head *= 4) {
       const whole = head >= chunk.length;
       const joined = left + (whole ? chunk : chunk.slice(0, head));
       const stop = this.drain(scan, joined, 0, false, left.length);
@@ -282,15 +282,11 @@ export class OrgJsonBuilder {
         if (record && recordAt >= 0 && (at < 0 || recordAt < at)) {
           this.feed(s.slice(pos, recordAt));
           pos = recordAt;
-          const end = this.atRecordBoundary(record, s, recordAt) ? this.listEndAt(s, recordAt + recordTag.length, recordClose) : NOT_WHOLE;
+          const end = this.atRecordBoundary(record, s, recordAt) ? this.contentEndAt(s, recordAt + recordTag.length, recordClose) : NOT_WHOLE;
           if (end >= 0) {
             const close = end + recordClose.length;
             if (record.take(s.slice(recordAt, close), this.stack)) {
-              const parent = this.stack[this.stack.length - 1]!;
-              if (!parent.hasChildren) {
-                parent.hasChildren = true;
-                if (parent.obj === NO_OBJ) parent.obj = {};
-              }
+              withChildren(this.stack[this.stack.length - 1]!);
               pos = close;
               // For the next record's check, where this one was is where the parser last read a tag.
               this.lastTagEnd = this.bufferStart + this.buffer.length;
@@ -317,14 +313,10 @@ export class OrgJsonBuilder {
         continue;
       }
       if (this.listWhole) {
-        const end = this.listEndAt(s, pos, listEnd);
+        const end = this.contentEndAt(s, pos, listEnd);
         if (end >= 0) {
           const content = s.slice(pos, end);
-          const list = this.stack[this.stack.length - 1]!;
-          if (!isBlank(content) && !list.hasChildren) {
-            list.hasChildren = true;
-            if (list.obj === NO_OBJ) list.obj = {};
-          }
+          if (!isBlank(content)) withChildren(this.stack[this.stack.length - 1]!);
           (scan.takeList as NonNullable<ScanOption['takeList']>)(content, this.stack);
           pos = end;
           this.listWhole = false;
@@ -349,11 +341,7 @@ export class OrgJsonBuilder {
         // An element longer than that is left to the parser, which reads it once, rather than scanned again per chunk.
         if (r.kind === 'more' && !final && s.length - pos <= SCAN_HOLD_MAX) break;
         if (r.kind === 'element') {
-          const list = this.stack[this.stack.length - 1]!;
-          if (!list.hasChildren) {
-            list.hasChildren = true;
-            if (list.obj === NO_OBJ) list.obj = {};
-          }
+          withChildren(this.stack[this.stack.length - 1]!);
           this.opts.raw.take({ name: scan.element, openTag: elementTag, body: s.slice(pos + elementTag.length, r.end), fields: r.fields }, this.stack);
           pos = r.end;
           continue;
@@ -366,12 +354,12 @@ export class OrgJsonBuilder {
   }
 
   /**
-   * Where the list whose content starts at `from` closes (the index of its close tag): the
-   * first one outside CDATA sections (in well-formed XML `<` stands for nothing else in text
-   * or attribute values). `NEEDS_MORE`, or `NOT_WHOLE` for a comment or a DOCTYPE-like
-   * `<!` before it (a comment may hold anything).
+   * Where the element (a list or a record) whose content starts at `from` closes (the index
+   * of its close tag): the first one outside CDATA sections (in well-formed XML `<` stands
+   * for nothing else in text or attribute values). `NEEDS_MORE`, or `NOT_WHOLE` for a
+   * comment or a DOCTYPE-like `<!` before it (a comment may hold anything).
    */
-  private listEndAt(s: string, from: number, closeTag: string): number {
+  private contentEndAt(s: string, from: number, closeTag: string): number {
     let end = s.indexOf(closeTag, from);
     for (let q = from; ; ) {
       const bang = this.nextBang(s, q);
@@ -446,10 +434,7 @@ export class OrgJsonBuilder {
     const depth = this.stack.length;
     const parent = depth > 0 ? this.stack[depth - 1] : undefined;
     if (parent) {
-      if (!parent.hasChildren) {
-        parent.hasChildren = true;
-        if (parent.obj === NO_OBJ) parent.obj = {};
-      }
+      withChildren(parent);
       if (parent.text !== '' && isBlank(parent.text)) parent.text = '';
       if (this.opts.raw?.wants(tag.name, this.stack)) {
         this.capture = { name: tag.name, openTag: openTagText(tag), start: this.parser.position, depth: 0, fields: {}, child: '', childText: '', childHasChildren: false, childWanted: false };
@@ -531,6 +516,13 @@ export class OrgJsonBuilder {
   }
 }
 
+/** The element of `frame` has a child (read or taken): it gets a real object, its text between children is no content. */
+function withChildren(frame: OrgJsonFrame): void {
+  if (frame.hasChildren) return;
+  frame.hasChildren = true;
+  if (frame.obj === NO_OBJ) frame.obj = {};
+}
+
 /** `<NAME a="1">` as the builder would read it back: attribute values escaped. */
 function openTagText(tag: SaxesTagPlain): string {
   let out = `<${tag.name}`;
@@ -580,9 +572,9 @@ export function parseElements(xmls: readonly string[]): OrgJsonValue[] {
 }
 
 const CDATA_OPEN = '<![CDATA[';
-/** `listEndAt`: the text ends before the list does. */
+/** `contentEndAt`: the text ends before the element does. */
 const NEEDS_MORE = -1;
-/** `listEndAt`: a comment (or other `<!` markup) comes first; the list is read child by child. */
+/** `contentEndAt`: a comment (or other `<!` markup) comes first; the element is read by the parser, not taken whole. */
 const NOT_WHOLE = -2;
 
 /**

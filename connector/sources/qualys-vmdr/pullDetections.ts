@@ -47,13 +47,13 @@ function pickDetections(hosts?: HostGroups): RecordPicker<PulledRecord> {
 }
 
 /**
- * A host's detections taken as text, digested together (`groupDigest`) before any of them
- * alone: its DETECTION_LIST's content whole, or (a list the builder read child by child)
- * its detections.
+ * A host's detections taken as text, digested together before any of them alone: its
+ * DETECTION_LIST's content whole (`listDigest`), or (a list the builder read child by
+ * child) its detections (`groupDigest`).
  */
 type HostGroup = { group: FindingGroup; host: OrgJsonObject; hostPart: HostPart } & ({ list: string } | { elements: RawElement[] });
 /** A HOST taken whole, as text (`hostTextDigest`): read only if the pipeline does not pass over its detections. */
-type HostText = { group: FindingGroup; xml: string };
+type HostText = { group: FindingGroup; id: string; xml: string };
 type PulledRecord = DetectionRecord | HostGroup | HostText;
 
 /** Held per host at most: a host with more detections has them digested one by one. */
@@ -141,7 +141,7 @@ function rawDetections(hosts?: HostGroups, whole = false): RawPicker<PulledRecor
         take: (xml: string, _stack: readonly OrgJsonFrame[], out: PulledRecord[]) => {
           const id = leadingId(xml);
           if (id === undefined) return false;
-          out.push({ group: { key: hostKey(id), digest: hostTextDigest(xml) }, xml });
+          out.push({ group: { key: hostKey(id), digest: hostTextDigest(xml) }, id, xml });
           return true;
         },
       }
@@ -188,8 +188,9 @@ function leadingId(xml: string): string | undefined {
  * been read: its group (list or elements) or its detections one by one. `single`: the
  * text held exactly one HOST.
  */
-function readHost(xml: string): { records: PulledRecord[]; single: boolean } {
-  const records: PulledRecord[] = [];
+function readHost(xml: string): { records: Array<DetectionRecord | HostGroup>; single: boolean } {
+  // `rawDetections` without `whole` takes no HOST whole.
+  const records: Array<DetectionRecord | HostGroup> = [];
   const hosts = new HostGroups(false);
   const pick = pickDetections(hosts);
   let count = 0;
@@ -198,7 +199,7 @@ function readHost(xml: string): { records: PulledRecord[]; single: boolean } {
       if (name === 'HOST' && stack.length === 1) count++;
       return pick(name, value, stack, records);
     },
-    raw: rawOptions(rawDetections(hosts), records),
+    raw: rawOptions<PulledRecord>(rawDetections(hosts), records),
   });
   builder.write('<HOST_LIST>');
   builder.write(xml);
@@ -256,7 +257,7 @@ function* built(pulled: readonly PulledRecord[], ctx: Pick<PullContext, 'known' 
  * spans their heads (in the order `built` asks `known` with them) when all of them were.
  */
 function ungrouped(pulled: readonly PulledRecord[], knownGroups: PullContext['knownGroups']): { records: DetectionRecord[]; spans: FindingGroupSpan[] } {
-  const groups = pulled.filter((r): r is HostGroup => 'group' in r);
+  const groups = pulled.filter((r): r is HostGroup | HostText => 'group' in r);
   if (groups.length === 0) return { records: pulled as DetectionRecord[], spans: [] };
   const passed = knownGroups ? knownGroups(groups.map((g) => g.group)) : [];
   const records: DetectionRecord[] = [];
@@ -278,17 +279,17 @@ function ungrouped(pulled: readonly PulledRecord[], knownGroups: PullContext['kn
       else all = false;
     };
     if ('xml' in r) {
-      const host = within(`HOST ${r.group.key.slice(hostKey('').length)}`, () => readHost(r.xml));
+      const host = within(`HOST ${r.id}`, () => readHost(r.xml));
       // Recorded as a group only as the text's one host, under the key its detections have as parent.
       all = host.single;
       for (const sub of host.records) {
-        if (!('group' in sub)) push(sub);
-        // (Never a HOST taken whole: `readHost` takes none.)
-        else if (!('xml' in sub)) {
-          // Two IDs, say: its detections are rejected or named otherwise, never recorded as this group.
-          if (sub.group.key !== r.group.key) all = false;
-          for (const d of groupDetections(sub)) push(d);
+        if (!('group' in sub)) {
+          push(sub);
+          continue;
         }
+        // Two IDs, say: its detections are rejected or named otherwise, never recorded as this group.
+        if (sub.group.key !== r.group.key) all = false;
+        for (const d of groupDetections(sub)) push(d);
       }
     } else for (const d of groupDetections(r)) push(d);
     if (all && heads > from) spans.push({ ...r.group, from, to: heads });
