@@ -146,13 +146,19 @@ export class JiraApi {
   }
 
   /** POST /issue/bulk: at most 50 issues per call (Jira's documented limit, jira-and-peers.md §1.2). */
-  createIssues(issueUpdates: Array<{ fields: Record<string, unknown>; properties?: Array<{ key: string; value: unknown }> }>) {
+  /**
+   * POST /issue/bulk with a body already serialized (`{"issueUpdates":[…]}`, `count`
+   * issues): sent as it is. jira.js' createIssues would serialize the objects again.
+   */
+  createIssues(body: Buffer, count: number) {
+    const url = `/rest/api/${this.cloud ? 3 : 2}/issue/bulk`;
+    const config = { url, method: 'POST', data: body, headers: { 'Content-Type': 'application/json' } } as const;
     return this.call(
-      `create ${issueUpdates.length} issue(s) (POST /issue/bulk)`,
+      `create ${count} issue(s) (POST /issue/bulk)`,
       () =>
         this.pick(
-          (c) => c.issues.createIssues<unknown>({ issueUpdates }),
-          (c) => c.issues.createIssues<unknown>({ issueUpdates }),
+          (c) => c.sendRequest<unknown>(config, undefined as never),
+          (c) => c.sendRequest<unknown>(config, undefined as never),
         ),
       wire.createdIssuesSchema,
       { once: true },

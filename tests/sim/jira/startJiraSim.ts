@@ -181,6 +181,8 @@ export async function startJiraSim(opts: JiraSimOptions): Promise<JiraSim> {
       if (!parts) return { status: 400, body: { errorMessages: ['The multipart body does not follow its boundary.'], errors: {} } };
       body = { multipart: parts };
     } else if (rawBody) {
+      // Jira reads a body only as what its Content-Type says: JSON sent as anything else is refused.
+      if (!/^application\/json\b/i.test(contentType)) return { status: 415, body: { errorMessages: [`Unsupported Media Type: '${contentType || 'none'}'`], errors: {} } };
       try {
         body = JSON.parse(rawBody);
       } catch {
