@@ -1,6 +1,6 @@
-import { fieldsJson, type JiraFields } from '../sinks/types.js';
+import type { JiraFields } from '../sinks/types.js';
 import type { RenderedTicket } from '../templates/types.js';
-import { hashOf, hashText } from './markers.js';
+import { hashOf } from './markers.js';
 
 /*
  * What we remember of what we sent: a hash per Jira field (so only changed fields are
@@ -24,18 +24,16 @@ export function ticketHash(t: RenderedTicket): string {
   return hashOf(parts);
 }
 
-/** Per-field hashes plus one over all of them (each field is serialized once). */
-export function hashFields(fields: JiraFields): Record<string, string> {
-  return hashFieldsJson(fieldsJson(fields));
+function diffed(fields: JiraFields): JiraFields {
+  const out: JiraFields = {};
+  for (const [k, v] of Object.entries(fields)) if (!NOT_DIFFED.has(k)) out[k] = v;
+  return out;
 }
 
-/**
- * `hashFields` from the fields' JSON text (`fieldsJson`): a create hashes the very text
- * it sends. Each field's hash is `hashOf` its value, as an edit's `hashFields` makes it.
- */
-export function hashFieldsJson(json: Readonly<Record<string, string>>): Record<string, string> {
+/** Per-field hashes plus one over all of them (each field is serialized once). */
+export function hashFields(fields: JiraFields): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const k in json) if (!NOT_DIFFED.has(k)) out[k] = hashText(json[k] as string);
+  for (const [k, v] of Object.entries(diffed(fields))) out[k] = hashOf(v);
   out[ALL] = hashOf(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : 1)));
   return out;
 }

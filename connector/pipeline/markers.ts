@@ -24,10 +24,5 @@ export function scopedKey(role: TicketRole, primaryKey: string, parentPrimaryKey
 
 /** Change detection, not security: SHA-1's one-shot form is the cheapest digest Node offers. */
 export function hashOf(value: unknown): string {
-  return hashText(JSON.stringify(value) ?? 'undefined');
-}
-
-/** `hashOf` a value whose JSON text is at hand. */
-export function hashText(json: string): string {
-  return hash('sha1', json, 'base64url');
+  return hash('sha1', JSON.stringify(value) ?? 'undefined', 'base64url');
 }

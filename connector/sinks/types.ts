@@ -17,23 +17,8 @@ export interface CreateRequest {
   /** Caller's reference, echoed in the result (we use the ticket's marker label). */
   ref: string;
   fields: JiraFields;
-  /**
-   * The JSON text of each of `fields`' values (`fieldsJson`), when the caller made it to
-   * hash them: a sink that sends JSON sends this text, so no field is serialized twice.
-   */
-  fieldsJson?: Readonly<Record<string, string>>;
   /** Issue properties set with the create (key → JSON value). */
   properties?: Record<string, unknown>;
-}
-
-/** The JSON text of each field's value; an undefined value is left out, as JSON.stringify leaves it out of an object. */
-export function fieldsJson(fields: JiraFields): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k in fields) {
-    const json = JSON.stringify(fields[k]) as string | undefined;
-    if (json !== undefined) out[k] = json;
-  }
-  return out;
 }
 export interface CreateResult {
   ref: string;

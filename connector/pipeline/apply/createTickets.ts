@@ -1,6 +1,6 @@
-import { fieldsJson, type CreateRequest, type FoundIssue } from '../../sinks/types.js';
+import type { CreateRequest, FoundIssue } from '../../sinks/types.js';
 import type { TicketRow } from '../../state/ticketStore.js';
-import { hashFieldsJson, TICKET, ticketHash } from '../fieldHashes.js';
+import { hashFields, TICKET, ticketHash } from '../fieldHashes.js';
 import { hashOf, jobLabel } from '../markers.js';
 import { decisionFor, REOPEN_SIGNAL } from '../plan/decisions.js';
 import { KEEP_MEMO } from '../plan/memos.js';
@@ -11,7 +11,7 @@ import { applyNewTicket } from './syncTicket.js';
 
 interface Queued {
   i: TicketIntent;
-  req: CreateRequest & Required<Pick<CreateRequest, 'fieldsJson'>>;
+  req: CreateRequest;
 }
 
 /**
@@ -57,15 +57,12 @@ export class TicketCreator {
     if (lookFor.length) await this.adopt(lookFor);
   }
 
-  private request(i: TicketIntent): Queued['req'] {
+  private request(i: TicketIntent): CreateRequest {
     const { d } = this.c;
     const parentKey = d.subtasks && i.role === 'child' ? this.c.keyOf((i as FindingIntent).parent) : undefined;
-    const fields = d.sink.fields(i.ticket, { project: d.project, ...(parentKey ? { parentKey } : {}) });
     return {
       ref: i.marker,
-      fields,
-      // Serialized once: the create sends this text and the ticket's field hashes are made from it.
-      fieldsJson: fieldsJson(fields),
+      fields: d.sink.fields(i.ticket, { project: d.project, ...(parentKey ? { parentKey } : {}) }),
       // The identity on the ticket itself, whether or not the sink has a "Primary Key" field.
       properties: { vulnbridge: { primaryKey: i.ticket.primaryKey, role: i.role, job: d.job, marker: i.marker } },
     };
@@ -103,7 +100,7 @@ export class TicketCreator {
           if (owner) c.fail(owner, i.role, i.ticket.primaryKey, result?.error ?? new Error('the sink returned no key'));
           continue;
         }
-        const row = c.setRow(i, this.newRow(i, 'open', result.key, result.id, { ...hashFieldsJson(req.fieldsJson), [TICKET]: ticketHash(i.ticket) }));
+        const row = c.setRow(i, this.newRow(i, 'open', result.key, result.id, { ...hashFields(req.fields), [TICKET]: ticketHash(i.ticket) }));
         row.commentHash = i.ticket.comment ? hashOf(i.ticket.comment) : undefined;
         c.markFresh(i);
         rows.push(row);

@@ -1,5 +1,5 @@
 import type { VulnbridgeError } from '../../errors.js';
-import { fieldsJson, type CreateRequest, type CreateResult } from '../types.js';
+import type { CreateRequest, CreateResult } from '../types.js';
 import type { JiraApi } from './jiraApi.js';
 import { describeJiraErrors, JiraRejectedError, jiraErrorsOf } from './mapError.js';
 import { createdIssuesSchema, type JiraCreatedIssues } from './wire.js';
@@ -23,7 +23,13 @@ export async function createInBulk(
   for (let start = 0; start < items.length; start += BULK_LIMIT) {
     const chunk = items.slice(start, start + BULK_LIMIT);
     try {
-      const created = await api.createIssues(issueUpdatesJson(chunk), chunk.length);
+      const created = await api.createIssues(
+        chunk.map((i) => ({
+          fields: i.fields,
+          // Issue properties ride along with the create: no extra call (IssueUpdateDetails.properties).
+          ...(i.properties ? { properties: Object.entries(i.properties).map(([key, value]) => ({ key, value })) } : {}),
+        })),
+      );
       results.push(...mapBulk(chunk, created, opts));
     } catch (err) {
       const bulk = err instanceof JiraRejectedError && err.status === 400 ? createdIssuesSchema.safeParse(err.body) : undefined;
@@ -41,23 +47,6 @@ export async function createInBulk(
     }
   }
   return results;
-}
-
-/**
- * The bulk create's body, `{"issueUpdates":[{fields, properties}, …]}`, as bytes: each
- * field's value as the caller serialized it (`fieldsJson`), so the largest values (a
- * description's ADF) are serialized once per create, not again by the HTTP client.
- */
-export function issueUpdatesJson(chunk: readonly CreateRequest[]): Buffer {
-  const updates = chunk.map((i) => {
-    const json = i.fieldsJson ?? fieldsJson(i.fields);
-    let fields = '';
-    for (const k in json) fields += `${fields ? ',' : ''}${JSON.stringify(k)}:${json[k] as string}`;
-    // Issue properties ride along with the create: no extra call (IssueUpdateDetails.properties).
-    const properties = i.properties ? `,"properties":${JSON.stringify(Object.entries(i.properties).map(([key, value]) => ({ key, value })))}` : '';
-    return `{"fields":{${fields}}${properties}}`;
-  });
-  return Buffer.from(`{"issueUpdates":[${updates.join(',')}]}`);
 }
 
 function mapBulk(chunk: readonly CreateRequest[], created: JiraCreatedIssues, opts: { host: string; fieldLabel(id: string): string }): CreateResult[] {

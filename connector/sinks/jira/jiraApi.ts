@@ -146,19 +146,13 @@ export class JiraApi {
   }
 
   /** POST /issue/bulk: at most 50 issues per call (Jira's documented limit, jira-and-peers.md §1.2). */
-  /**
-   * POST /issue/bulk with a body already serialized (`{"issueUpdates":[…]}`, `count`
-   * issues): sent as it is. jira.js' createIssues would serialize the objects again.
-   */
-  createIssues(body: Buffer, count: number) {
-    const url = `/rest/api/${this.cloud ? 3 : 2}/issue/bulk`;
-    const config = { url, method: 'POST', data: body, headers: { 'Content-Type': 'application/json' } } as const;
+  createIssues(issueUpdates: Array<{ fields: Record<string, unknown>; properties?: Array<{ key: string; value: unknown }> }>) {
     return this.call(
-      `create ${count} issue(s) (POST /issue/bulk)`,
+      `create ${issueUpdates.length} issue(s) (POST /issue/bulk)`,
       () =>
         this.pick(
-          (c) => c.sendRequest<unknown>(config, undefined as never),
-          (c) => c.sendRequest<unknown>(config, undefined as never),
+          (c) => c.issues.createIssues<unknown>({ issueUpdates }),
+          (c) => c.issues.createIssues<unknown>({ issueUpdates }),
         ),
       wire.createdIssuesSchema,
       { once: true },

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { JiraRejectedError } from '../../../connector/sinks/jira/mapError.js';
-import { fieldsJson } from '../../../connector/sinks/types.js';
 import { startJiraSim, type JiraSim } from '../../sim/jira/startJiraSim.js';
 import { cf, singleScheme, sinkFor, ticket } from './fixtures.js';
 
@@ -60,24 +59,6 @@ for (const flavor of ['cloud', 'datacenter'] as const) {
       expect(result.error?.code).to.equal('SINK_REJECTED');
       expect(result.error?.message).to.match(/^Jira rejected issue too-long: summary: Summary (can't exceed|must be less than) 255 characters\.$/);
       expect(sim.requests.filter((r) => r.path === bulkPath).map((r) => r.status)).to.deep.equal([400]);
-    });
-
-    it("sends each field as the caller serialized it (fieldsJson), with the issue properties, as one JSON body (Content-Type application/json, as Jira requires)", async () => {
-      const { sink } = sinkFor(sim);
-      await sink.prepare({ project: 'VULN', schemes: [singleScheme()] });
-      const fields = sink.fields(ticket({ summary: 'serialized once', description: [{ text: 'line <one> & "two" ', value: false }, { text: 'ünïcode 😀', value: true }] }), { project: 'VULN' });
-      // A text that differs from JSON.stringify(fields.summary) shows which one went out.
-      const json = { ...fieldsJson(fields), summary: JSON.stringify('as the caller wrote it') };
-      const properties = { vulnbridge: { primaryKey: 'k:1', role: 'single' } };
-      const [result] = await sink.createMany([{ ref: 'r1', fields, fieldsJson: json, properties }, { ref: 'r2', fields, properties }]);
-      expect(result?.key).to.equal('VULN-1');
-      const [bulk] = sim.requests.filter((r) => r.method === 'POST' && r.path === bulkPath);
-      const updates = (bulk?.body as { issueUpdates: Array<{ fields: Record<string, unknown>; properties: unknown }> }).issueUpdates;
-      expect(updates[0]?.fields).to.deep.equal({ ...fields, summary: 'as the caller wrote it' });
-      expect(updates[1]?.fields).to.deep.equal(fields);
-      expect(updates.map((u) => u.properties)).to.deep.equal([[{ key: 'vulnbridge', value: properties.vulnbridge }], [{ key: 'vulnbridge', value: properties.vulnbridge }]]);
-      expect(sim.issue('VULN-1')?.fields.summary).to.equal('as the caller wrote it');
-      expect(sim.openApiViolations).to.deep.equal([]);
     });
 
     if (flavor === 'cloud') {
