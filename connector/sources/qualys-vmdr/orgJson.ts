@@ -404,6 +404,17 @@ export class OrgJsonBuilder {
     return m.at;
   }
 
+  /**
+   * Parts of a page read apart (elements taken as text, a list's content, a host): `parts`
+   * as the children of a `<wrapper>` of their own, then the end. Throws on malformed XML.
+   */
+  readWithin(wrapper: string, parts: string | readonly string[]): OrgJsonObject {
+    this.write(`<${wrapper}>`);
+    for (const part of typeof parts === 'string' ? [parts] : parts) this.write(part);
+    this.write(`</${wrapper}>`);
+    return this.end();
+  }
+
   /** Ends the document; throws when it is incomplete (a truncated response). */
   end(): OrgJsonObject {
     const scan = this.opts.raw?.scan;
@@ -563,11 +574,7 @@ function attach(target: OrgJsonObject, name: string, value: OrgJsonValue, arrays
 export function parseElements(xmls: readonly string[]): OrgJsonValue[] {
   const out: OrgJsonValue[] = [];
   if (xmls.length === 0) return out;
-  const builder = new OrgJsonBuilder({ onElement: (_name, value, stack) => stack.length === 1 && (out.push(value), true) });
-  builder.write('<ELEMENTS>');
-  for (const xml of xmls) builder.write(xml);
-  builder.write('</ELEMENTS>');
-  builder.end();
+  new OrgJsonBuilder({ onElement: (_name, value, stack) => stack.length === 1 && (out.push(value), true) }).readWithin('ELEMENTS', xmls);
   return out;
 }
 
@@ -596,17 +603,13 @@ export function listElements(content: string, list: string, element: string, fie
     pos = r.end;
   }
   // The rest as the parser reads it.
-  const builder = new OrgJsonBuilder({
+  new OrgJsonBuilder({
     raw: {
       wants: (name, stack) => name === element && stack[stack.length - 1]?.name === list && stack.length === 1,
       take: (e) => out.push(e),
       ...(fields ? { fields } : {}),
     },
-  });
-  builder.write(`<${list}>`);
-  builder.write(content.slice(pos));
-  builder.write(`</${list}>`);
-  builder.end();
+  }).readWithin(list, content.slice(pos));
   return out;
 }
 

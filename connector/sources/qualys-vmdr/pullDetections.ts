@@ -100,10 +100,10 @@ class HostGroups {
   /** The host closed: its detections as one group. */
   close(out: PulledRecord[]): void {
     const { host, hostPart, elements, list } = this;
-    if (host && hostPart && list !== undefined && !isBlank(list)) {
-      out.push({ group: { key: hostKey(textOf(host.ID)), digest: this.digests ? listDigest(hostPart, list) : '' }, host, hostPart, list });
-    } else if (host && hostPart && elements.length > 0) {
-      out.push({ group: { key: hostKey(textOf(host.ID)), digest: this.digests ? groupDigest(hostPart, elements) : '' }, host, hostPart, elements });
+    if (host && hostPart) {
+      const key = hostKey(textOf(host.ID));
+      if (list !== undefined && !isBlank(list)) out.push({ group: { key, digest: this.digests ? listDigest(hostPart, list) : '' }, host, hostPart, list });
+      else if (elements.length > 0) out.push({ group: { key, digest: this.digests ? groupDigest(hostPart, elements) : '' }, host, hostPart, elements });
     }
     this.host = undefined;
     this.hostPart = undefined;
@@ -194,17 +194,13 @@ function readHost(xml: string): { records: Array<DetectionRecord | HostGroup>; s
   const hosts = new HostGroups(false);
   const pick = pickDetections(hosts);
   let count = 0;
-  const builder = new OrgJsonBuilder({
+  new OrgJsonBuilder({
     onElement: (name, value, stack) => {
       if (name === 'HOST' && stack.length === 1) count++;
       return pick(name, value, stack, records);
     },
     raw: rawOptions<PulledRecord>(rawDetections(hosts), records),
-  });
-  builder.write('<HOST_LIST>');
-  builder.write(xml);
-  builder.write('</HOST_LIST>');
-  builder.end();
+  }).readWithin('HOST_LIST', xml);
   return { records, single: count === 1 };
 }
 

@@ -34,6 +34,17 @@ describe('sim/jira: Cloud', () => {
     expect(ok.body?.emailAddress).to.equal(SIM_CREDENTIALS.email);
   });
 
+  it('refuses a JSON body sent under another Content-Type with 415, as Jira does, and creates nothing', async () => {
+    const res = await fetch(`${sim.url}/rest/api/3/issue/bulk`, {
+      method: 'POST',
+      headers: { Authorization: CLOUD_AUTH, 'Content-Type': 'text/plain' },
+      body: JSON.stringify({ issueUpdates: [issue({})] }),
+    });
+    expect(res.status).to.equal(415);
+    expect(((await res.json()) as { errorMessages: string[] }).errorMessages).to.deep.equal(["Unsupported Media Type: 'text/plain'"]);
+    expect(sim.issues()).to.have.length(0);
+  });
+
   it('answers 410 Gone on the removed /search, like Jira Cloud', async () => {
     const r = await call(sim, 'GET', '/rest/api/3/search?jql=project%3DVULN');
     expect(r.status).to.equal(410);
